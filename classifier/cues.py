@@ -1,0 +1,203 @@
+"""The lexicon matcher: the only code that knows how cues are found in a sentence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from classifier.lexicon import FALSE_FRIEND, NEGATOR, Lexicon, LexiconEntry
+
+__all__ = ["DEFAULT_MAX_GAP", "Cue", "CueMatcher", "Match"]
+
+#: How many words may stand in the gap of a discontinuous cue ("the chances of Moscow
+#: escalating the situation into an assault are slim" needs 9 or more). Chosen by reading
+#: such phrases in news text; a user may tune it.
+DEFAULT_MAX_GAP = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lexicon entry found in a token list.
+
+    Attributes
+    ----------
+    entry : LexiconEntry
+        The entry that matched.
+    pieces : tuple of tuple of int
+        ``(first, stop)`` token indices of each contiguous piece.
+    """
+
+    entry: LexiconEntry
+    pieces: tuple[tuple[int, int], ...]
+
+    @property
+    def first(self) -> int:
+        """Index of the first token."""
+        return self.pieces[0][0]
+
+    @property
+    def last(self) -> int:
+        """Index of the last token."""
+        return self.pieces[-1][1] - 1
+
+    @property
+    def size(self) -> int:
+        """Number of tokens matched (gaps excluded)."""
+        return sum(stop - first for first, stop in self.pieces)
+
+    def tokens(self) -> set[int]:
+        """Indices of the matched tokens."""
+        return {i for first, stop in self.pieces for i in range(first, stop)}
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A cue found in a sentence, after the rules have judged it.
+
+    Attributes
+    ----------
+    text : str
+        Its words as they stand in the text; pieces of a discontinuous cue are joined
+        by ``" ... "``.
+    start, end : int
+        Character offsets of the whole cue (first piece start, last piece end).
+    category : str
+        Its category; a negated booster becomes ``"doubt"``.
+    entry : str
+        The lexicon cue it matched, e.g. ``"chances ... slim"``.
+    weight : float
+        The entry's prior strength.
+    first, last : int
+        Token indices of its first and last token.
+    negated : bool
+        A negation stands just before it.
+    quoted : bool
+        It stands inside a quotation.
+    kept : bool
+        False when a rule discarded it.
+    rule : str or None
+        The rule that changed or discarded it.
+    """
+
+    text: str
+    start: int
+    end: int
+    category: str
+    entry: str
+    weight: float
+    first: int
+    last: int
+    negated: bool = False
+    quoted: bool = False
+    kept: bool = True
+    rule: str | None = None
+
+    def shifted(self, offset: int) -> Cue:
+        """Return the cue with character offsets moved by ``offset``."""
+        return Cue(
+            self.text,
+            self.start + offset,
+            self.end + offset,
+            self.category,
+            self.entry,
+            self.weight,
+            self.first,
+            self.last,
+            self.negated,
+            self.quoted,
+            self.kept,
+            self.rule,
+        )
+
+
+class CueMatcher:
+    """Find lexicon entries in token lists: single words, phrases, discontinuous cues.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        The entries to find.
+    max_gap : int, default=DEFAULT_MAX_GAP
+        Most words allowed between the pieces of a discontinuous cue.
+    """
+
+    def __init__(self, lexicon: Lexicon, max_gap: int = DEFAULT_MAX_GAP) -> None:
+        self.max_gap = max_gap
+        self._index: dict[str, list[LexiconEntry]] = defaultdict(list)
+        for entry in lexicon.entries:
+            self._index[entry.parts[0][0]].append(entry)
+
+    def _match_at(self, words: list[str], i: int, entry: LexiconEntry) -> Match | None:
+        n = len(words)
+        head = entry.parts[0]
+        stop = i + len(head)
+        if stop > n or (len(head) > 1 and tuple(words[i:stop]) != head):
+            return None
+        pieces = [(i, stop)]
+        for part in entry.parts[1:]:
+            size = len(part)
+            for j in range(stop, min(stop + self.max_gap, n - size) + 1):
+                if words[j] == part[0] and (size == 1 or tuple(words[j : j + size]) == part):
+                    break
+            else:
+                return None
+            stop = j + size
+            pieces.append((j, stop))
+        return Match(entry, tuple(pieces))
+
+    def find(self, words: list[str]) -> tuple[list[Match], list[Match], set[int]]:
+        """Find every entry in ``words``.
+
+        Overlapping hedge and booster matches are resolved longest first ("almost
+        certainly" wins over "certainly"); false friends and negators are kept apart
+        for the rules.
+
+        Parameters
+        ----------
+        words : list of str
+            Lowercased tokens of one sentence.
+
+        Returns
+        -------
+        cues : list of Match
+            Non-overlapping hedge and booster matches, in text order.
+        false_friends : list of Match
+            False-friend phrases found.
+        negators : set of int
+            Token indices of negations.
+        """
+        found: list[Match] = []
+        false_friends: list[Match] = []
+        negators: set[int] = set()
+        index = self._index
+        for i, word in enumerate(words):
+            if word.endswith("n't"):
+                negators.add(i)
+            entries = index.get(word)
+            if not entries:
+                continue
+            for entry in entries:
+                match = self._match_at(words, i, entry)
+                if match is None:
+                    continue
+                if entry.category == NEGATOR:
+                    negators.update(match.tokens())
+                elif entry.category == FALSE_FRIEND:
+                    false_friends.append(match)
+                else:
+                    found.append(match)
+        if len(found) > 1:
+            found = _longest_first(found)
+        return found, false_friends, negators
+
+
+def _longest_first(matches: list[Match]) -> list[Match]:
+    taken: set[int] = set()
+    chosen: list[Match] = []
+    for match in sorted(matches, key=lambda m: (-m.size, m.first)):
+        tokens = match.tokens()
+        if taken.isdisjoint(tokens):
+            taken.update(tokens)
+            chosen.append(match)
+    chosen.sort(key=lambda m: m.first)
+    return chosen

@@ -1,0 +1,251 @@
+"""The scikit-learn transformer that turns sentences into lexicon and rule features.
+
+It is the only code that turns cues into numbers. Every feature it makes belongs either
+to one cue (so its weight explains that cue) or to the sentence as a whole.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from classifier.cues import DEFAULT_MAX_GAP, Cue, CueMatcher
+from classifier.lexicon import BOOSTER, Lexicon, load_lexicon
+from classifier.rules import judge
+from classifier.tokens import tokenize
+
+__all__ = ["Analysis", "CueFeaturizer", "check_sentences"]
+
+#: Owner of a feature that belongs to the whole sentence, not to one cue.
+SENTENCE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the featurizer saw in one sentence.
+
+    Attributes
+    ----------
+    cues : list of Cue
+        Every matched hedge and booster cue, kept or discarded, in text order.
+    features : list of tuple
+        ``(name, value, owner)``: ``owner`` is the index of the cue in ``cues`` the
+        feature belongs to, or -1 for the sentence.
+    """
+
+    cues: list[Cue]
+    features: list[tuple[str, float, int]]
+
+
+def check_sentences(sentences: Any) -> list[str]:
+    """Check that ``sentences`` is an iterable of str and return it as a list.
+
+    Raises
+    ------
+    TypeError
+        For a bare ``str`` or ``bytes``, or an item that is not ``str``, naming its index.
+    """
+    if isinstance(sentences, (str, bytes)):
+        raise TypeError(
+            "Iterable over raw text sentences expected, "
+            f"{type(sentences).__name__} object received."
+        )
+    try:
+        items = list(sentences)
+    except TypeError:
+        raise TypeError(
+            f"Iterable over raw text sentences expected, {type(sentences).__name__} received."
+        ) from None
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"sentence {i} is {type(item).__name__}, expected str")
+    return items
+
+
+class CueFeaturizer(TransformerMixin, BaseEstimator):
+    """Turn sentences into sparse lexicon/rule features.
+
+    Parameters
+    ----------
+    lexicon : Lexicon, str, Path or None, default=None
+        The cues: a :class:`~classifier.lexicon.Lexicon`, a lexicon directory, or None
+        for the bundled lexicons. Read at ``fit``; the fitted featurizer keeps a copy.
+    max_gap : int, default=DEFAULT_MAX_GAP
+        Most words between the pieces of a discontinuous cue.
+    context : bool, default=True
+        Add each cue's previous and next word as features, to tell "or" in
+        "whether ... or" from "or" in a list.
+    unigrams : bool, default=True
+        Add the sentence's words as features.
+    min_df : int, default=2
+        Keep only features seen in at least this many training sentences.
+
+    Attributes
+    ----------
+    lexicon_ : Lexicon
+        The lexicon used.
+    vocabulary_ : dict of str to int
+        Feature name to column.
+
+    Examples
+    --------
+    >>> featurizer = CueFeaturizer(min_df=1).fit(["It may rain.", "It rained."])
+    >>> featurizer.transform(["It may rain."]).shape
+    (1, 14)
+    """
+
+    def __init__(
+        self,
+        *,
+        lexicon: Lexicon | str | Path | None = None,
+        max_gap: int = DEFAULT_MAX_GAP,
+        context: bool = True,
+        unigrams: bool = True,
+        min_df: int = 2,
+    ) -> None:
+        self.lexicon = lexicon
+        self.max_gap = max_gap
+        self.context = context
+        self.unigrams = unigrams
+        self.min_df = min_df
+
+    def _check_params(self) -> None:
+        if isinstance(self.max_gap, bool) or not isinstance(self.max_gap, int):
+            raise TypeError(f"max_gap must be an int, got {type(self.max_gap).__name__}")
+        if self.max_gap < 0:
+            raise ValueError(f"max_gap must be >= 0, got {self.max_gap}")
+        if isinstance(self.min_df, bool) or not isinstance(self.min_df, int) or self.min_df < 1:
+            raise ValueError(f"min_df must be an int >= 1, got {self.min_df!r}")
+
+    def fit(self, X: Iterable[str], y: Any = None) -> CueFeaturizer:
+        """Load the lexicon and learn the feature vocabulary from sentences ``X``.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Training sentences.
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        sentences = check_sentences(X)
+        self._check_params()
+        lexicon = self.lexicon
+        self.lexicon_ = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
+        self._matcher = CueMatcher(self.lexicon_, self.max_gap)
+        counts: Counter[str] = Counter()
+        for sentence in sentences:
+            counts.update({name for name, _, _ in self.analyze(sentence).features})
+        kept = sorted(name for name, count in counts.items() if count >= self.min_df)
+        self.vocabulary_ = {name: i for i, name in enumerate(kept)}
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Leave the matcher out of pickles; it is rebuilt from ``lexicon_``."""
+        state = self.__dict__.copy()
+        state.pop("_matcher", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled featurizer and rebuild its matcher."""
+        self.__dict__.update(state)
+        if "lexicon_" in state:
+            self._matcher = CueMatcher(self.lexicon_, self.max_gap)
+
+    def analyze(self, sentence: str) -> Analysis:
+        """Find the cues of one sentence, judge them, and list its features.
+
+        Parameters
+        ----------
+        sentence : str
+
+        Returns
+        -------
+        Analysis
+        """
+        words, spans = tokenize(sentence)
+        matches, false_friends, negators = self._matcher.find(words)
+        cues = judge(sentence, words, spans, matches, false_friends, negators)
+        features: list[tuple[str, float, int]] = []
+        add = features.append
+        hedges = [i for i, c in enumerate(cues) if c.kept and c.category != BOOSTER]
+        n = len(words)
+        for i, cue in enumerate(cues):
+            entry = cue.entry
+            if not cue.kept:
+                add((f"dropped={entry}", 1.0, i))
+                continue
+            if cue.category == BOOSTER:
+                if not hedges:  # a booster never cancels a hedge
+                    add((f"booster={entry}", 1.0, i))
+                continue
+            add((f"cue={entry}", 1.0, i))
+            add((f"cat={cue.category}", 1.0, i))
+            add(("prior", cue.weight, i))
+            if self.context:
+                prev = words[cue.first - 1] if cue.first > 0 else "<s>"
+                after = words[cue.last + 1] if cue.last + 1 < n else "</s>"
+                add((f"cue={entry}|prev={prev}", 1.0, i))
+                add((f"cue={entry}|next={after}", 1.0, i))
+            if cue.negated:
+                add((f"cue={entry}|negated", 1.0, i))
+            if cue.quoted:
+                add((f"cat={cue.category}|quoted", 1.0, i))
+        add((f"hedges={min(len(hedges), 3)}", 1.0, SENTENCE))
+        if self.unigrams:
+            for word in set(words):
+                if word[0].isalpha():
+                    add((f"word={word}", 1.0, SENTENCE))
+        return Analysis(cues, features)
+
+    def vectorize(self, analyses: list[Analysis]) -> sp.csr_matrix:
+        """Turn analyses into a sparse matrix with one row per analysis."""
+        vocabulary = self.vocabulary_
+        indptr = [0]
+        indices: list[int] = []
+        values: list[float] = []
+        for analysis in analyses:
+            row: dict[int, float] = {}
+            for name, value, _ in analysis.features:
+                column = vocabulary.get(name)
+                if column is not None:
+                    row[column] = row.get(column, 0.0) + value
+            indices.extend(row)
+            values.extend(row.values())
+            indptr.append(len(indices))
+        return sp.csr_matrix(
+            (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), indptr),
+            shape=(len(analyses), len(vocabulary)),
+        )
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        """Featurize sentences ``X``.
+
+        Parameters
+        ----------
+        X : iterable of str
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_sentences, n_features)
+        """
+        check_is_fitted(self, "vocabulary_")
+        return self.vectorize([self.analyze(s) for s in check_sentences(X)])
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Return the feature names, one per column."""
+        check_is_fitted(self, "vocabulary_")
+        names = np.empty(len(self.vocabulary_), dtype=object)
+        for name, column in self.vocabulary_.items():
+            names[column] = name
+        return names

@@ -1,0 +1,272 @@
+"""Lexicon files: strict parsing, validation and a cached loader.
+
+A lexicon directory holds UTF-8 TSV files (``*.tsv``). Lines starting with ``#`` are
+comments; the first other line is the header ``cue<TAB>category<TAB>weight<TAB>note``.
+Each following line is one entry:
+
+cue
+    Lowercase words separated by single spaces, tokenized like sentences are. ``...``
+    between words marks a gap of a few words: ``chances ... slim``.
+category
+    A hedge category (:data:`HEDGE_CATEGORIES`), ``booster``, ``negator`` or
+    ``false_friend`` (a phrase whose hedge-looking words are not hedges here).
+weight
+    Prior strength in [0, 1]: for hedges, the share of matches annotated as hedge cues
+    in the training corpora, or a judgment where there was too little evidence.
+note
+    Provenance; ignored by the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+
+from classifier.errors import LexiconError
+from classifier.tokens import tokenize
+
+__all__ = [
+    "BOOSTER",
+    "FALSE_FRIEND",
+    "HEDGE_CATEGORIES",
+    "NEGATOR",
+    "Lexicon",
+    "LexiconEntry",
+    "load_lexicon",
+    "parse_lexicon",
+]
+
+#: Categories of hedge cues: words and phrases that make a statement less than certain.
+HEDGE_CATEGORIES = frozenset(
+    {
+        "modal",  # may, might, could
+        "epistemic_verb",  # suggest, appear, believe
+        "epistemic_adverb",  # probably, perhaps
+        "epistemic_adjective",  # possible, putative, unclear
+        "speculative_noun",  # possibility, hypothesis
+        "low_probability",  # the chances ... are slim, odds are long
+        "doubt",  # not known, remains to be seen
+        "approximator",  # approximately, roughly
+        "weasel",  # some people say, widely regarded
+        "attribution",  # reportedly, according to
+        "conditional",  # if, unless, whether
+    }
+)
+BOOSTER = "booster"
+NEGATOR = "negator"
+FALSE_FRIEND = "false_friend"
+CATEGORIES = HEDGE_CATEGORIES | {BOOSTER, NEGATOR, FALSE_FRIEND}
+HEADER = ("cue", "category", "weight", "note")
+GAP = "..."
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    """One lexicon line.
+
+    Attributes
+    ----------
+    cue : str
+        The cue as written, e.g. ``"chances ... slim"``.
+    category : str
+        Its category.
+    weight : float
+        Prior strength in [0, 1].
+    parts : tuple of tuple of str
+        The cue's tokens, one tuple per contiguous piece.
+    where : str
+        ``file:line`` it came from.
+    """
+
+    cue: str
+    category: str
+    weight: float
+    parts: tuple[tuple[str, ...], ...]
+    where: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """An immutable, validated set of lexicon entries.
+
+    Attributes
+    ----------
+    entries : tuple of LexiconEntry
+        All entries, sorted by cue.
+    """
+
+    entries: tuple[LexiconEntry, ...]
+
+    @property
+    def by_cue(self) -> Mapping[str, LexiconEntry]:
+        """Entries keyed by cue."""
+        return MappingProxyType({e.cue: e for e in self.entries})
+
+    def of(self, *categories: str) -> tuple[LexiconEntry, ...]:
+        """Return the entries whose category is one of ``categories``."""
+        return tuple(e for e in self.entries if e.category in categories)
+
+    def digest(self) -> str:
+        """Return the sha256 of the entries (cue, category, weight), order-independent."""
+        h = hashlib.sha256()
+        for e in self.entries:
+            h.update(f"{e.cue}\t{e.category}\t{e.weight!r}\n".encode())
+        return h.hexdigest()
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """Return this lexicon with ``other``'s entries added; ``other`` wins on a clash."""
+        mine = {e.cue: e for e in self.entries}
+        mine.update({e.cue: e for e in other.entries})
+        return Lexicon(tuple(sorted(mine.values(), key=lambda e: e.cue)))
+
+
+def _parse_cue(cue: str, where: str) -> tuple[tuple[str, ...], ...]:
+    if not cue.strip():
+        raise LexiconError(f"{where}:cue: empty cue")
+    if cue != cue.strip() or "  " in cue:
+        raise LexiconError(f"{where}:cue: {cue!r} has stray spaces")
+    if cue != cue.lower():
+        raise LexiconError(f"{where}:cue: {cue!r} must be lowercase")
+    pieces = cue.split(f" {GAP} ")
+    if any(GAP in piece for piece in pieces):
+        raise LexiconError(f"{where}:cue: {cue!r}: '...' must stand between two words")
+    parts = tuple(tuple(tokenize(piece)[0]) for piece in pieces)
+    if not all(parts):
+        raise LexiconError(f"{where}:cue: {cue!r} has no word")
+    return parts
+
+
+def _parse_weight(text: str, where: str) -> float:
+    try:
+        weight = float(text)
+    except ValueError:
+        raise LexiconError(f"{where}:weight: {text!r} is not a number") from None
+    if not (math.isfinite(weight) and 0.0 <= weight <= 1.0):
+        raise LexiconError(f"{where}:weight: {text!r} is not in [0, 1]")
+    return weight
+
+
+def parse_lexicon(lines: Iterable[str], name: str) -> list[LexiconEntry]:
+    """Parse the lines of one lexicon file.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The file's lines.
+    name : str
+        The file's name, used in error messages.
+
+    Returns
+    -------
+    list of LexiconEntry
+
+    Raises
+    ------
+    LexiconError
+        On the first malformed line, naming ``name:line:field``.
+    """
+    entries: list[LexiconEntry] = []
+    seen_header = False
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        where = f"{name}:{number}"
+        if not seen_header:
+            if tuple(fields) != HEADER:
+                raise LexiconError(f"{where}: expected the header {'<TAB>'.join(HEADER)!r}")
+            seen_header = True
+            continue
+        if len(fields) != len(HEADER):
+            raise LexiconError(
+                f"{where}: expected {len(HEADER)} tab-separated fields "
+                f"({', '.join(HEADER)}), found {len(fields)}"
+            )
+        cue, category, weight, _note = fields
+        if category not in CATEGORIES:
+            raise LexiconError(
+                f"{where}:category: unknown category {category!r}; "
+                f"expected one of {', '.join(sorted(CATEGORIES))}"
+            )
+        entries.append(
+            LexiconEntry(
+                cue=cue,
+                category=category,
+                weight=_parse_weight(weight, where),
+                parts=_parse_cue(cue, where),
+                where=where,
+            )
+        )
+    if not seen_header:
+        raise LexiconError(f"{name}:1: no header line {'<TAB>'.join(HEADER)!r}")
+    return entries
+
+
+def _build(files: Iterable[tuple[str, str]]) -> Lexicon:
+    by_cue: dict[str, LexiconEntry] = {}
+    for name, text in files:
+        for entry in parse_lexicon(text.splitlines(), name):
+            if entry.cue in by_cue:
+                raise LexiconError(
+                    f"{entry.where}:cue: duplicate cue {entry.cue!r} "
+                    f"(first at {by_cue[entry.cue].where})"
+                )
+            by_cue[entry.cue] = entry
+    return Lexicon(tuple(sorted(by_cue.values(), key=lambda e: e.cue)))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise LexiconError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise LexiconError(f"{path}: cannot read ({err.strerror})") from None
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    root = resources.files("classifier.lexicons")
+    files = sorted(
+        (item.name, item.read_text(encoding="utf-8"))
+        for item in root.iterdir()
+        if item.name.endswith(".tsv")
+    )
+    return _build(files)
+
+
+def load_lexicon(directory: str | Path | None = None) -> Lexicon:
+    """Load and validate a lexicon directory.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        A directory of ``*.tsv`` lexicon files. By default, the bundled lexicons
+        (loaded once and cached).
+
+    Returns
+    -------
+    Lexicon
+
+    Raises
+    ------
+    LexiconError
+        If the directory is missing or holds no ``*.tsv`` file, or a file is malformed,
+        or a cue appears twice.
+    """
+    if directory is None:
+        return _default_lexicon()
+    path = Path(directory)
+    if not path.is_dir():
+        raise LexiconError(f"{path}: not a directory")
+    files = sorted(path.glob("*.tsv"))
+    if not files:
+        raise LexiconError(f"{path}: no *.tsv lexicon file")
+    return _build((str(f), _read(f)) for f in files)

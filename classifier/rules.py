@@ -1,0 +1,215 @@
+"""Rules that judge each matched cue in its context: small pure functions.
+
+Each rule looks at the sentence's tokens and one match, and returns the reason it fires
+(a short string) or ``None``/``False``. :func:`judge` applies them all in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from classifier.cues import Cue, Match
+from classifier.lexicon import BOOSTER
+
+__all__ = [
+    "NEGATION_WINDOW",
+    "false_friend",
+    "in_quotation",
+    "is_month_may",
+    "is_negated",
+    "judge",
+    "negation_outcome",
+    "suggest_as_propose",
+]
+
+#: How many tokens before a cue a negation may stand and still negate it ("not at all
+#: likely" needs 3). As in VADER's look-back of three words.
+NEGATION_WINDOW = 3
+
+#: Tokens that end the reach of a negation: a negation does not cross a clause break.
+CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "but", "and", "which", "that", "although"})
+
+#: Hedge words that, negated, say the opposite of doubt ("no doubt", "not questioned").
+DOUBT_WORDS = frozenset({"doubt", "doubts", "doubted", "doubtful", "questioned", "questionable"})
+
+#: Forms of "suggest", which also means "propose" ("we suggested visiting the site").
+SUGGEST_FORMS = frozenset({"suggest", "suggests", "suggested", "suggesting"})
+
+OBJECT_PRONOUNS = frozenset({"me", "you", "him", "her", "us", "them"})
+
+#: Words after "May" that make it a month ("May 2020", "May 5", "May of").
+MONTH_FOLLOWERS = frozenset({"of", ",", "."})
+#: Words before "May" that make it a month ("in May", "since May").
+MONTH_LEADERS = frozenset({"in", "since", "until", "till", "of", "early", "late", "mid", "during"})
+
+QUOTE_PAIRS = (("“", "”"), ("«", "»"))
+
+
+def is_month_may(words: list[str], text: str, start: int, first: int) -> bool:
+    """Tell whether the cue "may" at token ``first`` is the month.
+
+    It is the month when written "May" and followed by a number or "of", or preceded by
+    "in", "since" and the like, or when written "May" anywhere but the sentence start.
+
+    Examples
+    --------
+    >>> is_month_may(["in", "may", "2020"], "In May 2020", 3, 1)
+    True
+    >>> is_month_may(["it", "may", "rain"], "It may rain", 3, 1)
+    False
+    """
+    if words[first] != "may" or not text.startswith("May", start):
+        return False
+    after = words[first + 1] if first + 1 < len(words) else ""
+    before = words[first - 1] if first > 0 else ""
+    if after[:1].isdigit() or after in MONTH_FOLLOWERS or before in MONTH_LEADERS:
+        return True
+    return first > 0
+
+
+def false_friend(match: Match, false_friends: Iterable[Match]) -> str | None:
+    """Return the false-friend phrase that covers ``match``, if any.
+
+    Examples: "military might", "as soon as possible", "likely voters".
+    """
+    tokens = match.tokens()
+    for friend in false_friends:
+        if not friend.tokens().isdisjoint(tokens):
+            return friend.entry.cue
+    return None
+
+
+def suggest_as_propose(words: list[str], first: int) -> bool:
+    """Tell whether "suggest" at ``first`` means "propose".
+
+    It does when followed by "you", by "to" and a pronoun ("suggested to him"), or by an
+    -ing form ("suggested visiting").
+
+    Examples
+    --------
+    >>> suggest_as_propose(["i", "suggest", "visiting", "rome"], 1)
+    True
+    >>> suggest_as_propose(["data", "suggest", "a", "role"], 1)
+    False
+    """
+    if words[first] not in SUGGEST_FORMS or first + 1 >= len(words):
+        return False
+    after = words[first + 1]
+    if after == "to":
+        return first + 2 < len(words) and words[first + 2] in OBJECT_PRONOUNS
+    return after == "you" or (after.endswith("ing") and len(after) > 5)
+
+
+def is_negated(words: list[str], first: int, negators: set[int]) -> bool:
+    """Tell whether a negation stands within :data:`NEGATION_WINDOW` tokens before ``first``.
+
+    A clause break (comma, "but", ...) between them stops the negation.
+
+    Examples
+    --------
+    >>> is_negated(["it", "is", "not", "likely"], 3, {2})
+    True
+    >>> is_negated(["no", ",", "it", "is", "likely"], 4, {0})
+    False
+    """
+    for i in range(first - 1, max(first - NEGATION_WINDOW, 0) - 1, -1):
+        if i in negators:
+            return True
+        if words[i] in CLAUSE_BREAKS:
+            return False
+    return False
+
+
+def negation_outcome(category: str, entry: str) -> tuple[str, bool, str | None]:
+    """Decide what a negation does to a cue.
+
+    Returns
+    -------
+    category : str
+        The cue's category afterwards: a negated booster ("not sure", "not certain")
+        expresses doubt.
+    kept : bool
+        False when the negation turns a doubt word into certainty ("no doubt").
+    rule : str or None
+        The rule applied. A negated hedge ("not unlikely", "may not") stays a hedge.
+    """
+    if category == BOOSTER:
+        return "doubt", True, "negated booster"
+    if entry in DOUBT_WORDS:
+        return category, False, "negated doubt"
+    return category, True, None
+
+
+def in_quotation(text: str, start: int) -> bool:
+    """Tell whether character ``start`` of ``text`` stands inside a quotation.
+
+    Examples
+    --------
+    >>> in_quotation('He said "it may rain" today', 12)
+    True
+    >>> in_quotation('He said "no" and it may rain', 22)
+    False
+    """
+    if text.count('"', 0, start) % 2 == 1:
+        return True
+    return any(text.count(a, 0, start) > text.count(b, 0, start) for a, b in QUOTE_PAIRS)
+
+
+def judge(
+    text: str,
+    words: list[str],
+    spans: list[tuple[int, int]],
+    matches: list[Match],
+    false_friends: list[Match],
+    negators: set[int],
+) -> list[Cue]:
+    """Apply every rule to the matches of one sentence.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    words, spans : list
+        Its tokens and their character spans (:func:`classifier.tokens.tokenize`).
+    matches, false_friends, negators
+        What :meth:`classifier.cues.CueMatcher.find` found.
+
+    Returns
+    -------
+    list of Cue
+        One cue per match, in text order, with ``kept`` and ``rule`` set.
+    """
+    cues = []
+    for match in matches:
+        entry = match.entry
+        first, last = match.first, match.last
+        start, end = spans[first][0], spans[last][1]
+        category, kept, rule = entry.category, True, None
+        friend = false_friend(match, false_friends) if false_friends else None
+        negated = is_negated(words, first, negators) if negators else False
+        if friend is not None:
+            kept, rule = False, f"false friend {friend!r}"
+        elif is_month_may(words, text, start, first):
+            kept, rule = False, "false friend: the month May"
+        elif suggest_as_propose(words, first):
+            kept, rule = False, "false friend: 'suggest' as propose"
+        elif negated:
+            category, kept, rule = negation_outcome(category, entry.cue)
+        surface = " ... ".join(text[spans[a][0] : spans[b - 1][1]] for a, b in match.pieces)
+        cues.append(
+            Cue(
+                text=surface,
+                start=start,
+                end=end,
+                category=category,
+                entry=entry.cue,
+                weight=entry.weight,
+                first=first,
+                last=last,
+                negated=negated,
+                quoted=in_quotation(text, start),
+                kept=kept,
+                rule=rule,
+            )
+        )
+    return cues
