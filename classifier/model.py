@@ -1,0 +1,298 @@
+"""The certainty classifier: fit, score text, explain, save and load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from classifier.cues import DEFAULT_MAX_GAP, Cue
+from classifier.features import Analysis, CueFeaturizer, check_sentences
+from classifier.lexicon import BOOSTER, Lexicon
+from classifier.sentences import split_sentences
+
+__all__ = ["CERTAIN", "UNCERTAIN", "CertaintyClassifier", "SentenceScore"]
+
+CERTAIN = "certain"
+UNCERTAIN = "uncertain"
+
+#: Regularization strengths tried by cross-validation when ``C`` is None.
+C_GRID = (0.03, 0.1, 0.3, 1.0)
+#: Thresholds on P(certain) tried by cross-validation when ``threshold`` is None.
+THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.81, 0.01), 2))
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceScore:
+    """The verdict on one sentence.
+
+    Attributes
+    ----------
+    text : str
+        The sentence.
+    start, end : int
+        Its character offsets in the scored text: ``text == scored[start:end]``.
+    certainty : float
+        The model's probability that the sentence is certain, in [0, 1].
+    label : str
+        ``"uncertain"`` when ``certainty`` is below the model's threshold, else
+        ``"certain"``.
+    cues : tuple of Cue
+        The hedge cues that pushed the sentence toward uncertain, with offsets in the
+        scored text.
+    """
+
+    text: str
+    start: int
+    end: int
+    certainty: float
+    label: str
+    cues: tuple[Cue, ...]
+
+
+def _check_labels(labels: Any, n: int) -> np.ndarray:
+    y = np.asarray(list(labels), dtype=object)
+    if len(y) != n:
+        raise ValueError(f"got {n} sentences but {len(y)} labels")
+    for i, label in enumerate(y):
+        if label not in (CERTAIN, UNCERTAIN):
+            raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
+    return y
+
+
+def _f1(y_uncertain: np.ndarray, predicted: np.ndarray) -> float:
+    tp = float(np.sum(predicted & y_uncertain))
+    denominator = float(np.sum(predicted) + np.sum(y_uncertain))
+    return 2 * tp / denominator if denominator else 0.0
+
+
+class CertaintyClassifier(ClassifierMixin, BaseEstimator):
+    """Score English sentences for certainty, and say which cue words made them hedged.
+
+    Parameters
+    ----------
+    lexicon : Lexicon, str, Path or None, default=None
+        Lexicon or lexicon directory; None for the bundled lexicons.
+    C : float or None, default=None
+        Inverse regularization strength of the logistic regression; None chooses it
+        from :data:`C_GRID` by cross-validation.
+    threshold : float or None, default=None
+        Sentences with ``certainty`` below it are labeled uncertain; None chooses the
+        threshold that maximizes out-of-fold F1 of ``uncertain``.
+    max_gap, context, unigrams, min_df
+        Passed to :class:`~classifier.features.CueFeaturizer`.
+    cv : int, default=5
+        Cross-validation folds for choosing ``C`` and ``threshold``.
+    random_state : int, default=0
+        Seed of the fold shuffling.
+
+    Attributes
+    ----------
+    pipeline_ : sklearn.pipeline.Pipeline
+        ``CueFeaturizer`` then ``LogisticRegression``.
+    threshold_ : float
+        The threshold in use.
+    cv_metrics_ : dict
+        Out-of-fold precision, recall, F1 of ``uncertain`` and accuracy at ``threshold_``,
+        and the chosen ``C``.
+    """
+
+    def __init__(
+        self,
+        *,
+        lexicon: Lexicon | str | Path | None = None,
+        C: float | None = None,
+        threshold: float | None = None,
+        max_gap: int = DEFAULT_MAX_GAP,
+        context: bool = True,
+        unigrams: bool = True,
+        min_df: int = 2,
+        cv: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.lexicon = lexicon
+        self.C = C
+        self.threshold = threshold
+        self.max_gap = max_gap
+        self.context = context
+        self.unigrams = unigrams
+        self.min_df = min_df
+        self.cv = cv
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ training
+    def fit(self, X: Iterable[str], y: Iterable[str]) -> CertaintyClassifier:
+        """Fit on sentences ``X`` labeled ``"certain"`` or ``"uncertain"``.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Sentences.
+        y : iterable of str
+            Their labels.
+
+        Returns
+        -------
+        self
+        """
+        sentences = check_sentences(X)
+        labels = _check_labels(y, len(sentences))
+        featurizer = CueFeaturizer(
+            lexicon=self.lexicon,
+            max_gap=self.max_gap,
+            context=self.context,
+            unigrams=self.unigrams,
+            min_df=self.min_df,
+        )
+        features = featurizer.fit_transform(sentences)
+        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        uncertain = labels == UNCERTAIN
+        best: tuple[float, float, float, np.ndarray] | None = None
+        for C in C_GRID if self.C is None else (self.C,):
+            oof = cross_val_predict(
+                self._logistic(C), features, labels, cv=folds, method="predict_proba"
+            )[:, 0]
+            thresholds = THRESHOLD_GRID if self.threshold is None else (self.threshold,)
+            for threshold in thresholds:
+                f1 = _f1(uncertain, oof < threshold)
+                if best is None or f1 > best[0]:
+                    best = (f1, C, float(threshold), oof)
+        assert best is not None
+        _, C, threshold, oof = best
+        model = self._logistic(C).fit(features, labels)
+        self.pipeline_ = Pipeline([("features", featurizer), ("model", model)])
+        self.classes_ = model.classes_
+        self.threshold_ = threshold
+        predicted = oof < threshold
+        tp = float(np.sum(predicted & uncertain))
+        self.cv_metrics_ = {
+            "C": C,
+            "folds": self.cv,
+            "precision": tp / max(float(np.sum(predicted)), 1.0),
+            "recall": tp / max(float(np.sum(uncertain)), 1.0),
+            "f1": _f1(uncertain, predicted),
+            "accuracy": float(np.mean(predicted == uncertain)),
+        }
+        return self
+
+    def _logistic(self, C: float) -> LogisticRegression:
+        return LogisticRegression(C=C, solver="liblinear", max_iter=1000)
+
+    # ------------------------------------------------------------------ prediction
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Return ``[P(certain), P(uncertain)]`` for each sentence (columns as ``classes_``)."""
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.predict_proba(check_sentences(X))
+
+    def certainty(self, X: Iterable[str]) -> np.ndarray:
+        """Return P(certain) for each sentence."""
+        return self.predict_proba(X)[:, 0]
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Return ``"certain"`` or ``"uncertain"`` for each sentence."""
+        uncertain = self.certainty(X) < self.threshold_
+        return np.where(uncertain, UNCERTAIN, CERTAIN).astype(object)
+
+    def _verdicts(self, analyses: list[Analysis]) -> tuple[np.ndarray, np.ndarray]:
+        """Return P(certain) per analysis and each feature's log-odds toward uncertain."""
+        featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
+        model: LogisticRegression = self.pipeline_.named_steps["model"]
+        proba = model.predict_proba(featurizer.vectorize(analyses))[:, 0]
+        return proba, model.coef_[0]
+
+    def contributions(self, analysis: Analysis) -> list[float]:
+        """Return each cue's contribution to the log-odds of ``uncertain``."""
+        featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
+        coef = self.pipeline_.named_steps["model"].coef_[0]
+        totals = [0.0] * len(analysis.cues)
+        for name, value, owner in analysis.features:
+            column = featurizer.vocabulary_.get(name)
+            if owner >= 0 and column is not None:
+                totals[owner] += coef[column] * value
+        return totals
+
+    def _scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:
+        check_is_fitted(self, "pipeline_")
+        featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
+        analyses = [featurizer.analyze(text) for text, _ in pieces]
+        proba, _ = self._verdicts(analyses)
+        for (text, offset), analysis, p in zip(pieces, analyses, proba):
+            cues = tuple(
+                cue.shifted(offset)
+                for cue, weight in zip(analysis.cues, self.contributions(analysis))
+                if cue.kept and cue.category != BOOSTER and weight > 0
+            )
+            label = UNCERTAIN if p < self.threshold_ else CERTAIN
+            yield SentenceScore(text, offset, offset + len(text), float(p), label, cues)
+
+    def score(self, text: str) -> list[SentenceScore]:
+        """Split ``text`` into sentences and score each.
+
+        Parameters
+        ----------
+        text : str
+            Any English text.
+
+        Returns
+        -------
+        list of SentenceScore
+            One per sentence, in order, with offsets into ``text``.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, got {type(text).__name__}")
+        return list(self._scores([(s.text, s.start) for s in split_sentences(text)]))
+
+    def score_sentences(self, sentences: Iterable[str]) -> list[SentenceScore]:
+        """Score sentences as given, without splitting; offsets are within each sentence."""
+        return list(self._scores([(s, 0) for s in check_sentences(sentences)]))
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path, training: dict[str, Any] | None = None) -> Path:
+        """Save the fitted model with joblib, and its JSON manifest beside it.
+
+        Parameters
+        ----------
+        path : str or Path
+            The model file, e.g. ``model.joblib``; the manifest is ``model.json``.
+        training : dict, optional
+            A summary of the training data for the manifest.
+
+        Returns
+        -------
+        Path
+            The manifest's path.
+        """
+        from classifier.persist import save_model
+
+        check_is_fitted(self, "pipeline_")
+        return save_model(self, Path(path), training or {})
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, trusted: bool = False) -> CertaintyClassifier:
+        """Load a model saved by :meth:`save`, or the bundled default model.
+
+        Loading a joblib file can run code: load only files you trust. The manifest's
+        sha256 and versions are checked before the file is unpickled.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            The model file; None for the bundled default model.
+        trusted : bool, default=False
+            Load a model that has no manifest, or whose versions differ.
+
+        Raises
+        ------
+        ModelLoadError, ModelIntegrityError
+        """
+        from classifier.persist import load_model
+
+        return load_model(path, trusted=trusted)

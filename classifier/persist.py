@@ -1,0 +1,181 @@
+"""Saving and loading models: a joblib file and a JSON manifest beside it.
+
+A joblib file is a pickle: loading one can run any code it contains. The manifest's
+sha256 protects against a damaged or swapped model file, not against a malicious one
+whose manifest was rewritten to match; load only models from sources you trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+import warnings
+from collections.abc import Callable
+from importlib import metadata, resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import joblib
+import sklearn
+
+from classifier.errors import ModelIntegrityError, ModelLoadError
+
+if TYPE_CHECKING:
+    from classifier.model import CertaintyClassifier
+
+__all__ = ["FORMAT", "atomic_write", "default_model_path", "load_model", "save_model"]
+
+FORMAT = "hedge-classifier-model"
+FORMAT_VERSION = 1
+DEFAULT_MODEL = "default.joblib"
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write ``path`` through a temporary file in the same folder, then rename it.
+
+    A crash or interruption leaves either the old file or none, never a partial one.
+    """
+    path = Path(path)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            write(f)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _package_version() -> str:
+    try:
+        return metadata.version("hedge-classifier")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def manifest_path(model_path: Path) -> Path:
+    """Return the manifest path of a model file: ``x.joblib`` -> ``x.json``."""
+    return model_path.with_suffix(".json")
+
+
+def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -> Path:
+    """Save ``clf`` to ``path`` and write its manifest; both atomically.
+
+    Returns
+    -------
+    Path
+        The manifest's path.
+    """
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "classifier": clf,
+    }
+    atomic_write(path, lambda f: joblib.dump(payload, f, compress=3))
+    featurizer = clf.pipeline_.named_steps["features"]
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "model_file": path.name,
+        "sha256": _sha256(path),
+        "size_bytes": path.stat().st_size,
+        "versions": {
+            "hedge-classifier": _package_version(),
+            "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__,
+            "joblib": joblib.__version__,
+        },
+        "lexicon_sha256": featurizer.lexicon_.digest(),
+        "lexicon_entries": len(featurizer.lexicon_.entries),
+        "features": len(featurizer.vocabulary_),
+        "threshold": clf.threshold_,
+        "params": {k: v for k, v in clf.get_params().items() if k != "lexicon"},
+        "training": training,
+        "cv_metrics": clf.cv_metrics_,
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    target = manifest_path(path)
+    atomic_write(target, lambda f: f.write(text.encode("utf-8")))
+    return target
+
+
+def default_model_path() -> Path:
+    """Return the path of the bundled default model."""
+    return Path(str(resources.files("classifier.models") / DEFAULT_MODEL))
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def _check_manifest(path: Path, trusted: bool) -> None:
+    target = manifest_path(path)
+    if not target.is_file():
+        if trusted:
+            return
+        raise ModelLoadError(
+            f"{path}: no manifest {target.name} beside it; a model file can run code "
+            "when loaded, so pass trusted=True (--trust-model) if you trust its source"
+        )
+    try:
+        manifest = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelLoadError(f"{target}: unreadable manifest ({err})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelLoadError(f"{target}: not a manifest of a {FORMAT}")
+    if manifest.get("sha256") != _sha256(path):
+        raise ModelIntegrityError(
+            f"{path}: sha256 does not match its manifest {target.name}; "
+            "the file is damaged or was replaced"
+        )
+    saved = str(manifest.get("versions", {}).get("scikit-learn", "?"))
+    if _minor(saved) != _minor(sklearn.__version__) and not trusted:
+        raise ModelIntegrityError(
+            f"{path}: saved with scikit-learn {saved}, but {sklearn.__version__} is "
+            "installed; retrain it (hedge train) or pass trusted=True to try anyway"
+        )
+
+
+def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyClassifier:
+    """Load a model file after checking its manifest; see the module docstring."""
+    from classifier.model import CertaintyClassifier
+
+    model_path = default_model_path() if path is None else Path(path)
+    if not model_path.exists():
+        raise ModelLoadError(f"{model_path}: no such model file")
+    if not model_path.is_file():
+        raise ModelLoadError(f"{model_path}: not a file")
+    _check_manifest(model_path, trusted)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=sklearn.exceptions.InconsistentVersionWarning)
+            payload = joblib.load(model_path)
+    except Exception as err:  # a damaged pickle raises almost anything
+        raise ModelLoadError(f"{model_path}: cannot load ({type(err).__name__}: {err})") from None
+    if not (
+        isinstance(payload, dict)
+        and payload.get("format") == FORMAT
+        and isinstance(payload.get("classifier"), CertaintyClassifier)
+    ):
+        raise ModelLoadError(f"{model_path}: not a {FORMAT}")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise ModelLoadError(
+            f"{model_path}: format version {payload.get('format_version')}, "
+            f"this package reads {FORMAT_VERSION}"
+        )
+    clf: CertaintyClassifier = payload["classifier"]
+    return clf
