@@ -123,9 +123,14 @@ class CueMatcher:
 
     def __init__(self, lexicon: Lexicon, max_gap: int = DEFAULT_MAX_GAP) -> None:
         self.max_gap = max_gap
-        self._index: dict[str, list[LexiconEntry]] = defaultdict(list)
+        # first word -> second word of the head ("" for a one-word head) -> entries
+        self._index: dict[str, dict[str, list[LexiconEntry]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for entry in lexicon.entries:
-            self._index[entry.parts[0][0]].append(entry)
+            head = entry.parts[0]
+            self._index[head[0]][head[1] if len(head) > 1 else ""].append(entry)
+        self._index = {word: dict(rest) for word, rest in self._index.items()}
 
     def _match_at(self, words: list[str], i: int, entry: LexiconEntry) -> Match | None:
         n = len(words)
@@ -170,12 +175,16 @@ class CueMatcher:
         false_friends: list[Match] = []
         negators: set[int] = set()
         index = self._index
+        last = len(words) - 1
         for i, word in enumerate(words):
             if word.endswith("n't"):
                 negators.add(i)
-            entries = index.get(word)
-            if not entries:
+            by_second = index.get(word)
+            if by_second is None:
                 continue
+            entries = by_second.get("", [])
+            if i < last and words[i + 1] in by_second:
+                entries = entries + by_second[words[i + 1]]
             for entry in entries:
                 match = self._match_at(words, i, entry)
                 if match is None:

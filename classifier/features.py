@@ -26,6 +26,8 @@ __all__ = ["Analysis", "CueFeaturizer", "check_sentences"]
 
 #: Owner of a feature that belongs to the whole sentence, not to one cue.
 SENTENCE = -1
+#: Prefix of word (unigram) features.
+WORD = "word="
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +41,18 @@ class Analysis:
     features : list of tuple
         ``(name, value, owner)``: ``owner`` is the index of the cue in ``cues`` the
         feature belongs to, or -1 for the sentence.
+    words : set of str
+        The sentence's words, each a ``word=`` feature of the sentence when the
+        featurizer uses unigrams.
     """
 
     cues: list[Cue]
     features: list[tuple[str, float, int]]
+    words: set[str]
+
+    def feature_names(self) -> set[str]:
+        """Return the names of all features of the sentence."""
+        return {name for name, _, _ in self.features} | {WORD + w for w in self.words}
 
 
 def check_sentences(sentences: Any) -> list[str]:
@@ -70,6 +80,10 @@ def check_sentences(sentences: Any) -> list[str]:
     return items
 
 
+def _word_columns(vocabulary: dict[str, int]) -> dict[str, int]:
+    return {name[len(WORD) :]: i for name, i in vocabulary.items() if name.startswith(WORD)}
+
+
 class CueFeaturizer(TransformerMixin, BaseEstimator):
     """Turn sentences into sparse lexicon/rule features.
 
@@ -81,8 +95,8 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
     max_gap : int, default=DEFAULT_MAX_GAP
         Most words between the pieces of a discontinuous cue.
     context : bool, default=True
-        Add each cue's previous and next word as features, to tell "or" in
-        "whether ... or" from "or" in a list.
+        Add each cue's (and its category's) previous and next word as features, to
+        tell "or" in "whether ... or" from "or" in a list.
     unigrams : bool, default=True
         Add the sentence's words as features.
     min_df : int, default=2
@@ -145,15 +159,17 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         self._matcher = CueMatcher(self.lexicon_, self.max_gap)
         counts: Counter[str] = Counter()
         for sentence in sentences:
-            counts.update({name for name, _, _ in self.analyze(sentence).features})
+            counts.update(self.analyze(sentence).feature_names())
         kept = sorted(name for name, count in counts.items() if count >= self.min_df)
         self.vocabulary_ = {name: i for i, name in enumerate(kept)}
+        self._word_columns = _word_columns(self.vocabulary_)
         return self
 
     def __getstate__(self) -> dict[str, Any]:
         """Leave the matcher out of pickles; it is rebuilt from ``lexicon_``."""
         state = self.__dict__.copy()
         state.pop("_matcher", None)
+        state.pop("_word_columns", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -161,6 +177,8 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         self.__dict__.update(state)
         if "lexicon_" in state:
             self._matcher = CueMatcher(self.lexicon_, self.max_gap)
+        if "vocabulary_" in state:
+            self._word_columns = _word_columns(self.vocabulary_)
 
     def analyze(self, sentence: str) -> Analysis:
         """Find the cues of one sentence, judge them, and list its features.
@@ -197,20 +215,20 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
                 after = words[cue.last + 1] if cue.last + 1 < n else "</s>"
                 add((f"cue={entry}|prev={prev}", 1.0, i))
                 add((f"cue={entry}|next={after}", 1.0, i))
+                add((f"cat={cue.category}|prev={prev}", 1.0, i))
+                add((f"cat={cue.category}|next={after}", 1.0, i))
             if cue.negated:
                 add((f"cue={entry}|negated", 1.0, i))
             if cue.quoted:
                 add((f"cat={cue.category}|quoted", 1.0, i))
         add((f"hedges={min(len(hedges), 3)}", 1.0, SENTENCE))
-        if self.unigrams:
-            for word in set(words):
-                if word[0].isalpha():
-                    add((f"word={word}", 1.0, SENTENCE))
-        return Analysis(cues, features)
+        unigrams = {w for w in words if w[0].isalpha()} if self.unigrams else set()
+        return Analysis(cues, features, unigrams)
 
     def vectorize(self, analyses: list[Analysis]) -> sp.csr_matrix:
         """Turn analyses into a sparse matrix with one row per analysis."""
         vocabulary = self.vocabulary_
+        word_columns = self._word_columns
         indptr = [0]
         indices: list[int] = []
         values: list[float] = []
@@ -220,6 +238,10 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
                 column = vocabulary.get(name)
                 if column is not None:
                     row[column] = row.get(column, 0.0) + value
+            for word in analysis.words:
+                column = word_columns.get(word)
+                if column is not None:
+                    row[column] = 1.0
             indices.extend(row)
             values.extend(row.values())
             indptr.append(len(indices))

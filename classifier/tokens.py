@@ -31,9 +31,9 @@ def tokenize(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     >>> tokenize("It isn’t clear.")[0]
     ['it', "isn't", 'clear', '.']
     """
-    words: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for match in TOKEN_PATTERN.finditer(text):
-        words.append(match.group().lower().replace("’", "'"))
-        spans.append(match.span())
-    return words, spans
+    lowered = text.lower().replace("’", "'")
+    if len(lowered) == len(text):  # the usual case: offsets in ``lowered`` are offsets in ``text``
+        found = list(TOKEN_PATTERN.finditer(lowered))
+        return [m.group() for m in found], [m.span() for m in found]
+    found = list(TOKEN_PATTERN.finditer(text))
+    return [m.group().lower().replace("’", "'") for m in found], [m.span() for m in found]
