@@ -1,0 +1,383 @@
+"""Sentence splitting with exact character offsets.
+
+Boundaries come from NLTK's Punkt algorithm. Its parameters are trained by
+``scripts/build_punkt.py`` and shipped as plain text files in the package data
+folder ``classifier/models/punkt/``: no ``nltk.download``, no pickles. Small rules
+then fix what Punkt gets wrong on its own:
+
+* a blank line always ends a sentence (:func:`_paragraph_spans`);
+* a piece that leaves a quotation open (straight, curly or single quotes) is
+  joined with the following pieces that close it, up to ``MAX_QUOTE_PIECES``
+  pieces (:func:`_join_open_quotes`);
+* a piece ending in a capitalized title ("Gen.", "Dr.") or a reference
+  abbreviation ("e.g.", "Fig.") is joined with the next one; so is a piece that
+  starts with ``,;:``, or with a lowercase letter right after a closing quotation
+  mark (:func:`_joins_next`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from nltk import redos
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:
+    from importlib.abc import Traversable
+
+__all__ = ["Sentence", "iter_sentences", "load_punkt_parameters", "split_sentences"]
+
+#: Package holding the Punkt parameter folder, and the folder's name.
+MODELS_PACKAGE = "classifier.models"
+PUNKT_FOLDER = "punkt"
+
+#: Titles (lowercase, no final period) that stand before a name and so never end a
+#: sentence when capitalized ("Gen.", "Dr."). Titles that are also names or common
+#: sentence-final words are left to Punkt ("Sen.": "Hun Sen."; "St.": "Main St.").
+NEVER_FINAL_TITLES = frozenset(
+    {
+        # civil
+        "dr", "hon", "messrs", "mlle", "mme", "mmes", "mr", "mrs", "ms", "msgr", "prof",
+        "rev", "rt", "supt",
+        # military
+        "adm", "brig", "capt", "cdr", "cmdr", "col", "comdr", "cpl", "cpt", "gen", "insp",
+        "lieut", "lt", "maj", "pfc", "pvt", "sgt",
+        # political
+        "amb", "atty", "gov", "pres", "rep",
+    }
+)  # fmt: skip
+
+#: Reference and Latin abbreviations (lowercase, no final period) that stand before
+#: an example or a number and so never end a sentence, in any case ("e.g.", "Fig.").
+#: Those that can end one ("etc.", "et al.", "no.") are left to Punkt.
+NEVER_FINAL_REFERENCES = frozenset(
+    {"approx", "cf", "e.g", "eq", "eqs", "fig", "figs", "i.e", "pp", "viz", "vs"}
+)
+
+#: Most Punkt pieces one open quotation may span before the quotation is
+#: taken to be unbalanced (a stray or inch mark) and the pieces are left apart.
+MAX_QUOTE_PIECES = 8
+
+#: Longest word, in characters, checked against the never-final abbreviations.
+MAX_ABBREVIATION_CHARS = 16
+
+#: Header and comment lines of the parameter files start with this; a stored type
+#: never contains a space, so no type line can.
+COMMENT_PREFIX = "# "
+
+# A blank (or whitespace-only) line: newline, optional spaces or tabs, newline.
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
+_OPENING_MARKS = "\"'([{\u201c\u2018"
+_CLOSING_QUOTES = "\"'\u201d\u2019"
+_SENTENCE_END_CHARS = ".?!"
+_OPENING_SINGLE_QUOTE = re.compile(r"(?:^|(?<=[\s(\[{\"\u201c]))['\u2018](?=[^\W\d_])")
+_CLOSING_SINGLE_QUOTE = re.compile(r"(?<=[.?!,])['\u2019]")
+# A sentence does not start with these; Punkt leaves them after a boundary in
+# '"Why?", he asked.' because its realignment only takes closing marks.
+_INTERNAL_PUNCTUATION = ",;:"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a text and where it is.
+
+    Attributes
+    ----------
+    text : str
+        The sentence, without surrounding whitespace; equal to
+        ``source[start:end]`` for the text it was split from.
+    start : int
+        Offset of the first character in the source text.
+    end : int
+        Offset one past the last character in the source text.
+    """
+
+    text: str
+    start: int
+    end: int
+
+
+class _OrthoContext(dict[str, int]):
+    """Orthographic-context table answering 0 for unseen types without storing them.
+
+    NLTK keeps this table in a ``defaultdict(int)``, so looking up an unseen word
+    adds it; on a shared, cached tokenizer that would grow without bound.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def _read_fields(resource: Traversable, n_fields: int) -> Iterator[tuple[str, ...]]:
+    seen: set[tuple[str, ...]] = set()
+    text = resource.read_text(encoding="utf-8")
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line or line.startswith(COMMENT_PREFIX):
+            continue
+        fields = tuple(line.split("\t"))
+        if len(fields) != n_fields or any(
+            not field or field != "".join(field.split()) for field in fields
+        ):
+            raise ValueError(
+                f"{resource.name}:{lineno}: expected {n_fields} non-empty tab-separated "
+                f"field(s) without spaces, got {line!r}"
+            )
+        if fields in seen:
+            raise ValueError(f"{resource.name}:{lineno}: duplicate entry {line!r}")
+        seen.add(fields)
+        yield fields
+
+
+def _read_ortho_context(resource: Traversable) -> _OrthoContext:
+    table = _OrthoContext()
+    for typ, flags in _read_fields(resource, 2):
+        if not (flags.isascii() and flags.isdigit() and 0 < int(flags) < 128):
+            raise ValueError(f"{resource.name}: flags of {typ!r} must be 1-127, got {flags!r}")
+        table[typ] = int(flags)
+    return table
+
+
+def load_punkt_parameters(directory: Traversable) -> PunktParameters:
+    """Read Punkt parameters from the text files written by ``build_punkt.py``.
+
+    Parameters
+    ----------
+    directory : Traversable
+        A folder (a :class:`pathlib.Path` or an :mod:`importlib.resources` entry)
+        holding ``abbrev_types.txt``, ``collocations.tab``, ``sent_starters.txt``
+        and ``ortho_context.tab``, UTF-8, one entry per line, fields separated by
+        tabs, lines starting with ``"# "`` ignored.
+
+    Returns
+    -------
+    PunktParameters
+        Parameters with frozen sets, ready for ``PunktSentenceTokenizer(params)``.
+
+    Raises
+    ------
+    ValueError
+        For a malformed or repeated line, naming the file and line.
+    OSError
+        If a file is missing or unreadable.
+    """
+    params = PunktParameters()
+    params.abbrev_types = frozenset(
+        typ for (typ,) in _read_fields(directory / "abbrev_types.txt", 1)
+    )
+    params.collocations = frozenset(
+        (first, second) for first, second in _read_fields(directory / "collocations.tab", 2)
+    )
+    params.sent_starters = frozenset(
+        typ for (typ,) in _read_fields(directory / "sent_starters.txt", 1)
+    )
+    params.ortho_context = _read_ortho_context(directory / "ortho_context.tab")
+    return params
+
+
+class _LanguageVars(PunktLanguageVars):
+    """Punkt's English settings, searching for candidate boundaries without a time limit.
+
+    NLTK runs each regular expression under a wall-clock limit (``nltk.redos``, 5 s).
+    For ``finditer`` the ``regex`` engine counts the time since the search began,
+    including the time Punkt spends on each candidate, so one long paragraph (about
+    2 MB of prose, or 200,000 periods) raised ``TimeoutError``. The pattern is NLTK's
+    own constant, and its matches are linear in the text.
+    """
+
+    __slots__ = ()
+
+    def period_context_re(self) -> redos.TimedPattern:
+        """Return NLTK's candidate-boundary pattern with its time limit removed."""
+        return redos.compile(super().period_context_re(), timeout=None)
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> PunktSentenceTokenizer:
+    directory = resources.files(MODELS_PACKAGE) / PUNKT_FOLDER
+    return PunktSentenceTokenizer(load_punkt_parameters(directory), lang_vars=_LanguageVars())
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the stripped, non-empty spans between blank lines."""
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        yield _strip_span(text, start, match.start())
+        start = match.end()
+    yield _strip_span(text, start, len(text))
+
+
+def _punkt_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return Punkt's stripped, non-empty sentence spans of ``text[start:end]``."""
+    pieces = []
+    for piece_start, piece_end in _tokenizer().span_tokenize(text[start:end]):
+        span = _strip_span(text, start + piece_start, start + piece_end)
+        if span[0] < span[1]:
+            pieces.append(span)
+    return pieces
+
+
+def _quote_balance(piece: str) -> tuple[int, int, int]:
+    """Count the quotation marks of ``piece`` that matter for balance.
+
+    Returns the number of straight double quotes, curly opening minus closing
+    double quotes, and single quotes that open (at a word start) minus those that
+    close (after ``.?!,``); apostrophes ("don't", "students'") count for neither.
+    """
+    return (
+        piece.count('"'),
+        piece.count("\u201c") - piece.count("\u201d"),
+        len(_OPENING_SINGLE_QUOTE.findall(piece)) - len(_CLOSING_SINGLE_QUOTE.findall(piece)),
+    )
+
+
+def _is_open(balance: tuple[int, int, int]) -> bool:
+    straight, curly, single = balance
+    return straight % 2 == 1 or curly > 0 or single > 0
+
+
+def _join_open_quotes(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join each piece that opens a quotation with the pieces up to its closing one.
+
+    The pieces are left apart if the quotation is not closed within
+    ``MAX_QUOTE_PIECES`` pieces.
+    """
+    balances = [_quote_balance(text[start:end]) for start, end in pieces]
+    joined = []
+    index = 0
+    while index < len(pieces):
+        last = index
+        balance = balances[index]
+        if _is_open(balance):
+            for ahead in range(index + 1, min(len(pieces), index + MAX_QUOTE_PIECES)):
+                balance = (
+                    balance[0] + balances[ahead][0],
+                    balance[1] + balances[ahead][1],
+                    balance[2] + balances[ahead][2],
+                )
+                if not _is_open(balance):
+                    last = ahead
+                    break
+        joined.append((pieces[index][0], pieces[last][1]))
+        index = last + 1
+    return joined
+
+
+def _ends_with_never_final_abbreviation(text: str, start: int, end: int) -> bool:
+    window_start = max(start, end - MAX_ABBREVIATION_CHARS - 1)
+    window = text[window_start:end]
+    words = window.split()
+    if not words or (window_start > start and len(words[-1]) == len(window)):
+        return False  # no word, or a word too long to be an abbreviation
+    word = words[-1].lstrip(_OPENING_MARKS)
+    if len(word) < 2 or not word.endswith("."):
+        return False
+    abbreviation = word[:-1].lower()
+    return abbreviation in NEVER_FINAL_REFERENCES or (
+        abbreviation in NEVER_FINAL_TITLES and word[0].isupper()
+    )
+
+
+def _joins_next(text: str, current: tuple[int, int], following: tuple[int, int]) -> bool:
+    """Tell whether ``following`` continues the sentence ``current``."""
+    first = text[following[0]]
+    if first in _INTERNAL_PUNCTUATION:
+        return True
+    last_two = text[max(current[0], current[1] - 2) : current[1]]
+    if (
+        first.islower()
+        and len(last_two) == 2
+        and last_two[0] in _SENTENCE_END_CHARS
+        and last_two[1] in _CLOSING_QUOTES
+    ):
+        return True
+    return _ends_with_never_final_abbreviation(text, *current)
+
+
+def _join_continuations(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    joined: list[tuple[int, int]] = []
+    for piece in pieces:
+        if joined and _joins_next(text, joined[-1], piece):
+            joined[-1] = (joined[-1][0], piece[1])
+        else:
+            joined.append(piece)
+    return joined
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """Yield the sentences of ``text`` in order, with their offsets.
+
+    Parameters
+    ----------
+    text : str
+        Any text; empty, whitespace-only and malformed input (control characters,
+        lone surrogates) give no error.
+
+    Yields
+    ------
+    Sentence
+        Non-empty, non-overlapping sentences without surrounding whitespace, in
+        order, with ``text[s.start:s.end] == s.text``. A blank line always ends a
+        sentence.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a ``str``.
+
+    Examples
+    --------
+    >>> [s.text for s in iter_sentences("Dr. Smith may come. Or not.")]
+    ['Dr. Smith may come.', 'Or not.']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    for paragraph_start, paragraph_end in _paragraph_spans(text):
+        if paragraph_start == paragraph_end:
+            continue
+        pieces = _punkt_pieces(text, paragraph_start, paragraph_end)
+        for start, end in _join_continuations(text, _join_open_quotes(text, pieces)):
+            yield Sentence(text[start:end], start, end)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    r"""Split ``text`` into sentences with character offsets.
+
+    Parameters
+    ----------
+    text : str
+        Any text; see :func:`iter_sentences`.
+
+    Returns
+    -------
+    list of Sentence
+        The sentences in order; empty for empty or whitespace-only text.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a ``str``.
+
+    Examples
+    --------
+    >>> text = "Gen. Smith arrived at 3.30 p.m.\n\nNo comment"
+    >>> [(s.text, s.start, s.end) for s in split_sentences(text)]
+    [('Gen. Smith arrived at 3.30 p.m.', 0, 31), ('No comment', 33, 43)]
+    """
+    return list(iter_sentences(text))
