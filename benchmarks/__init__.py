@@ -1,0 +1,1 @@
+"""Benchmarks: accuracy and speed on the corpora of shared/data."""

@@ -53,30 +53,30 @@ def _graded(rows: list[dict], binary: bool) -> list[Sentence]:
 
 
 def bio_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
-    """CoNLL-2010 bio training data (may train)."""
+    """Return the CoNLL-2010 bio training data (may train)."""
     return _labeled(_rows(data, "conll2010/conll2010_bio_train.jsonl"))
 
 
 def wiki_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
-    """Szeged Wikipedia folds 0-7 (may train)."""
+    """Return Szeged Wikipedia folds 0-7 (may train)."""
     rows = _rows(data, "szeged_uncertainty/wiki_all.jsonl")
     return _labeled([r for r in rows if r["fold"] <= 7])
 
 
 def graded_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
-    """Pei & Jurgens graded train and val splits (may train), binarized at the midpoint."""
+    """Return Pei & Jurgens graded train and val splits (may train), binarized."""
     rows = _rows(data, "pei_jurgens_2021/sentence_certainty_train.jsonl")
     rows += _rows(data, "pei_jurgens_2021/sentence_certainty_val.jsonl")
     return _graded(rows, binary=True)
 
 
 def training_sentences(data: Path = DEFAULT_DATA) -> list[Sentence]:
-    """Every sentence SPLITS.md lets us train on."""
+    """Return every sentence SPLITS.md lets us train on."""
     return bio_train(data) + wiki_train(data) + graded_train(data)
 
 
 def evaluation_sets(data: Path = DEFAULT_DATA) -> dict[str, list[Sentence]]:
-    """The judged sets of SPLITS.md, by name (never train on these)."""
+    """Return the judged sets of SPLITS.md, by name (never train on these)."""
     wiki = _rows(data, "szeged_uncertainty/wiki_all.jsonl")
     return {
         "bio": _labeled(_rows(data, "conll2010/conll2010_bio_eval_approx.jsonl")),

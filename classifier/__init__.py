@@ -1,17 +1,43 @@
-"""hedge-classifier: sentence-level certainty scoring for English text, with its reasons."""
+"""hedge-classifier: sentence-level certainty scoring for English text, with its reasons.
 
-from classifier.cues import Cue
-from classifier.errors import (
-    DataError,
-    HedgeError,
-    LexiconError,
-    ModelIntegrityError,
-    ModelLoadError,
-)
-from classifier.features import CueFeaturizer
-from classifier.lexicon import Lexicon, load_lexicon
-from classifier.model import CertaintyClassifier, SentenceScore
-from classifier.sentences import Sentence, split_sentences
+Public names are imported on first use, so that ``import classifier`` (and ``hedge
+--help``) stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from classifier.cues import Cue
+    from classifier.errors import (
+        DataError,
+        HedgeError,
+        LexiconError,
+        ModelIntegrityError,
+        ModelLoadError,
+    )
+    from classifier.features import CueFeaturizer
+    from classifier.lexicon import Lexicon, load_lexicon
+    from classifier.model import CertaintyClassifier, SentenceScore
+    from classifier.sentences import Sentence, split_sentences
+
+_HOMES = {
+    "CertaintyClassifier": "model",
+    "Cue": "cues",
+    "CueFeaturizer": "features",
+    "DataError": "errors",
+    "HedgeError": "errors",
+    "Lexicon": "lexicon",
+    "LexiconError": "errors",
+    "ModelIntegrityError": "errors",
+    "ModelLoadError": "errors",
+    "Sentence": "sentences",
+    "SentenceScore": "model",
+    "load_lexicon": "lexicon",
+    "split_sentences": "sentences",
+}
 
 __all__ = [
     "CertaintyClassifier",
@@ -28,3 +54,15 @@ __all__ = [
     "load_lexicon",
     "split_sentences",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'classifier' has no attribute {name!r}")
+    return getattr(import_module(f"classifier.{_HOMES[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    """List the public names."""
+    return __all__

@@ -46,7 +46,7 @@ class Match:
         return sum(stop - first for first, stop in self.pieces)
 
     def tokens(self) -> set[int]:
-        """Indices of the matched tokens."""
+        """Return the indices of the matched tokens."""
         return {i for first, stop in self.pieces for i in range(first, stop)}
 
 

@@ -190,7 +190,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Return ``[P(certain), P(uncertain)]`` for each sentence (columns as ``classes_``)."""
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(check_sentences(X))
+        sentences = check_sentences(X)
+        if not sentences:
+            return np.empty((0, 2))
+        return self.pipeline_.predict_proba(sentences)
 
     def certainty(self, X: Iterable[str]) -> np.ndarray:
         """Return P(certain) for each sentence."""
@@ -200,13 +203,6 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         """Return ``"certain"`` or ``"uncertain"`` for each sentence."""
         uncertain = self.certainty(X) < self.threshold_
         return np.where(uncertain, UNCERTAIN, CERTAIN).astype(object)
-
-    def _verdicts(self, analyses: list[Analysis]) -> tuple[np.ndarray, np.ndarray]:
-        """Return P(certain) per analysis and each feature's log-odds toward uncertain."""
-        featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
-        model: LogisticRegression = self.pipeline_.named_steps["model"]
-        proba = model.predict_proba(featurizer.vectorize(analyses))[:, 0]
-        return proba, model.coef_[0]
 
     def contributions(self, analysis: Analysis) -> list[float]:
         """Return each cue's contribution to the log-odds of ``uncertain``."""
@@ -221,13 +217,16 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
 
     def _scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:
         check_is_fitted(self, "pipeline_")
+        if not pieces:
+            return
         featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
+        model: LogisticRegression = self.pipeline_.named_steps["model"]
         analyses = [featurizer.analyze(text) for text, _ in pieces]
-        proba, _ = self._verdicts(analyses)
-        for (text, offset), analysis, p in zip(pieces, analyses, proba):
+        proba = model.predict_proba(featurizer.vectorize(analyses))[:, 0]
+        for (text, offset), analysis, p in zip(pieces, analyses, proba, strict=True):
             cues = tuple(
                 cue.shifted(offset)
-                for cue, weight in zip(analysis.cues, self.contributions(analysis))
+                for cue, weight in zip(analysis.cues, self.contributions(analysis), strict=True)
                 if cue.kept and cue.category != BOOSTER and weight > 0
             )
             label = UNCERTAIN if p < self.threshold_ else CERTAIN

@@ -33,7 +33,7 @@ FORMAT_VERSION = 1
 DEFAULT_MODEL = "default.joblib"
 
 
-def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write ``path`` through a temporary file in the same folder, then rename it.
 
     A crash or interruption leaves either the old file or none, never a partial one.
@@ -129,7 +129,8 @@ def _check_manifest(path: Path, trusted: bool) -> None:
             return
         raise ModelLoadError(
             f"{path}: no manifest {target.name} beside it; a model file can run code "
-            "when loaded, so pass trusted=True (--trust-model) if you trust its source"
+            "when loaded, so load it as trusted (trusted=True, or hedge --trust-model) "
+            "only if you trust its source"
         )
     try:
         manifest = json.loads(target.read_text(encoding="utf-8"))
@@ -146,7 +147,8 @@ def _check_manifest(path: Path, trusted: bool) -> None:
     if _minor(saved) != _minor(sklearn.__version__) and not trusted:
         raise ModelIntegrityError(
             f"{path}: saved with scikit-learn {saved}, but {sklearn.__version__} is "
-            "installed; retrain it (hedge train) or pass trusted=True to try anyway"
+            "installed; retrain it, or load it as trusted (trusted=True, or hedge "
+            "--trust-model) to try anyway"
         )
 
 

@@ -1,0 +1,1 @@
+"""Bundled models and sentence-splitter parameters (package data)."""
