@@ -113,7 +113,9 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
     --------
     >>> featurizer = CueFeaturizer(min_df=1).fit(["It may rain.", "It rained."])
     >>> featurizer.transform(["It may rain."]).shape
-    (1, 14)
+    (1, 13)
+    >>> [n for n in featurizer.get_feature_names_out() if n.startswith("cue=may")]
+    ['cue=may', 'cue=may|next=rain', 'cue=may|prev=it']
     """
 
     def __init__(

@@ -1,0 +1,189 @@
+import hashlib
+import json
+import shutil
+
+import joblib
+
+import numpy as np
+import pytest
+import sklearn
+
+from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
+from classifier.persist import default_model_path
+
+from .corpus import LABELS, SENTENCES
+
+RUSSIA_HEDGED = (
+    "While Russian military demonstrations are disruptive, a Washington, D.C.-based think "
+    "tank indicated in March that the chances of Moscow escalating the situation into an "
+    "assault are slim."
+)
+RUSSIA_FIRM = "Russia annexed Crimea from Ukraine in 2014."
+
+
+@pytest.fixture(scope="module")
+def bundled() -> CertaintyClassifier:
+    return CertaintyClassifier.load()
+
+
+@pytest.fixture(scope="module")
+def small() -> CertaintyClassifier:
+    return CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
+
+
+def test_bundled_model_on_the_acceptance_sentences(bundled):
+    hedged, firm = bundled.score(f"{RUSSIA_HEDGED} {RUSSIA_FIRM}")
+    assert hedged.text == RUSSIA_HEDGED and firm.text == RUSSIA_FIRM
+    assert hedged.label == "uncertain" and hedged.certainty < 0.3
+    assert "low_probability" in {c.category for c in hedged.cues}
+    assert firm.label == "certain" and firm.certainty > 0.8 and firm.cues == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The protein may play a role in repair.",
+        "It is unclear whether the drug works.",
+        "The odds are long that the bill passes.",
+        "A link cannot be ruled out.",
+        "Whether it works remains to be seen.",
+    ],
+)
+def test_bundled_model_flags_hedges_and_names_a_cue(bundled, sentence):
+    (score,) = bundled.score_sentences([sentence])
+    assert score.label == "uncertain"
+    assert score.cues
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In May 2020 the plant closed.",
+        "The show of military might lasted an hour.",
+        "Reply as soon as possible.",
+        "There is no doubt that the vaccine works.",
+    ],
+)
+def test_bundled_model_ignores_false_friends(bundled, sentence):
+    (score,) = bundled.score_sentences([sentence])
+    assert score.label == "certain", score
+
+
+def test_a_booster_does_not_cancel_a_hedge(bundled):
+    (score,) = bundled.score_sentences(["Definitely, unless it rains, which it might."])
+    assert score.label == "uncertain"
+
+
+def test_score_offsets_point_into_the_text(bundled):
+    text = "  It may rain.\n\nThe sky is blue.  Perhaps not. "
+    scores = bundled.score(text)
+    assert [s.text for s in scores] == ["It may rain.", "The sky is blue.", "Perhaps not."]
+    for s in scores:
+        assert text[s.start : s.end] == s.text
+        for cue in s.cues:
+            assert text[cue.start : cue.end] == cue.text
+
+
+def test_prediction_api_shapes_and_consistency(bundled):
+    sentences = ["It may rain.", "It rained."]
+    proba = bundled.predict_proba(sentences)
+    assert proba.shape == (2, 2) and np.allclose(proba.sum(axis=1), 1.0)
+    assert list(bundled.classes_) == ["certain", "uncertain"]
+    assert np.array_equal(bundled.certainty(sentences), proba[:, 0])
+    assert list(bundled.predict(sentences)) == ["uncertain", "certain"]
+    assert [s.certainty for s in bundled.score_sentences(sentences)] == list(proba[:, 0])
+
+
+def test_empty_input(bundled):
+    assert bundled.score("") == []
+    assert bundled.score(" \n ") == []
+    assert bundled.predict_proba([]).shape == (0, 2)
+
+
+def test_bad_input_types(bundled):
+    with pytest.raises(TypeError, match="str object received"):
+        bundled.predict_proba("It may rain.")
+    with pytest.raises(TypeError, match="text must be str, got bytes"):
+        bundled.score(b"It may rain.")
+
+
+def test_fit_checks_labels():
+    with pytest.raises(ValueError, match="label 1 is 'maybe'"):
+        CertaintyClassifier().fit(["a", "b"], ["certain", "maybe"])
+    with pytest.raises(ValueError, match="2 sentences but 1 labels"):
+        CertaintyClassifier().fit(["a", "b"], ["certain"])
+
+
+def test_fit_chooses_threshold_and_reports_cv_metrics(small):
+    assert 0.2 <= small.threshold_ <= 0.8
+    assert set(small.cv_metrics_) >= {"precision", "recall", "f1", "accuracy", "C"}
+    assert small.predict(["The protein may play a role."])[0] == "uncertain"
+
+
+def test_save_load_round_trip_and_manifest(small, tmp_path):
+    path = tmp_path / "m.joblib"
+    manifest_path = small.save(path, {"sentences": len(SENTENCES)})
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest_path == tmp_path / "m.json"
+    assert manifest["versions"]["scikit-learn"] == sklearn.__version__
+    assert manifest["training"] == {"sentences": len(SENTENCES)}
+    assert len(manifest["sha256"]) == 64 and manifest["threshold"] == small.threshold_
+    loaded = CertaintyClassifier.load(path)
+    assert np.array_equal(loaded.predict_proba(SENTENCES), small.predict_proba(SENTENCES))
+    assert loaded.threshold_ == small.threshold_
+
+
+def test_same_data_and_seed_give_identical_bytes(tmp_path):
+    for name in ("a", "b"):
+        clf = CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
+        clf.save(tmp_path / f"{name}.joblib")
+    assert (tmp_path / "a.joblib").read_bytes() == (tmp_path / "b.joblib").read_bytes()
+
+
+def test_load_errors(small, tmp_path):
+    path = tmp_path / "m.joblib"
+    small.save(path)
+    with pytest.raises(ModelLoadError, match="no such model file"):
+        CertaintyClassifier.load(tmp_path / "missing.joblib")
+    with pytest.raises(ModelLoadError, match="not a file"):
+        CertaintyClassifier.load(tmp_path)
+    bare = tmp_path / "bare.joblib"
+    shutil.copy(path, bare)
+    with pytest.raises(ModelLoadError, match="no manifest"):
+        CertaintyClassifier.load(bare)
+    assert CertaintyClassifier.load(bare, trusted=True).threshold_ == small.threshold_
+    manifest_path = tmp_path / "m.json"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelIntegrityError, match="sha256 does not match"):
+        CertaintyClassifier.load(path)
+    manifest = json.loads(manifest_path.read_text())
+    manifest["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelLoadError, match="cannot load"):
+        CertaintyClassifier.load(path)
+
+
+def test_version_mismatch_and_foreign_files(small, tmp_path):
+    path = tmp_path / "m.joblib"
+    manifest_path = small.save(path)
+    manifest = json.loads(manifest_path.read_text())
+    manifest["versions"]["scikit-learn"] = "0.1.0"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelIntegrityError, match="saved with scikit-learn 0.1.0"):
+        CertaintyClassifier.load(path)
+    assert CertaintyClassifier.load(path, trusted=True).threshold_ == small.threshold_
+    other = tmp_path / "other.joblib"
+    joblib.dump({"something": "else"}, other)
+    with pytest.raises(ModelLoadError, match="not a hedge-classifier-model"):
+        CertaintyClassifier.load(other, trusted=True)
+    manifest_path.write_text("{not json")
+    with pytest.raises(ModelLoadError, match="unreadable manifest"):
+        CertaintyClassifier.load(path)
+
+
+def test_bundled_manifest_matches_the_bundled_model():
+    manifest = json.loads(default_model_path().with_suffix(".json").read_text())
+    assert manifest["model_file"] == "default.joblib"
+    assert manifest["size_bytes"] == default_model_path().stat().st_size < 5_000_000
+    assert manifest["training"]["sentences"] > 30_000

@@ -1,0 +1,64 @@
+"""Build the wheel, install it into a fresh virtual environment, score outside the checkout."""
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (path,) = out.glob("hedge_classifier-*.whl")
+    return path
+
+
+def test_wheel_carries_lexicons_model_and_splitter(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for lexicon in (ROOT / "lexicons").glob("*.tsv"):
+        assert f"classifier/lexicons/{lexicon.name}" in names
+    assert "classifier/lexicons/abbreviations.txt" in names
+    assert "classifier/models/default.joblib" in names
+    assert "classifier/models/default.json" in names
+    assert "classifier/models/punkt/ortho_context.tab" in names
+    assert "classifier/py.typed" in names
+    assert not any(name.startswith(("tests/", "benchmarks/", "scripts/")) for name in names)
+
+
+def test_installed_wheel_scores_outside_the_checkout(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True
+    )
+    text = tmp_path / "input.txt"
+    text.write_text("Russia annexed Crimea in 2014. The drug may help.\n", encoding="utf-8")
+    result = subprocess.run(
+        [str(venv / "bin" / "hedge"), "score", "--format", "jsonl", str(text)],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["label"] for r in records] == ["certain", "uncertain"]
+    assert records[1]["cues"][0]["text"] == "may"
+    imported = subprocess.run(
+        [str(python), "-c", "import classifier; print(classifier.__file__)"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert str(ROOT) not in imported
