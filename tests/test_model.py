@@ -3,7 +3,6 @@ import json
 import shutil
 
 import joblib
-
 import numpy as np
 import pytest
 import sklearn
