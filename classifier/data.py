@@ -1,0 +1,601 @@
+"""Labeled training data: a strict reader for JSONL, JSON, CSV and TSV, and a training helper.
+
+Every file holds one sentence per record, with a text column and a label column.
+Labels may be written three ways, and one data set must use only one of them:
+
+words
+    ``certain`` or ``uncertain`` (any letter case).
+binary
+    ``0``/``1`` or ``true``/``false`` (JSON booleans and numbers too). By default
+    ``1`` and ``true`` mean *uncertain* (the sentence is hedged), as in the CoNLL-2010
+    and Szeged uncertainty corpora; ``uncertain_value="0"`` turns that around.
+ratings
+    Numbers on a graded scale (e.g. certainty ratings 1-6), with a ``threshold``:
+    a rating at or below it means uncertain. The ratings are kept, for
+    :func:`classifier.evaluate.evaluate` to correlate with the model's certainty.
+
+The reader is strict: anything it cannot read unambiguously raises
+:class:`~classifier.errors.DataError` naming the file, the line (1-based; the
+physical line a CSV record starts on) and the column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from classifier.errors import DataError
+
+if TYPE_CHECKING:
+    from classifier.lexicon import Lexicon
+    from classifier.model import CertaintyClassifier
+
+__all__ = [
+    "FORMATS",
+    "MIN_PER_CLASS",
+    "Example",
+    "LabeledData",
+    "read_labeled",
+    "train",
+]
+
+CERTAIN = "certain"
+UNCERTAIN = "uncertain"
+#: Input formats, and the file extensions that select them.
+FORMATS = ("jsonl", "json", "csv", "tsv")
+_EXTENSIONS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
+#: Fewest sentences of each class accepted for training: the classifier chooses its
+#: regularization and threshold by 5-fold stratified cross-validation, which needs at
+#: least one sentence of each class in every fold.
+MIN_PER_CLASS = 5
+#: Binary label values, as written, to their canonical form.
+_BINARY = {"1": "1", "true": "1", "0": "0", "false": "0"}
+#: How a label was written (see the module docstring).
+_WORDS, _BINARY_KIND, _RATINGS = "certain/uncertain", "0/1 or true/false", "ratings"
+#: Longest piece of a sentence quoted in an error message.
+_QUOTE = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labeled sentence and where it came from.
+
+    Attributes
+    ----------
+    text : str
+        The sentence, without surrounding white space.
+    label : str
+        ``"certain"`` or ``"uncertain"``.
+    rating : float or None
+        The graded rating the label came from, when read with a threshold.
+    file : str
+        The file name as given (``"<rows>"`` for rows passed to :func:`train`).
+    line : int
+        1-based line (for CSV and TSV: the physical line the record starts on).
+    """
+
+    text: str
+    label: str
+    rating: float | None
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        """``file:line``."""
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class LabeledData:
+    """Labeled sentences read by :func:`read_labeled`.
+
+    Attributes
+    ----------
+    examples : tuple of Example
+        In file order, files in the order given.
+    files : tuple of str
+        The files read.
+    """
+
+    examples: tuple[Example, ...]
+    files: tuple[str, ...]
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentences."""
+        return [e.text for e in self.examples]
+
+    @property
+    def labels(self) -> list[str]:
+        """Their labels."""
+        return [e.label for e in self.examples]
+
+    @property
+    def ratings(self) -> list[float] | None:
+        """Their ratings, or None when the labels were not ratings."""
+        ratings = [e.rating for e in self.examples]
+        if not ratings or any(r is None for r in ratings):
+            return None
+        return [float(r) for r in ratings if r is not None]
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of sentences of each label."""
+        counts = Counter(e.label for e in self.examples)
+        return {CERTAIN: counts[CERTAIN], UNCERTAIN: counts[UNCERTAIN]}
+
+    def summary(self) -> dict[str, Any]:
+        """Return a JSON-ready summary: sentences per label, per file and in all."""
+        per_file: dict[str, Counter[str]] = {name: Counter() for name in self.files}
+        for e in self.examples:
+            per_file[e.file][e.label] += 1
+        return {
+            "files": {
+                name: {CERTAIN: c[CERTAIN], UNCERTAIN: c[UNCERTAIN]} for name, c in per_file.items()
+            },
+            "sentences": len(self.examples),
+            "labels": self.counts(),
+        }
+
+
+# ---------------------------------------------------------------------- options
+def _check_options(threshold: Any, uncertain_value: Any) -> tuple[float | None, str]:
+    """Validate ``threshold`` and ``uncertain_value``; return them canonical."""
+    if threshold is not None and uncertain_value is not None:
+        raise ValueError("give threshold (graded ratings) or uncertain_value (0/1), not both")
+    if threshold is not None:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+        if not math.isfinite(threshold):
+            raise ValueError(f"threshold must be finite, got {threshold!r}")
+        threshold = float(threshold)
+    if uncertain_value is None:
+        return threshold, "1"
+    value = str(uncertain_value).strip().lower()
+    if value not in _BINARY:
+        raise ValueError(
+            f"uncertain_value must be one of '1', '0', 'true', 'false', got {uncertain_value!r}"
+        )
+    return threshold, _BINARY[value]
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        return fmt
+    found = _EXTENSIONS.get(path.suffix.lower())
+    if found is None:
+        raise DataError(
+            f"{path}: cannot tell the format from the extension {path.suffix!r}; "
+            f"name it .jsonl, .json, .csv or .tsv, or give the format ({', '.join(FORMATS)})"
+        )
+    return found
+
+
+# ---------------------------------------------------------------------- decoding
+def _read_text(path: Path) -> str:
+    """Return the UTF-8 text of ``path`` (a leading byte order mark is dropped)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory") from None
+    except OSError as err:
+        raise DataError(f"{path}: cannot read ({err.strerror or err})") from None
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as err:
+        offset = skip + err.start
+        line = data.count(b"\n", 0, offset) + 1
+        raise DataError(
+            f"{path}:{line}: invalid UTF-8 at byte offset {offset} "
+            f"(byte 0x{data[offset]:02x}: {err.reason})"
+        ) from None
+
+
+# ---------------------------------------------------------------------- records
+def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, value)`` for each non-blank line of JSON Lines ``text``."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DataError(
+                f"{name}:{number}: invalid JSON ({err.msg}, column {err.colno})"
+            ) from None
+
+
+def _json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, value)`` for each item of a JSON array, or each line of JSON Lines."""
+    if not text.lstrip().startswith("["):
+        yield from _jsonl_records(text, name)
+        return
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataError(
+            f"{name}:{err.lineno}: invalid JSON ({err.msg}, column {err.colno})"
+        ) from None
+    # The document is valid: walk its items to learn the line each one starts on.
+    decoder = json.JSONDecoder()
+    i = text.index("[") + 1
+    line, counted = 1, 0
+    while True:
+        while text[i] in " \t\r\n,":
+            i += 1
+        if text[i] == "]":
+            return
+        line += text.count("\n", counted, i)
+        counted = i
+        value, i = decoder.raw_decode(text, i)
+        yield line, value
+
+
+def _json_rows(
+    records: Iterable[tuple[int, Any]], name: str, columns: tuple[str, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, value in records:
+        if not isinstance(value, dict):
+            raise DataError(
+                f"{name}:{number}: expected a JSON object with fields "
+                f"{columns[0]!r} and {columns[1]!r}, found {type(value).__name__}"
+            )
+        for column in columns:
+            if column not in value:
+                found = ", ".join(repr(k) for k in value) or "none"
+                raise DataError(
+                    f"{name}:{number}: column {column!r}: no such field (fields: {found})"
+                )
+        yield number, value
+
+
+def _delimited_rows(
+    text: str, name: str, delimiter: str, columns: tuple[str, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line, row)`` for each record of CSV or TSV ``text`` after its header.
+
+    ``line`` is the physical line the record starts on (a quoted field may span lines).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    end = 0  # the physical line the previous record ended on
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if header is None:
+                header = [field.strip() for field in row]
+                _check_header(header, name, start, columns)
+                continue
+            if len(row) != len(header):
+                raise DataError(
+                    f"{name}:{start}: {len(row)} fields, but the header has {len(header)}"
+                )
+            yield start, dict(zip(header, row, strict=True))
+    except csv.Error as err:
+        raise DataError(f"{name}:{reader.line_num}: malformed {_kind(delimiter)} ({err})") from None
+
+
+def _kind(delimiter: str) -> str:
+    return "TSV" if delimiter == "\t" else "CSV"
+
+
+def _check_header(header: list[str], name: str, line: int, columns: tuple[str, str]) -> None:
+    for column in columns:
+        if column not in header:
+            found = ", ".join(repr(h) for h in header)
+            raise DataError(
+                f"{name}:{line}: column {column!r}: not in the header (columns: {found})"
+            )
+    repeated = [h for h, count in Counter(header).items() if count > 1]
+    if repeated:
+        raise DataError(f"{name}:{line}: column {repeated[0]!r} appears twice in the header")
+
+
+# ---------------------------------------------------------------------- fields
+def _parse_text(value: Any, where: str, column: str) -> str:
+    if not isinstance(value, str):
+        raise DataError(f"{where}: column {column!r}: expected text, found {_show(value)}")
+    text = value.strip()
+    if not text:
+        raise DataError(f"{where}: column {column!r}: empty text")
+    return text
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _number(value: Any) -> float | None:
+    """Return ``value`` as a float when it is a number or a numeric string, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _parse_label(
+    value: Any, where: str, column: str, threshold: float | None, uncertain_value: str
+) -> tuple[str, float | None, str]:
+    """Return ``(label, rating, kind)`` of one label field; see the module docstring."""
+    prefix = f"{where}: column {column!r}:"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise DataError(f"{prefix} empty label")
+    if not isinstance(value, (str, int, float)):
+        raise DataError(f"{prefix} expected a label, found {_show(value)}")
+    number = _number(value)
+    if number is not None and math.isnan(number):
+        raise DataError(f"{prefix} label is NaN")
+    if threshold is not None:
+        if number is None:
+            raise DataError(
+                f"{prefix} label {value!r} is not a number; with a threshold, "
+                "labels are graded ratings"
+            )
+        if not math.isfinite(number):
+            raise DataError(f"{prefix} rating {value!r} is not finite")
+        return (UNCERTAIN if number <= threshold else CERTAIN), number, _RATINGS
+    token = str(value).strip().lower() if not isinstance(value, bool) else str(value).lower()
+    if token in (CERTAIN, UNCERTAIN):
+        return token, None, _WORDS
+    if number in (0.0, 1.0):
+        token = "1" if number == 1.0 else "0"
+    if token in _BINARY:
+        uncertain = _BINARY[token] == uncertain_value
+        return (UNCERTAIN if uncertain else CERTAIN), None, _BINARY_KIND
+    hint = "; graded ratings need a threshold" if number is not None else ""
+    raise DataError(
+        f"{prefix} unknown label {value!r}; expected certain/uncertain, 0/1 or true/false{hint}"
+    )
+
+
+# ---------------------------------------------------------------------- checks
+def _check_data(examples: list[Example], files: Sequence[str], min_per_class: int) -> None:
+    """Check a whole data set: one kind of label, no conflicts, enough of each class."""
+    names = ", ".join(files)
+    if not examples:
+        raise DataError(f"{names}: no labeled sentences")
+    by_text: dict[str, Example] = {}
+    for example in examples:
+        key = " ".join(example.text.split())
+        first = by_text.setdefault(key, example)
+        if first.label != example.label:
+            shown = key if len(key) <= _QUOTE else key[: _QUOTE - 3] + "..."
+            raise DataError(
+                f"{first.where} and {example.where}: the same sentence is labeled "
+                f"{first.label!r} and {example.label!r}: {shown!r}"
+            )
+    if min_per_class <= 0:
+        return
+    counts = Counter(e.label for e in examples)
+    if len(counts) == 1:
+        (only,) = counts
+        raise DataError(
+            f"{names}: every sentence is labeled {only!r}; training needs both "
+            "certain and uncertain sentences"
+        )
+    for label in (UNCERTAIN, CERTAIN):
+        if counts[label] < min_per_class:
+            raise DataError(
+                f"{names}: only {counts[label]} {label!r} sentence"
+                f"{'s' * (counts[label] != 1)}; at least {min_per_class} of each class "
+                "are needed (cross-validation)"
+            )
+
+
+def _check_kinds(kinds: dict[str, str]) -> None:
+    """Fail when labels are written in more than one way; ``kinds`` maps kind to its first line."""
+    if len(kinds) > 1:
+        (a, where_a), (b, where_b) = list(kinds.items())[:2]
+        raise DataError(
+            f"{where_b}: label written as {b}, but {where_a} writes it as {a}; "
+            "use one kind of label throughout"
+        )
+
+
+# ---------------------------------------------------------------------- public
+def _read_file(
+    path: Path,
+    fmt: str | None,
+    columns: tuple[str, str],
+    threshold: float | None,
+    uncertain_value: str,
+    kinds: dict[str, str],
+) -> list[Example]:
+    name = str(path)
+    chosen = _format_of(path, fmt)
+    text = _read_text(path)
+    if chosen == "jsonl":
+        rows = _json_rows(_jsonl_records(text, name), name, columns)
+    elif chosen == "json":
+        rows = _json_rows(_json_records(text, name), name, columns)
+    else:
+        rows = _delimited_rows(text, name, "\t" if chosen == "tsv" else ",", columns)
+    text_col, label_col = columns
+    examples = []
+    for line, row in rows:
+        where = f"{name}:{line}"
+        sentence = _parse_text(row[text_col], where, text_col)
+        label, rating, kind = _parse_label(
+            row[label_col], where, label_col, threshold, uncertain_value
+        )
+        kinds.setdefault(kind, where)
+        _check_kinds(kinds)
+        examples.append(Example(sentence, label, rating, name, line))
+    if not examples:
+        raise DataError(f"{name}: no labeled rows")
+    return examples
+
+
+def read_labeled(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    text_col: str = "text",
+    label_col: str = "label",
+    fmt: str | None = None,
+    threshold: float | None = None,
+    uncertain_value: str | None = None,
+    min_per_class: int = MIN_PER_CLASS,
+) -> LabeledData:
+    r"""Read labeled sentences from one file or several.
+
+    Parameters
+    ----------
+    path : str, path-like, or a sequence of them
+        JSONL (``.jsonl``), JSON (``.json``: an array of objects, or JSON Lines), CSV
+        (``.csv``) or TSV (``.tsv``) files, UTF-8. CSV and TSV need a header line.
+        Several files are read as one data set.
+    text_col, label_col : str
+        The columns (fields) holding the sentence and its label.
+    fmt : {"jsonl", "json", "csv", "tsv"}, optional
+        The format of every file; by default from each file's extension.
+    threshold : float, optional
+        Read labels as graded ratings: a rating at or below ``threshold`` means
+        uncertain. The ratings are kept (:attr:`LabeledData.ratings`).
+    uncertain_value : {"1", "0", "true", "false"}, optional
+        For 0/1 and true/false labels, the value that means uncertain; by default
+        ``1`` and ``true``. ``"0"`` and ``"false"`` are the same choice.
+    min_per_class : int, default=MIN_PER_CLASS
+        Fewest sentences of each class; 0 accepts a single class (for evaluation).
+
+    Returns
+    -------
+    LabeledData
+
+    Raises
+    ------
+    DataError
+        Naming file, line and column: a missing file or column, invalid UTF-8 or JSON,
+        empty text, an empty, NaN or unknown label, labels written two ways, no rows,
+        the same sentence labeled both ways (both lines named), or fewer than
+        ``min_per_class`` sentences of a class.
+    ValueError, TypeError
+        For invalid options (both ``threshold`` and ``uncertain_value``, an unknown
+        ``fmt``...).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> rows = [f"It may rain on day {i}.,1" for i in range(5)]
+    >>> rows += [f"It rained on day {i}.,0" for i in range(5)]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "data.csv"
+    ...     _ = path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ...     read_labeled(path).counts()
+    {'certain': 5, 'uncertain': 5}
+    """
+    checked_threshold, uncertain = _check_options(threshold, uncertain_value)
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not paths:
+        raise ValueError("no file given")
+    columns = (text_col, label_col)
+    kinds: dict[str, str] = {}
+    examples: list[Example] = []
+    for item in paths:
+        examples += _read_file(Path(item), fmt, columns, checked_threshold, uncertain, kinds)
+    files = tuple(str(p) for p in paths)
+    _check_data(examples, files, min_per_class)
+    return LabeledData(tuple(examples), files)
+
+
+def _from_rows(
+    rows: Iterable[Any], threshold: float | None, uncertain_value: str | None
+) -> LabeledData:
+    checked_threshold, uncertain = _check_options(threshold, uncertain_value)
+    name = "<rows>"
+    kinds: dict[str, str] = {}
+    examples = []
+    for number, row in enumerate(rows, start=1):
+        where = f"{name}:{number}"
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) != 2:
+            raise DataError(f"{where}: expected a (text, label) pair, found {_show(row)}")
+        text = _parse_text(row[0], where, "text")
+        label, rating, kind = _parse_label(row[1], where, "label", checked_threshold, uncertain)
+        kinds.setdefault(kind, where)
+        _check_kinds(kinds)
+        examples.append(Example(text, label, rating, name, number))
+    _check_data(examples, (name,), MIN_PER_CLASS)
+    return LabeledData(tuple(examples), (name,))
+
+
+def train(
+    data: str | os.PathLike[str] | Sequence[Any] | LabeledData,
+    *,
+    text_col: str = "text",
+    label_col: str = "label",
+    fmt: str | None = None,
+    threshold: float | None = None,
+    uncertain_value: str | None = None,
+    seed: int = 0,
+    lexicon: Lexicon | str | os.PathLike[str] | None = None,
+) -> CertaintyClassifier:
+    """Read labeled data and fit a :class:`~classifier.model.CertaintyClassifier` in one call.
+
+    Parameters
+    ----------
+    data : path, sequence of paths, sequence of (text, label) pairs, or LabeledData
+        Files are read with :func:`read_labeled` and the other options; pairs take the
+        same labels (and ``threshold`` / ``uncertain_value``), and the same checks.
+    text_col, label_col, fmt, threshold, uncertain_value
+        As in :func:`read_labeled`.
+    seed : int, default=0
+        Seed of the cross-validation folds; same data and seed give the same model.
+    lexicon : Lexicon, str or path-like, optional
+        A lexicon or lexicon directory; None for the bundled lexicons.
+
+    Returns
+    -------
+    CertaintyClassifier
+        Fitted; ``cv_metrics_`` holds its cross-validated scores.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_labeled`.
+    """
+    from classifier.model import CertaintyClassifier
+
+    if isinstance(data, LabeledData):
+        labeled = data
+    elif isinstance(data, (str, os.PathLike)) or (
+        isinstance(data, Sequence) and data and isinstance(data[0], (str, os.PathLike))
+    ):
+        labeled = read_labeled(
+            data,
+            text_col=text_col,
+            label_col=label_col,
+            fmt=fmt,
+            threshold=threshold,
+            uncertain_value=uncertain_value,
+        )
+    else:
+        labeled = _from_rows(data, threshold, uncertain_value)
+    if isinstance(lexicon, os.PathLike):
+        lexicon = Path(lexicon)
+    clf = CertaintyClassifier(lexicon=lexicon, random_state=seed)
+    return clf.fit(labeled.sentences, labeled.labels)
