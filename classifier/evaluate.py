@@ -1,0 +1,280 @@
+"""Evaluate a fitted classifier on labeled sentences: a typed report for JSON and for people."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from classifier.model import CertaintyClassifier
+
+__all__ = ["CALIBRATION_BINS", "CalibrationBin", "EvaluationReport", "evaluate"]
+
+CERTAIN = "certain"
+UNCERTAIN = "uncertain"
+#: Classes in the order of the confusion matrix's rows (actual) and columns (predicted).
+CLASSES = (CERTAIN, UNCERTAIN)
+#: Equal-width bins of P(uncertain) in the calibration table.
+CALIBRATION_BINS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationBin:
+    """Sentences whose P(uncertain) falls in ``[lower, upper)`` (the last bin includes 1).
+
+    Attributes
+    ----------
+    lower, upper : float
+        The bin's edges.
+    count : int
+        Sentences in the bin.
+    mean_predicted : float or None
+        Their mean P(uncertain); None for an empty bin.
+    observed_rate : float or None
+        The share of them labeled uncertain; None for an empty bin.
+    """
+
+    lower: float
+    upper: float
+    count: int
+    mean_predicted: float | None
+    observed_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationReport:
+    """How well a classifier's verdicts agree with labels; full-precision numbers.
+
+    Attributes
+    ----------
+    n, n_uncertain : int
+        Sentences, and how many are labeled uncertain.
+    threshold : float
+        The model's threshold on certainty.
+    precision, recall, f1 : float
+        Of the class ``uncertain``; 0.0 when undefined (nothing predicted or labeled
+        uncertain), as in the model's ``cv_metrics_``.
+    accuracy : float
+        Share of sentences labeled correctly.
+    confusion : tuple of tuple of int
+        ``confusion[actual][predicted]``, classes in the order of :data:`CLASSES`
+        (certain, uncertain); :meth:`to_dict` names them.
+    roc_auc : float or None
+        Area under the ROC curve of P(uncertain); None when only one class is present.
+    brier : float
+        Mean squared difference between P(uncertain) and the label (1 = uncertain).
+    calibration : tuple of CalibrationBin
+        :data:`CALIBRATION_BINS` equal-width bins of P(uncertain).
+    pearson, spearman : float or None
+        Correlation of the model's certainty with the ratings; None without ratings,
+        or when either is constant.
+    """
+
+    n: int
+    n_uncertain: int
+    threshold: float
+    precision: float
+    recall: float
+    f1: float
+    accuracy: float
+    confusion: tuple[tuple[int, int], tuple[int, int]]
+    roc_auc: float | None
+    brier: float
+    calibration: tuple[CalibrationBin, ...]
+    pearson: float | None
+    spearman: float | None
+
+    def confusion_matrix(self) -> dict[str, dict[str, int]]:
+        """Return the confusion matrix keyed ``actual_<class>`` then ``predicted_<class>``."""
+        return {
+            f"actual_{actual}": {
+                f"predicted_{predicted}": self.confusion[i][j]
+                for j, predicted in enumerate(CLASSES)
+            }
+            for i, actual in enumerate(CLASSES)
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (undefined values are None)."""
+        return {
+            "sentences": self.n,
+            "uncertain": self.n_uncertain,
+            "threshold": self.threshold,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "accuracy": self.accuracy,
+            "confusion": self.confusion_matrix(),
+            "roc_auc": self.roc_auc,
+            "brier": self.brier,
+            "calibration": [
+                {
+                    "lower": b.lower,
+                    "upper": b.upper,
+                    "count": b.count,
+                    "mean_predicted": b.mean_predicted,
+                    "observed_rate": b.observed_rate,
+                }
+                for b in self.calibration
+            ],
+            "pearson": self.pearson,
+            "spearman": self.spearman,
+        }
+
+    def format_text(self) -> str:
+        """Return the report as a few aligned lines of text, rounded for reading."""
+        certain = self.n - self.n_uncertain
+        lines = [
+            f"sentences  {self.n} ({self.n_uncertain} uncertain, {certain} certain)",
+            f"threshold  {self.threshold:.2f} on certainty",
+            f"uncertain  precision {self.precision:.3f}  recall {self.recall:.3f}  "
+            f"F1 {self.f1:.3f}",
+            f"accuracy   {self.accuracy:.3f}",
+            f"ROC AUC    {_fmt(self.roc_auc)}",
+            f"Brier      {self.brier:.3f}",
+        ]
+        if self.pearson is not None or self.spearman is not None:
+            lines.append(
+                f"ratings    Pearson {_fmt(self.pearson)}  Spearman {_fmt(self.spearman)}"
+                "  (certainty vs. rating)"
+            )
+        width = max(len(c) for c in CLASSES) + 2
+        lines += [
+            "",
+            "confusion (rows: actual, columns: predicted)",
+            " " * (width + 2) + "".join(f"{c:>{width + 1}}" for c in CLASSES),
+        ]
+        for actual, row in zip(CLASSES, self.confusion, strict=True):
+            lines.append(f"  {actual:<{width}}" + "".join(f"{n:>{width + 1}}" for n in row))
+        lines += ["", "calibration of P(uncertain)", "  bin        count  predicted  observed"]
+        for b in self.calibration:
+            lines.append(
+                f"  {b.lower:.1f}-{b.upper:.1f}  {b.count:>6}  "
+                f"{_fmt(b.mean_predicted, 2):>9}  {_fmt(b.observed_rate, 2):>8}"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _calibration(p_uncertain: np.ndarray, uncertain: np.ndarray) -> tuple[CalibrationBin, ...]:
+    edges = np.linspace(0.0, 1.0, CALIBRATION_BINS + 1)
+    # bin i holds [edges[i], edges[i + 1]); P = 1 goes into the last bin
+    index = np.clip(np.floor(p_uncertain * CALIBRATION_BINS).astype(int), 0, CALIBRATION_BINS - 1)
+    bins = []
+    for i in range(CALIBRATION_BINS):
+        members = index == i
+        count = int(np.sum(members))
+        bins.append(
+            CalibrationBin(
+                lower=float(edges[i]),
+                upper=float(edges[i + 1]),
+                count=count,
+                mean_predicted=float(np.mean(p_uncertain[members])) if count else None,
+                observed_rate=float(np.mean(uncertain[members])) if count else None,
+            )
+        )
+    return tuple(bins)
+
+
+def _correlations(
+    certainty: np.ndarray, ratings: Sequence[float] | None
+) -> tuple[float | None, float | None]:
+    if ratings is None:
+        return None, None
+    from scipy.stats import pearsonr, spearmanr
+
+    values = np.asarray(ratings, dtype=float)
+    if len(values) != len(certainty):
+        raise ValueError(f"got {len(certainty)} sentences but {len(values)} ratings")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("ratings must be finite numbers")
+    if len(values) < 2 or np.ptp(values) == 0 or np.ptp(certainty) == 0:
+        return None, None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pearson = float(pearsonr(certainty, values)[0])
+        spearman = float(spearmanr(certainty, values)[0])
+    return (
+        pearson if math.isfinite(pearson) else None,
+        spearman if math.isfinite(spearman) else None,
+    )
+
+
+def evaluate(
+    clf: CertaintyClassifier,
+    sentences: Iterable[str],
+    labels: Iterable[str],
+    ratings: Sequence[float] | None = None,
+) -> EvaluationReport:
+    """Score ``sentences`` with ``clf`` and compare its verdicts with ``labels``.
+
+    Parameters
+    ----------
+    clf : CertaintyClassifier
+        A fitted classifier.
+    sentences : iterable of str
+        The sentences, each scored as one sentence.
+    labels : iterable of str
+        ``"certain"`` or ``"uncertain"`` for each.
+    ratings : sequence of float, optional
+        Graded certainty ratings of the sentences, to correlate with the model's
+        certainty (higher rating = more certain).
+
+    Returns
+    -------
+    EvaluationReport
+
+    Raises
+    ------
+    ValueError
+        For labels other than certain/uncertain, no sentences, or lengths that differ.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    from classifier.features import check_sentences
+
+    texts = check_sentences(sentences)
+    y = list(labels)
+    if not texts:
+        raise ValueError("no sentences to evaluate")
+    if len(y) != len(texts):
+        raise ValueError(f"got {len(texts)} sentences but {len(y)} labels")
+    for i, label in enumerate(y):
+        if label not in CLASSES:
+            raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
+    certainty = clf.certainty(texts)
+    p_uncertain = 1.0 - certainty
+    uncertain = np.asarray(y, dtype=object) == UNCERTAIN
+    predicted = certainty < clf.threshold_
+    tp = int(np.sum(predicted & uncertain))
+    fp = int(np.sum(predicted & ~uncertain))
+    fn = int(np.sum(~predicted & uncertain))
+    tn = int(np.sum(~predicted & ~uncertain))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    both = 0 < int(np.sum(uncertain)) < len(texts)
+    pearson, spearman = _correlations(certainty, ratings)
+    return EvaluationReport(
+        n=len(texts),
+        n_uncertain=int(np.sum(uncertain)),
+        threshold=float(clf.threshold_),
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        accuracy=(tp + tn) / len(texts),
+        confusion=((tn, fp), (fn, tp)),
+        roc_auc=float(roc_auc_score(uncertain, p_uncertain)) if both else None,
+        brier=float(np.mean((p_uncertain - uncertain) ** 2)),
+        calibration=_calibration(p_uncertain, uncertain),
+        pearson=pearson,
+        spearman=spearman,
+    )
