@@ -19,8 +19,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from classifier.cues import DEFAULT_MAX_GAP, Cue, CueMatcher
 from classifier.lexicon import BOOSTER, Lexicon, load_lexicon
-from classifier.rules import judge
-from classifier.tokens import tokenize
+from classifier.rules import Verdict, judge
+from classifier.tokens import tokenize, words_of
 
 __all__ = ["Analysis", "CueFeaturizer", "check_sentences"]
 
@@ -36,19 +36,30 @@ class Analysis:
 
     Attributes
     ----------
-    cues : list of Cue
+    text : str
+        The sentence.
+    verdicts : list of Verdict
         Every matched hedge and booster cue, kept or discarded, in text order.
     features : list of tuple
         ``(name, value, owner)``: ``owner`` is the index of the cue in ``cues`` the
-        feature belongs to, or -1 for the sentence.
+        feature belongs to (an index in ``verdicts``), or -1 for the sentence.
     words : set of str
         The sentence's words, each a ``word=`` feature of the sentence when the
         featurizer uses unigrams.
     """
 
-    cues: list[Cue]
+    text: str
+    verdicts: list[Verdict]
     features: list[tuple[str, float, int]]
     words: set[str]
+
+    @property
+    def cues(self) -> list[Cue]:
+        """Return the verdicts as cues, with character offsets in ``text``."""
+        if not self.verdicts:
+            return []
+        spans = tokenize(self.text)[1]
+        return [verdict.cue(self.text, spans) for verdict in self.verdicts]
 
     def feature_names(self) -> set[str]:
         """Return the names of all features of the sentence."""
@@ -193,15 +204,15 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         -------
         Analysis
         """
-        words, spans = tokenize(sentence)
+        words = words_of(sentence)
         matches, false_friends, negators = self._matcher.find(words)
-        cues = judge(sentence, words, spans, matches, false_friends, negators)
+        verdicts = judge(sentence, words, matches, false_friends, negators) if matches else []
         features: list[tuple[str, float, int]] = []
         add = features.append
-        hedges = [i for i, c in enumerate(cues) if c.kept and c.category != BOOSTER]
+        hedges = [i for i, c in enumerate(verdicts) if c.kept and c.category != BOOSTER]
         n = len(words)
-        for i, cue in enumerate(cues):
-            entry = cue.entry
+        for i, cue in enumerate(verdicts):
+            entry = cue.match.entry.cue
             if not cue.kept:
                 add((f"dropped={entry}", 1.0, i))
                 continue
@@ -211,10 +222,11 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
                 continue
             add((f"cue={entry}", 1.0, i))
             add((f"cat={cue.category}", 1.0, i))
-            add(("prior", cue.weight, i))
+            add(("prior", cue.match.entry.weight, i))
             if self.context:
-                prev = words[cue.first - 1] if cue.first > 0 else "<s>"
-                after = words[cue.last + 1] if cue.last + 1 < n else "</s>"
+                first, last = cue.match.first, cue.match.last
+                prev = words[first - 1] if first > 0 else "<s>"
+                after = words[last + 1] if last + 1 < n else "</s>"
                 add((f"cue={entry}|prev={prev}", 1.0, i))
                 add((f"cue={entry}|next={after}", 1.0, i))
                 add((f"cat={cue.category}|prev={prev}", 1.0, i))
@@ -225,7 +237,7 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
                 add((f"cat={cue.category}|quoted", 1.0, i))
         add((f"hedges={min(len(hedges), 3)}", 1.0, SENTENCE))
         unigrams = {w for w in words if w[0].isalpha()} if self.unigrams else set()
-        return Analysis(cues, features, unigrams)
+        return Analysis(sentence, verdicts, features, unigrams)
 
     def vectorize(self, analyses: list[Analysis]) -> sp.csr_matrix:
         """Turn analyses into a sparse matrix with one row per analysis."""

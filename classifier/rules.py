@@ -7,9 +7,11 @@ Each rule looks at the sentence's tokens and one match, and returns the reason i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from classifier.cues import Cue, Match
 from classifier.lexicon import BOOSTER
+from classifier.tokens import written_tokens
 
 __all__ = [
     "NEGATION_WINDOW",
@@ -20,6 +22,7 @@ __all__ = [
     "judge",
     "negation_outcome",
     "suggest_as_propose",
+    "Verdict",
 ]
 
 #: How many tokens before a cue a negation may stand and still negate it ("not at all
@@ -45,20 +48,20 @@ MONTH_LEADERS = frozenset({"in", "since", "until", "till", "of", "early", "late"
 QUOTE_PAIRS = (("“", "”"), ("«", "»"))
 
 
-def is_month_may(words: list[str], text: str, start: int, first: int) -> bool:
-    """Tell whether the cue "may" at token ``first`` is the month.
+def is_month_may(words: list[str], written: str, first: int) -> bool:
+    """Tell whether the cue "may" at token ``first``, written ``written``, is the month.
 
     It is the month when written "May" and followed by a number or "of", or preceded by
     "in", "since" and the like, or when written "May" anywhere but the sentence start.
 
     Examples
     --------
-    >>> is_month_may(["in", "may", "2020"], "In May 2020", 3, 1)
+    >>> is_month_may(["in", "may", "2020"], "May", 1)
     True
-    >>> is_month_may(["it", "may", "rain"], "It may rain", 3, 1)
+    >>> is_month_may(["it", "may", "rain"], "may", 1)
     False
     """
-    if words[first] != "may" or not text.startswith("May", start):
+    if words[first] != "may" or not written.startswith("May"):
         return False
     after = words[first + 1] if first + 1 < len(words) else ""
     before = words[first - 1] if first > 0 else ""
@@ -140,76 +143,108 @@ def negation_outcome(category: str, entry: str) -> tuple[str, bool, str | None]:
     return category, True, None
 
 
-def in_quotation(text: str, start: int) -> bool:
-    """Tell whether character ``start`` of ``text`` stands inside a quotation.
+def in_quotation(words: list[str], first: int) -> bool:
+    """Tell whether token ``first`` stands inside a quotation.
 
     Examples
     --------
-    >>> in_quotation('He said "it may rain" today', 12)
+    >>> in_quotation(["he", "said", '"', "it", "may", "rain", '"'], 4)
     True
-    >>> in_quotation('He said "no" and it may rain', 22)
+    >>> in_quotation(["he", "said", '"', "no", '"', "and", "it", "may"], 7)
     False
     """
-    if text.count('"', 0, start) % 2 == 1:
+    before = words[:first]
+    if before.count('"') % 2 == 1:
         return True
-    return any(text.count(a, 0, start) > text.count(b, 0, start) for a, b in QUOTE_PAIRS)
+    return any(before.count(a) > before.count(b) for a, b in QUOTE_PAIRS)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the rules decided about one match.
+
+    Attributes
+    ----------
+    match : Match
+        The lexicon match.
+    category : str
+        Its category afterwards (a negated booster becomes ``"doubt"``).
+    kept : bool
+        False when a rule discarded it.
+    rule : str or None
+        The rule that changed or discarded it.
+    negated, quoted : bool
+        A negation stands just before it; it stands inside a quotation.
+    """
+
+    match: Match
+    category: str
+    kept: bool
+    rule: str | None
+    negated: bool
+    quoted: bool
+
+    def cue(self, text: str, spans: list[tuple[int, int]]) -> Cue:
+        """Return the verdict as a :class:`~classifier.cues.Cue` with offsets in ``text``."""
+        match = self.match
+        pieces = [(spans[a][0], spans[b - 1][1]) for a, b in match.pieces]
+        return Cue(
+            text=" ... ".join(text[start:end] for start, end in pieces),
+            start=pieces[0][0],
+            end=pieces[-1][1],
+            category=self.category,
+            entry=match.entry.cue,
+            weight=match.entry.weight,
+            first=match.first,
+            last=match.last,
+            negated=self.negated,
+            quoted=self.quoted,
+            kept=self.kept,
+            rule=self.rule,
+        )
 
 
 def judge(
     text: str,
     words: list[str],
-    spans: list[tuple[int, int]],
     matches: list[Match],
     false_friends: list[Match],
     negators: set[int],
-) -> list[Cue]:
+) -> list[Verdict]:
     """Apply every rule to the matches of one sentence.
 
     Parameters
     ----------
     text : str
         The sentence.
-    words, spans : list
-        Its tokens and their character spans (:func:`classifier.tokens.tokenize`).
+    words : list of str
+        Its lowercased tokens (:func:`classifier.tokens.tokenize`).
     matches, false_friends, negators
         What :meth:`classifier.cues.CueMatcher.find` found.
 
     Returns
     -------
-    list of Cue
-        One cue per match, in text order, with ``kept`` and ``rule`` set.
+    list of Verdict
+        One per match, in text order.
     """
-    cues = []
+    verdicts = []
+    written: list[str] | None = None
     for match in matches:
         entry = match.entry
-        first, last = match.first, match.last
-        start, end = spans[first][0], spans[last][1]
+        first = match.first
         category, kept, rule = entry.category, True, None
         friend = false_friend(match, false_friends) if false_friends else None
         negated = is_negated(words, first, negators) if negators else False
+        if words[first] == "may" and written is None:
+            written = written_tokens(text)
         if friend is not None:
             kept, rule = False, f"false friend {friend!r}"
-        elif is_month_may(words, text, start, first):
+        elif written is not None and is_month_may(words, written[first], first):
             kept, rule = False, "false friend: the month May"
         elif suggest_as_propose(words, first):
             kept, rule = False, "false friend: 'suggest' as propose"
         elif negated:
             category, kept, rule = negation_outcome(category, entry.cue)
-        surface = " ... ".join(text[spans[a][0] : spans[b - 1][1]] for a, b in match.pieces)
-        cues.append(
-            Cue(
-                text=surface,
-                start=start,
-                end=end,
-                category=category,
-                entry=entry.cue,
-                weight=entry.weight,
-                first=first,
-                last=last,
-                negated=negated,
-                quoted=in_quotation(text, start),
-                kept=kept,
-                rule=rule,
-            )
-        )
-    return cues
+        quoted = in_quotation(words, first)
+        verdicts.append(Verdict(match, category, kept, rule, negated, quoted))
+    return verdicts

@@ -45,7 +45,7 @@ def find(text: str, lex: Lexicon = SMALL, max_gap: int = 12):
 def cues(text: str, lex: Lexicon = SMALL):
     words, spans = tokenize(text)
     matches, friends, negators = CueMatcher(lex).find(words)
-    return judge(text, words, spans, matches, friends, negators)
+    return [v.cue(text, spans) for v in judge(text, words, matches, friends, negators)]
 
 
 def test_tokenize_spans_reproduce_tokens():
@@ -102,7 +102,7 @@ def test_negators_include_nt_forms_and_false_friends_are_apart():
 )
 def test_is_month_may(text, index, expected):
     words, spans = tokenize(text)
-    assert is_month_may(words, text, spans[index][0], index) is expected
+    assert is_month_may(words, text[slice(*spans[index])], index) is expected
 
 
 def test_false_friend_covers_only_overlapping_cues():
@@ -149,10 +149,11 @@ def test_negation_outcome():
 
 
 def test_in_quotation():
-    text = 'He said "it may rain" and “it might” and it may.'
-    assert in_quotation(text, text.index("may"))
-    assert in_quotation(text, text.index("might"))
-    assert not in_quotation(text, text.rindex("may"))
+    words = tokenize('He said "it may rain" and “it might” and it may.')[0]
+    assert in_quotation(words, words.index("may"))
+    assert in_quotation(words, words.index("might"))
+    assert not in_quotation(words, len(words) - 2)
+    assert not in_quotation(words, 0)
 
 
 def test_judge_applies_rules_in_context():
