@@ -123,14 +123,17 @@ class CueMatcher:
 
     def __init__(self, lexicon: Lexicon, max_gap: int = DEFAULT_MAX_GAP) -> None:
         self.max_gap = max_gap
-        # first word -> second word of the head ("" for a one-word head) -> entries
-        self._index: dict[str, dict[str, list[LexiconEntry]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        # anchor word -> (position of the anchor in the entry's first piece, entry)
+        index: dict[str, list[tuple[int, LexiconEntry]]] = defaultdict(list)
         for entry in lexicon.entries:
-            head = entry.parts[0]
-            self._index[head[0]][head[1] if len(head) > 1 else ""].append(entry)
-        self._index = {word: dict(rest) for word, rest in self._index.items()}
+            offset = _anchor(entry.parts[0])
+            index[entry.parts[0][offset]].append((offset, entry))
+        self._index = dict(index)
+        self._cue_anchors = frozenset(
+            word
+            for word, entries in index.items()
+            if any(e.category not in (NEGATOR, FALSE_FRIEND) for _, e in entries)
+        )
 
     def _match_at(self, words: list[str], i: int, entry: LexiconEntry) -> Match | None:
         n = len(words)
@@ -174,19 +177,14 @@ class CueMatcher:
         found: list[Match] = []
         false_friends: list[Match] = []
         negators: set[int] = set()
+        if self._cue_anchors.isdisjoint(words):  # many sentences: no cue can be here
+            return found, false_friends, negators
         index = self._index
-        last = len(words) - 1
-        for i, word in enumerate(words):
-            if word.endswith("n't"):
-                negators.add(i)
-            by_second = index.get(word)
-            if by_second is None:
-                continue
-            entries = by_second.get("", [])
-            if i < last and words[i + 1] in by_second:
-                entries = entries + by_second[words[i + 1]]
-            for entry in entries:
-                match = self._match_at(words, i, entry)
+        for i in [i for i, word in enumerate(words) if word in index]:
+            for offset, entry in index[words[i]]:
+                if offset > i:
+                    continue
+                match = self._match_at(words, i - offset, entry)
                 if match is None:
                     continue
                 if entry.category == NEGATOR:
@@ -197,7 +195,21 @@ class CueMatcher:
                     found.append(match)
         if len(found) > 1:
             found = _longest_first(found)
+        if found:
+            negators.update(i for i, word in enumerate(words) if word.endswith("n't"))
         return found, false_friends, negators
+
+
+#: Words too common to look a cue up by: an entry is indexed under the first word of its
+#: first piece that is not one of these ("it is said" under "said").
+COMMON_WORDS = frozenset(
+    ["a", "an", "the", "it", "is", "are", "was", "were", "be", "been", "to", "of", "in", "on", "at", "by", "for", "with", "as", "that", "this", "there", "and", "not", "no", "we", "they", "he", "she", "i", "you"]
+)
+
+
+def _anchor(head: tuple[str, ...]) -> int:
+    """Return the position in ``head`` of the word to index an entry under."""
+    return next((i for i, word in enumerate(head) if word not in COMMON_WORDS), 0)
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
