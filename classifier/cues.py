@@ -203,7 +203,9 @@ class CueMatcher:
 #: Words too common to look a cue up by: an entry is indexed under the first word of its
 #: first piece that is not one of these ("it is said" under "said").
 COMMON_WORDS = frozenset(
-    ["a", "an", "the", "it", "is", "are", "was", "were", "be", "been", "to", "of", "in", "on", "at", "by", "for", "with", "as", "that", "this", "there", "and", "not", "no", "we", "they", "he", "she", "i", "you"]
+    {"a", "an", "the", "it", "is", "are", "was", "were", "be", "been", "to", "of", "in", "on"}
+    | {"at", "by", "for", "with", "as", "that", "this", "there", "and", "not", "no", "we"}
+    | {"they", "he", "she", "i", "you"}
 )
 
 
