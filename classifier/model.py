@@ -215,6 +215,27 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
                 totals[owner] += coef[column] * value
         return totals
 
+    def explain(self, sentence: str) -> list[tuple[Cue, float]]:
+        """Return every cue of one sentence, kept or discarded, with its contribution.
+
+        Parameters
+        ----------
+        sentence : str
+            One sentence, not split further.
+
+        Returns
+        -------
+        list of (Cue, float)
+            In text order; the float is the cue's contribution to the log-odds of
+            ``uncertain`` (:meth:`contributions`). Offsets are within ``sentence``.
+        """
+        check_is_fitted(self, "pipeline_")
+        if not isinstance(sentence, str):
+            raise TypeError(f"sentence must be str, got {type(sentence).__name__}")
+        analysis = self.pipeline_.named_steps["features"].analyze(sentence)
+        contributions = self.contributions(analysis)
+        return [(cue, float(c)) for cue, c in zip(analysis.cues, contributions, strict=True)]
+
     def _scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:
         check_is_fitted(self, "pipeline_")
         if not pieces:
