@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
+    from classifier.cues import Cue
+    from classifier.data import LabeledData
     from classifier.model import CertaintyClassifier, SentenceScore
 
 __all__ = ["build_parser", "main"]
@@ -45,11 +47,19 @@ FORMATS = ("text", "jsonl", "csv", "tsv")
 CUE_OPEN, CUE_CLOSE = "[[", "]]"
 #: Separators of the ``cues`` column in CSV and TSV: ``text|category; text|category``.
 CUE_FIELD_SEP, CUE_SEP = "|", "; "
+#: Output formats of ``hedge eval``.
+EVAL_FORMATS = ("text", "json")
+#: Values of ``--uncertain-value``.
+UNCERTAIN_VALUES = ("1", "0", "true", "false")
 
 MAIN_EPILOG = """\
 examples:
   echo "It may rain tomorrow. The sky is blue." | hedge score
   hedge score --format jsonl report.txt notes.txt -o scores.jsonl
+  hedge explain "The results suggest a role for the gene."
+  hedge train labeled.csv --out my.joblib
+  hedge eval test.csv --model my.joblib
+  hedge lexicon check my_lexicon/
 
 Run "hedge COMMAND --help" for the options of a command.
 """
@@ -87,11 +97,32 @@ output fields (jsonl, csv, tsv), one record per sentence, in input order:
   cues       hedge cues found: objects with text, start, end (offsets like
              start and end) and category in jsonl; "text|category" items
              joined by "; " in csv and tsv
+
+--explain (text and jsonl only) adds, in text, every cue that fired, kept or
+discarded with the rule that decided, and its contribution to the log-odds of
+"uncertain"; in jsonl, a "contribution" field in each cue.
 """
 
 
 class CommandError(Exception):
     """An error to report as ``hedge: error: <message>`` with exit status 1."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Explanation:
+    """Why a sentence got its certainty.
+
+    Attributes
+    ----------
+    log_odds : float
+        The model's log-odds of ``uncertain`` for the sentence.
+    cues : tuple of (Cue, float)
+        Every cue that fired, kept or discarded, with its contribution to ``log_odds``;
+        offsets as in the sentence's score.
+    """
+
+    log_odds: float
+    cues: tuple[tuple[Cue, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +133,7 @@ class _Record:
     sentence: int
     line: int | None
     score: SentenceScore
+    explanation: _Explanation | None = None
 
 
 # ---------------------------------------------------------------------- input
@@ -178,20 +210,31 @@ def _split_lines(text: str) -> Iterator[tuple[int, str, int]]:
             yield number, stripped.rstrip(), len(line) - len(stripped)
 
 
-def _score_file(clf: CertaintyClassifier, name: str, by_lines: bool) -> Iterator[_Record]:
+def _explain(clf: CertaintyClassifier, score: SentenceScore) -> _Explanation:
+    """Explain one scored sentence; cue offsets are shifted like the score's."""
+    log_odds = float(clf.pipeline_.decision_function([score.text])[0])
+    cues = tuple((cue.shifted(score.start), weight) for cue, weight in clf.explain(score.text))
+    return _Explanation(log_odds, cues)
+
+
+def _score_file(
+    clf: CertaintyClassifier, name: str, by_lines: bool, explain: bool = False
+) -> Iterator[_Record]:
     """Read one input and yield its scored sentences in order."""
     text = _read_input(name)
     if not by_lines:
         if text.strip():  # CertaintyClassifier.score raises on text without sentences
             for index, score in enumerate(clf.score(text)):
-                yield _Record(name, index, None, score)
+                yield _Record(name, index, None, score, _explain(clf, score) if explain else None)
         return
     lines = list(_split_lines(text))
     if not lines:  # so does score_sentences on an empty list
         return
     scores = clf.score_sentences([line for _, line, _ in lines])
     for index, ((number, _, offset), score) in enumerate(zip(lines, scores, strict=True)):
-        yield _Record(name, index, number, _shifted(score, offset))
+        shifted = _shifted(score, offset)
+        explanation = _explain(clf, shifted) if explain else None
+        yield _Record(name, index, number, shifted, explanation)
 
 
 def _shifted(score: SentenceScore, offset: int) -> SentenceScore:
@@ -213,6 +256,20 @@ def _columns(by_lines: bool) -> list[str]:
     return ["doc", "sentence", *line, "start", "end", "text", "certainty", "label", "cues"]
 
 
+def _cue_dict(cue: Cue, explanation: _Explanation | None) -> dict[str, object]:
+    """Return the JSONL object of one cue; with ``contribution`` when explained."""
+    fields: dict[str, object] = {
+        "text": cue.text,
+        "start": cue.start,
+        "end": cue.end,
+        "category": cue.category,
+    }
+    if explanation is not None:
+        weights = {(c.start, c.end, c.entry): weight for c, weight in explanation.cues}
+        fields["contribution"] = weights[cue.start, cue.end, cue.entry]
+    return fields
+
+
 def _as_dict(record: _Record) -> dict[str, object]:
     """Return the JSONL object of ``record``, fields in output order."""
     score = record.score
@@ -225,10 +282,7 @@ def _as_dict(record: _Record) -> dict[str, object]:
         text=score.text,
         certainty=score.certainty,
         label=score.label,
-        cues=[
-            {"text": cue.text, "start": cue.start, "end": cue.end, "category": cue.category}
-            for cue in score.cues
-        ],
+        cues=[_cue_dict(cue, record.explanation) for cue in score.cues],
     )
     return fields
 
@@ -281,12 +335,46 @@ def _write_text(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None
         if score.cues:
             cues = "; ".join(f"{cue.text} ({cue.category})" for cue in score.cues)
             out.write(f"    cues: {cues}\n")
+        if record.explanation is not None:
+            out.writelines(f"    {line}\n" for line in _explanation_lines(record.explanation))
         out.write("\n")
     total = sum(counts.values())
     out.write(
         f"{total} sentence{'s' * (total != 1)}: "
         f"{counts['uncertain']} uncertain, {counts['certain']} certain\n"
     )
+
+
+def _cue_status(cue: Cue) -> str:
+    """Return whether a cue was kept, and the rule that decided, in words."""
+    if not cue.kept:
+        return f"discarded: {cue.rule}" if cue.rule else "discarded"
+    if cue.rule:
+        return f"kept: {cue.rule}"
+    return "kept: negated" if cue.negated else "kept"
+
+
+def _explanation_lines(explanation: _Explanation) -> list[str]:
+    """Return the lines explaining one sentence: the log-odds, then one line per cue."""
+    from_cues = sum(weight for _, weight in explanation.cues)
+    lines = [
+        f"log-odds of uncertain {explanation.log_odds:+.3f} = cues {from_cues:+.3f}"
+        f" + other words and intercept {explanation.log_odds - from_cues:+.3f}"
+    ]
+    if not explanation.cues:
+        lines.append("no cue fired")
+        return lines
+    rows = [("cue", "category", "status", "contribution")]
+    rows += [
+        (cue.text, cue.category, _cue_status(cue), f"{weight:+.3f}")
+        for cue, weight in explanation.cues
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for text, category, status, weight in rows:
+        lines.append(
+            f"{text:<{widths[0]}}  {category:<{widths[1]}}  {status:<{widths[2]}}  {weight}"
+        )
+    return lines
 
 
 _WRITERS: dict[str, Callable[[TextIO, Iterable[_Record], bool], None]] = {
@@ -339,14 +427,23 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="take each non-blank line as one sentence instead of splitting the text",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="add each cue's rule and contribution to the log-odds (text and jsonl)",
+    )
     _add_model_arguments(parser)
+    _add_output_argument(parser)
+    parser.set_defaults(handler=_run_score)
+
+
+def _add_output_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o",
         "--output",
         metavar="PATH",
         help="write to PATH (replaced atomically) instead of standard output",
     )
-    parser.set_defaults(handler=_run_score)
 
 
 def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -367,23 +464,365 @@ def _load_model(args: argparse.Namespace) -> CertaintyClassifier:
 
 def _run_score(args: argparse.Namespace) -> int:
     names: list[str] = args.files or [STDIN]
+    if args.explain and args.format not in ("text", "jsonl"):
+        raise CommandError(f"--explain works with --format text or jsonl, not {args.format}")
     _check_inputs(names)
     output = None if args.output is None else _check_output(args.output)
     clf = _load_model(args)
     by_lines: bool = args.lines
+    explain: bool = args.explain
     write_records = _WRITERS[args.format]
 
     def records() -> Iterator[_Record]:
         for name in names:
-            yield from _score_file(clf, name, by_lines)
+            yield from _score_file(clf, name, by_lines, explain)
 
     _emit(output, lambda out: write_records(out, records(), by_lines))
     return 0
 
 
+# ---------------------------------------------------------------------- data options
+DATA_OPTIONS_HELP = """\
+labeled data: JSONL, JSON, CSV or TSV (by extension, or --data-format), UTF-8,
+one sentence per record with a text and a label column. Labels are
+certain/uncertain; or 0/1, true/false (1 and true mean uncertain unless
+--uncertain-value 0); or graded ratings with --threshold T (a rating <= T
+means uncertain).
+"""
+
+
+def _finite_float(text: str) -> float:
+    """Parse a finite number for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    from_data = parser.add_argument_group("labeled data")
+    from_data.add_argument(
+        "--data-format",
+        choices=("jsonl", "json", "csv", "tsv"),
+        help="format of the data files (default: from each file's extension)",
+    )
+    from_data.add_argument(
+        "--text-col", default="text", metavar="NAME", help="text column (default: %(default)s)"
+    )
+    from_data.add_argument(
+        "--label-col", default="label", metavar="NAME", help="label column (default: %(default)s)"
+    )
+    labels = from_data.add_mutually_exclusive_group()
+    labels.add_argument(
+        "--threshold",
+        type=_finite_float,
+        metavar="T",
+        help="labels are graded ratings; a rating <= T means uncertain",
+    )
+    labels.add_argument(
+        "--uncertain-value",
+        choices=UNCERTAIN_VALUES,
+        help="for 0/1 or true/false labels, the value meaning uncertain (default: 1, true)",
+    )
+
+
+def _read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
+    from classifier.data import read_labeled
+
+    return read_labeled(
+        args.data,
+        text_col=args.text_col,
+        label_col=args.label_col,
+        fmt=args.data_format,
+        threshold=args.threshold,
+        uncertain_value=args.uncertain_value,
+        min_per_class=min_per_class,
+    )
+
+
+# ---------------------------------------------------------------------- train
+TRAIN_DESCRIPTION = (
+    """\
+Train a model on labeled sentences and save it with its JSON manifest (MODEL
+with the extension .json). Prints the cross-validated precision, recall and F1
+of "uncertain". The same data and --seed give a byte-identical model file.
+
+"""
+    + DATA_OPTIONS_HELP
+)
+
+TRAIN_EPILOG = """\
+examples:
+  $ cat labeled.csv
+  text,label
+  The results suggest that the gene is involved.,uncertain
+  The protein binds DNA.,certain
+  ...
+  $ hedge train labeled.csv --out my.joblib
+  hedge train ratings.jsonl --threshold 3 --out my.joblib
+  hedge train hedged.tsv facts.tsv --lexicon my_lexicon/ --base --out my.joblib
+"""
+
+
+def _add_train_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "train",
+        help="train a model on labeled sentences",
+        description=TRAIN_DESCRIPTION,
+        epilog=TRAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
+    parser.add_argument(
+        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.joblib"
+    )
+    _add_data_arguments(parser)
+    parser.add_argument(
+        "--lexicon",
+        metavar="DIR",
+        help="train with the lexicon in DIR instead of the bundled lexicons",
+    )
+    parser.add_argument(
+        "--base",
+        action="store_true",
+        help="with --lexicon: the bundled lexicons plus DIR's (DIR wins on a clash)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the cross-validation folds (default: 0)"
+    )
+    parser.set_defaults(handler=_run_train)
+
+
+def _sha256_file(name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(name).read_bytes()).hexdigest()
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    if args.base and args.lexicon is None:
+        raise CommandError("--base needs --lexicon DIR")
+    out = _check_output(args.out)
+    if out.suffix == ".json":
+        raise CommandError(f"--out {args.out}: the manifest is MODEL.json; name the model .joblib")
+    from classifier.data import MIN_PER_CLASS, train
+    from classifier.lexicon import Lexicon, load_lexicon
+
+    data = _read_data(args, min_per_class=MIN_PER_CLASS)
+    lexicon: Lexicon | None = None
+    if args.lexicon is not None:
+        lexicon = load_lexicon(args.lexicon)
+        if args.base:
+            lexicon = load_lexicon().merged(lexicon)
+    counts = data.counts()
+    files = len(data.files)
+    print(
+        f"read {len(data.examples)} sentences from {files} file{'s' * (files != 1)}: "
+        f"{counts['uncertain']} uncertain, {counts['certain']} certain"
+    )
+    clf = train(data, seed=args.seed, lexicon=lexicon)
+    m = clf.cv_metrics_
+    print(
+        f"cross-validated ({m['folds']} folds, C={m['C']}, threshold {clf.threshold_:.2f}): "
+        f"precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}  "
+        f"accuracy {m['accuracy']:.3f}"
+    )
+    summary = data.summary()
+    summary.update(
+        sha256={name: _sha256_file(name) for name in data.files},
+        seed=args.seed,
+        options={
+            "text_col": args.text_col,
+            "label_col": args.label_col,
+            "data_format": args.data_format,
+            "threshold": args.threshold,
+            "uncertain_value": args.uncertain_value,
+            "lexicon": args.lexicon,
+            "base": args.base,
+        },
+    )
+    try:
+        manifest = clf.save(out, summary)
+    except OSError as err:
+        raise CommandError(f"cannot write {out}: {err.strerror or err}") from None
+    print(f"wrote {out} and {manifest}")
+    return 0
+
+
+# ---------------------------------------------------------------------- eval
+EVAL_DESCRIPTION = (
+    """\
+Score labeled sentences with a model (each record as one sentence) and report
+precision, recall and F1 of "uncertain", accuracy, the confusion matrix, ROC
+AUC, Brier score and a calibration table; with --threshold, also the Pearson
+and Spearman correlation of certainty with the ratings.
+
+"""
+    + DATA_OPTIONS_HELP
+)
+
+EVAL_EPILOG = """\
+examples:
+  hedge eval test.csv --model my.joblib
+  hedge eval ratings.jsonl --threshold 3 --format json -o report.json
+"""
+
+
+def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "eval",
+        help="evaluate a model on labeled sentences",
+        description=EVAL_DESCRIPTION,
+        epilog=EVAL_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
+    parser.add_argument(
+        "--format", choices=EVAL_FORMATS, default="text", help="output format (default: text)"
+    )
+    _add_data_arguments(parser)
+    _add_model_arguments(parser)
+    _add_output_argument(parser)
+    parser.set_defaults(handler=_run_eval)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    output = None if args.output is None else _check_output(args.output)
+    data = _read_data(args, min_per_class=0)
+    clf = _load_model(args)
+    from classifier.evaluate import evaluate
+
+    report = evaluate(clf, data.sentences, data.labels, data.ratings)
+    if args.format == "json":
+        text = json.dumps(report.to_dict(), indent=2) + "\n"
+    else:
+        text = report.format_text()
+
+    def write(out: TextIO) -> None:
+        out.write(text)
+
+    _emit(output, write)
+    return 0
+
+
+# ---------------------------------------------------------------------- explain
+EXPLAIN_EPILOG = """\
+examples:
+  $ hedge explain "We met in May and it may rain."
+  We met in May and it may rain.
+    uncertain  certainty 0.11 (uncertain below 0.70)
+    log-odds of uncertain +2.099 = cues +4.271 + other words and intercept -2.171
+    cue  category  status                                  contribution
+    May  modal     discarded: false friend: the month May  -0.073
+    may  modal     kept                                    +4.344
+
+  hedge explain --model my.joblib "It is not certain that it works."
+"""
+
+
+def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "explain",
+        help="show why sentences got their certainty",
+        description="Show each cue that fired in a sentence: its category, whether it was "
+        "kept or discarded and by which rule (negation, false friend), and its "
+        "contribution to the log-odds of uncertain; then the sentence's certainty and label. "
+        "Each SENTENCE is taken as one sentence.",
+        epilog=EXPLAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("sentences", nargs="+", metavar="SENTENCE", help="a sentence")
+    _add_model_arguments(parser)
+    parser.set_defaults(handler=_run_explain)
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    for sentence in args.sentences:
+        if not sentence.strip():
+            raise CommandError("empty sentence")
+    clf = _load_model(args)
+    for index, sentence in enumerate(args.sentences):
+        score = clf.score_sentences([sentence])[0]
+        if index:
+            sys.stdout.write("\n")
+        sys.stdout.write(
+            f"{sentence}\n  {score.label}  certainty {score.certainty:.2f} "
+            f"(uncertain below {clf.threshold_:.2f})\n"
+        )
+        lines = _explanation_lines(_explain(clf, score))
+        sys.stdout.writelines(f"  {line}\n" for line in lines)
+    return 0
+
+
+# ---------------------------------------------------------------------- lexicon
+LEXICON_EPILOG = """\
+examples:
+  hedge lexicon check my_lexicon/
+"""
+
+LEXICON_CHECK_EPILOG = """\
+examples:
+  $ hedge lexicon check my_lexicon/
+  OK: my_lexicon/: 12 entries in 1 file (modal 7, booster 5)
+  $ hedge lexicon check broken/
+  hedge: error: broken/hedges.tsv:7:category: unknown category 'modl'; ...
+"""
+
+
+def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "lexicon",
+        help="work with lexicon directories",
+        description="Work with lexicon directories (UTF-8 *.tsv files with the header "
+        "cue<TAB>category<TAB>weight<TAB>note).",
+        epilog=LEXICON_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(
+        title="commands", dest="lexicon_command", metavar="COMMAND", required=True
+    )
+    check = actions.add_parser(
+        "check",
+        help="validate a lexicon directory",
+        description="Validate every *.tsv file of a lexicon directory: header, fields, "
+        "categories, weights, and no cue twice. Prints OK with the entry count, or the "
+        "first error as file:line:field and exits with status 1.",
+        epilog=LEXICON_CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("directory", metavar="DIR", help="lexicon directory")
+    check.set_defaults(handler=_run_lexicon_check)
+
+
+def _run_lexicon_check(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from classifier.lexicon import load_lexicon
+
+    lexicon = load_lexicon(args.directory)
+    files = len({entry.where.rsplit(":", 1)[0] for entry in lexicon.entries})
+    categories = Counter(entry.category for entry in lexicon.entries)
+    shown = ", ".join(f"{name} {count}" for name, count in categories.most_common())
+    n = len(lexicon.entries)
+    print(
+        f"OK: {args.directory}: {n} entr{'ies' if n != 1 else 'y'} in {files} "
+        f"file{'s' * (files != 1)}" + (f" ({shown})" if shown else "")
+    )
+    return 0
+
+
 # ---------------------------------------------------------------------- main
 #: Functions registering each subcommand's parser, in the order ``--help`` lists them.
-_COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_score_parser,)
+_COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_score_parser,
+    _add_explain_parser,
+    _add_train_parser,
+    _add_eval_parser,
+    _add_lexicon_parser,
+)
 
 
 def _version() -> str:
