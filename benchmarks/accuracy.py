@@ -46,12 +46,15 @@ def main() -> None:
     for name, sentences in evaluation_sets(args.data).items():
         texts = [s.text for s in sentences]
         if name == "graded":
-            certainty = clf.certainty(texts)
             ratings = [s.rating for s in sentences]
-            r = pearsonr(certainty, ratings).statistic
-            rho = spearmanr(certainty, ratings).statistic
-            print(f"| {name} | {len(texts)} | | | r {r:.3f} (Spearman {rho:.3f}) "
-                  f"| {REFERENCE[name]:.3f} | |")
+            for output, values in [
+                ("certainty", clf.certainty(texts)),
+                ("predict_rating", clf.predict_rating(texts)),
+            ]:
+                r = pearsonr(values, ratings).statistic
+                rho = spearmanr(values, ratings).statistic
+                print(f"| {name} ({output}) | {len(texts)} | | | r {r:.3f} "
+                      f"(Spearman {rho:.3f}) | {REFERENCE[name]:.3f} | |")
             continue
         scores = clf.score_sentences(texts)
         predicted = np.array([s.label for s in scores])

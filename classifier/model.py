@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.stats import pearsonr
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -26,6 +27,10 @@ UNCERTAIN = "uncertain"
 
 #: Regularization strengths tried by cross-validation when ``C`` is None.
 C_GRID = (0.03, 0.1, 0.3, 1.0)
+#: Ridge penalties tried by cross-validation for the rating regression.
+ALPHA_GRID = (3.0, 10.0, 30.0, 100.0)
+#: Fewest rated sentences for which a rating regression is fitted.
+MIN_RATINGS = 30
 #: Thresholds on P(certain) tried by cross-validation when ``threshold`` is None.
 THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.81, 0.01), 2))
 
@@ -48,6 +53,9 @@ class SentenceScore:
     cues : tuple of Cue
         The hedge cues that pushed the sentence toward uncertain, with offsets in the
         scored text.
+    rating : float or None
+        The predicted graded certainty rating (1 uncertain to 6 certain for the bundled
+        model), when the model was trained with ratings.
     """
 
     text: str
@@ -56,6 +64,7 @@ class SentenceScore:
     certainty: float
     label: str
     cues: tuple[Cue, ...]
+    rating: float | None = None
 
 
 def _check_labels(labels: Any, n: int) -> np.ndarray:
@@ -66,6 +75,20 @@ def _check_labels(labels: Any, n: int) -> np.ndarray:
         if label not in (CERTAIN, UNCERTAIN):
             raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
     return y
+
+
+def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
+    if ratings is None:
+        return np.full(n, np.nan)
+    try:
+        values = np.asarray(list(ratings), dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("ratings must be numbers (NaN where a sentence has none)") from None
+    if values.shape != (n,):
+        raise ValueError(f"got {n} sentences but {len(values)} ratings")
+    if np.isinf(values).any():
+        raise ValueError(f"rating {int(np.flatnonzero(np.isinf(values))[0])} is infinite")
+    return values
 
 
 def _f1(y_uncertain: np.ndarray, predicted: np.ndarray) -> float:
@@ -102,7 +125,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         The threshold in use.
     cv_metrics_ : dict
         Out-of-fold precision, recall, F1 of ``uncertain`` and accuracy at ``threshold_``,
-        and the chosen ``C``.
+        and the chosen ``C``; with ratings, ``rating``: the out-of-fold Pearson r and the
+        chosen ``alpha`` of the rating regression.
+    rating_model_ : Ridge or None
+        The rating regression, when the model was trained with ratings.
     """
 
     def __init__(
@@ -129,7 +155,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ training
-    def fit(self, X: Iterable[str], y: Iterable[str]) -> CertaintyClassifier:
+    def fit(
+        self, X: Iterable[str], y: Iterable[str], ratings: Iterable[float] | None = None
+    ) -> CertaintyClassifier:
         """Fit on sentences ``X`` labeled ``"certain"`` or ``"uncertain"``.
 
         Parameters
@@ -138,6 +166,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             Sentences.
         y : iterable of str
             Their labels.
+        ratings : iterable of float, optional
+            Graded certainty ratings (higher is more certain), NaN where a sentence has
+            none. With at least :data:`MIN_RATINGS` of them, a ridge regression on the same
+            features learns to predict them (:meth:`predict_rating`).
 
         Returns
         -------
@@ -145,6 +177,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         """
         sentences = check_sentences(X)
         labels = _check_labels(y, len(sentences))
+        graded = _check_ratings(ratings, len(sentences))
         featurizer = CueFeaturizer(
             lexicon=self.lexicon,
             max_gap=self.max_gap,
@@ -173,7 +206,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.threshold_ = threshold
         predicted = oof < threshold
         tp = float(np.sum(predicted & uncertain))
-        self.cv_metrics_ = {
+        self.cv_metrics_: dict[str, Any] = {
             "C": C,
             "folds": self.cv,
             "precision": tp / max(float(np.sum(predicted)), 1.0),
@@ -181,7 +214,27 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             "f1": _f1(uncertain, predicted),
             "accuracy": float(np.mean(predicted == uncertain)),
         }
+        self.rating_model_ = None
+        rated = np.flatnonzero(np.isfinite(graded))
+        if len(rated) >= MIN_RATINGS:
+            self.rating_model_, self.cv_metrics_["rating"] = self._fit_ratings(
+                features[rated], graded[rated]
+            )
         return self
+
+    def _fit_ratings(self, features: Any, ratings: np.ndarray) -> tuple[Ridge, dict[str, Any]]:
+        """Fit the rating regression, its ``alpha`` chosen by cross-validated Pearson r."""
+        folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
+        best: tuple[float, float] | None = None
+        for alpha in ALPHA_GRID:
+            predicted = cross_val_predict(Ridge(alpha=alpha), features, ratings, cv=folds)
+            r = float(pearsonr(predicted, ratings).statistic)
+            if best is None or r > best[0]:
+                best = (r, alpha)
+        assert best is not None
+        r, alpha = best
+        metrics = {"alpha": alpha, "pearson": r, "sentences": len(ratings)}
+        return Ridge(alpha=alpha).fit(features, ratings), metrics
 
     def _logistic(self, C: float) -> LogisticRegression:
         return LogisticRegression(C=C, solver="liblinear", max_iter=1000)
@@ -194,6 +247,26 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         if not sentences:
             return np.empty((0, 2))
         return self.pipeline_.predict_proba(sentences)
+
+    def predict_rating(self, X: Iterable[str]) -> np.ndarray:
+        """Return the predicted graded certainty rating of each sentence.
+
+        The scale is that of the ratings the model was trained on (1 = uncertain to 6 =
+        certain for the bundled model, after Pei & Jurgens 2021).
+
+        Raises
+        ------
+        ValueError
+            If the model was trained without ratings.
+        """
+        check_is_fitted(self, "pipeline_")
+        rating_model: Ridge | None = getattr(self, "rating_model_", None)
+        if rating_model is None:
+            raise ValueError("this model was trained without ratings: it predicts no rating")
+        sentences = check_sentences(X)
+        if not sentences:
+            return np.empty(0)
+        return rating_model.predict(self.pipeline_.named_steps["features"].transform(sentences))
 
     def certainty(self, X: Iterable[str]) -> np.ndarray:
         """Return P(certain) for each sentence."""
@@ -243,15 +316,28 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
         model: LogisticRegression = self.pipeline_.named_steps["model"]
         analyses = [featurizer.analyze(text) for text, _ in pieces]
-        proba = model.predict_proba(featurizer.vectorize(analyses))[:, 0]
-        for (text, offset), analysis, p in zip(pieces, analyses, proba, strict=True):
+        features = featurizer.vectorize(analyses)
+        proba = model.predict_proba(features)[:, 0]
+        rating_model: Ridge | None = getattr(self, "rating_model_", None)
+        ratings = [None] * len(pieces) if rating_model is None else rating_model.predict(features)
+        for (text, offset), analysis, p, rating in zip(
+            pieces, analyses, proba, ratings, strict=True
+        ):
             cues = tuple(
                 cue.shifted(offset)
                 for cue, weight in zip(analysis.cues, self.contributions(analysis), strict=True)
                 if cue.kept and cue.category != BOOSTER and weight > 0
             )
             label = UNCERTAIN if p < self.threshold_ else CERTAIN
-            yield SentenceScore(text, offset, offset + len(text), float(p), label, cues)
+            yield SentenceScore(
+                text,
+                offset,
+                offset + len(text),
+                float(p),
+                label,
+                cues,
+                None if rating is None else float(rating),
+            )
 
     def score(self, text: str) -> list[SentenceScore]:
         """Split ``text`` into sentences and score each.

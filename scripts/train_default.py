@@ -36,7 +36,9 @@ def main() -> None:
     sentences = [s for part in parts.values() for s in part]
     started = time.perf_counter()
     clf = CertaintyClassifier(random_state=args.seed).fit(
-        [s.text for s in sentences], [s.label for s in sentences]
+        [s.text for s in sentences],
+        [s.label for s in sentences],
+        [float("nan") if s.rating is None else s.rating for s in sentences],
     )
     seconds = time.perf_counter() - started
     training = {

@@ -186,3 +186,36 @@ def test_bundled_manifest_matches_the_bundled_model():
     assert manifest["model_file"] == "default.joblib"
     assert manifest["size_bytes"] == default_model_path().stat().st_size < 5_000_000
     assert manifest["training"]["sentences"] > 30_000
+
+
+def test_ratings_train_a_rating_regression():
+    sentences = SENTENCES * 2
+    labels = LABELS * 2
+    ratings = [2.0 + i % 3 * 0.1 if label == "uncertain" else 5.5 - i % 3 * 0.1
+               for i, label in enumerate(labels)]
+    ratings[0] = float("nan")  # a sentence without a rating is allowed
+    clf = CertaintyClassifier(min_df=1, cv=3).fit(sentences, labels, ratings)
+    assert clf.cv_metrics_["rating"]["sentences"] == len(sentences) - 1
+    hedged, firm = clf.predict_rating(["The drug may possibly help.", "The drug was given."])
+    assert hedged < firm
+    (score,) = clf.score_sentences(["The drug was given."])
+    assert score.rating == pytest.approx(firm)
+
+
+def test_rating_errors(small):
+    with pytest.raises(ValueError, match="trained without ratings"):
+        small.predict_rating(["It may rain."])
+    assert small.score_sentences(["It may rain."])[0].rating is None
+    with pytest.raises(ValueError, match="2 sentences but 1 ratings"):
+        CertaintyClassifier().fit(["a", "b"], ["certain", "uncertain"], [1.0])
+    with pytest.raises(ValueError, match="rating 1 is infinite"):
+        CertaintyClassifier().fit(["a", "b"], ["certain", "uncertain"], [1.0, float("inf")])
+
+
+def test_bundled_model_predicts_ratings_that_rank_hedges(bundled):
+    plain, likely, slim = bundled.predict_rating(
+        ["The vaccine reduced infections by half.",
+         "The vaccine is likely to reduce infections.",
+         "The chances that the vaccine reduces infections are slim."]
+    )
+    assert slim < plain and likely < plain
