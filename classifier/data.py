@@ -598,4 +598,4 @@ def train(
     if isinstance(lexicon, os.PathLike):
         lexicon = Path(lexicon)
     clf = CertaintyClassifier(lexicon=lexicon, random_state=seed)
-    return clf.fit(labeled.sentences, labeled.labels)
+    return clf.fit(labeled.sentences, labeled.labels, labeled.ratings)

@@ -73,6 +73,9 @@ class EvaluationReport:
     pearson, spearman : float or None
         Correlation of the model's certainty with the ratings; None without ratings,
         or when either is constant.
+    rating_pearson, rating_spearman : float or None
+        Correlation of the model's predicted rating (:meth:`predict_rating`) with the
+        ratings; None as above, or when the model predicts no rating.
     """
 
     n: int
@@ -88,6 +91,8 @@ class EvaluationReport:
     calibration: tuple[CalibrationBin, ...]
     pearson: float | None
     spearman: float | None
+    rating_pearson: float | None = None
+    rating_spearman: float | None = None
 
     def confusion_matrix(self) -> dict[str, dict[str, int]]:
         """Return the confusion matrix keyed ``actual_<class>`` then ``predicted_<class>``."""
@@ -124,6 +129,8 @@ class EvaluationReport:
             ],
             "pearson": self.pearson,
             "spearman": self.spearman,
+            "rating_pearson": self.rating_pearson,
+            "rating_spearman": self.rating_spearman,
         }
 
     def format_text(self) -> str:
@@ -142,6 +149,11 @@ class EvaluationReport:
             lines.append(
                 f"ratings    Pearson {_fmt(self.pearson)}  Spearman {_fmt(self.spearman)}"
                 "  (certainty vs. rating)"
+            )
+        if self.rating_pearson is not None or self.rating_spearman is not None:
+            lines.append(
+                f"ratings    Pearson {_fmt(self.rating_pearson)}  "
+                f"Spearman {_fmt(self.rating_spearman)}  (predicted rating vs. rating)"
             )
         width = max(len(c) for c in CLASSES) + 2
         lines += [
@@ -263,6 +275,9 @@ def evaluate(
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
     both = 0 < int(np.sum(uncertain)) < len(texts)
     pearson, spearman = _correlations(certainty, ratings)
+    rating_pearson = rating_spearman = None
+    if ratings is not None and getattr(clf, "rating_model_", None) is not None:
+        rating_pearson, rating_spearman = _correlations(clf.predict_rating(texts), ratings)
     return EvaluationReport(
         n=len(texts),
         n_uncertain=int(np.sum(uncertain)),
@@ -277,4 +292,6 @@ def evaluate(
         calibration=_calibration(p_uncertain, uncertain),
         pearson=pearson,
         spearman=spearman,
+        rating_pearson=rating_pearson,
+        rating_spearman=rating_spearman,
     )

@@ -219,3 +219,15 @@ def test_bundled_model_predicts_ratings_that_rank_hedges(bundled):
          "The chances that the vaccine reduces infections are slim."]
     )
     assert slim < plain and likely < plain
+
+
+def test_evaluate_correlates_predicted_ratings_when_the_model_has_them(bundled, small):
+    from classifier.evaluate import evaluate
+
+    sentences = ["It rained.", "It may rain.", "The chances of rain are slim.", "It snowed."]
+    labels = ["certain", "uncertain", "uncertain", "certain"]
+    ratings = [6.0, 3.0, 2.0, 5.5]
+    report = evaluate(bundled, sentences, labels, ratings)
+    assert report.rating_pearson is not None and report.rating_pearson > 0
+    assert report.to_dict()["rating_spearman"] == report.rating_spearman
+    assert evaluate(small, sentences, labels, ratings).rating_pearson is None
