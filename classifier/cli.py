@@ -19,7 +19,9 @@ import io
 import json
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -137,42 +139,75 @@ class _Record:
 
 
 # ---------------------------------------------------------------------- input
-def _decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 ``data`` (a leading byte order mark is dropped).
+#: Characters gathered before a paragraph break ends a chunk: input is read and scored
+#: chunk by chunk, so memory stays bounded whatever the size of the file. Sentences never
+#: cross a blank line, so chunking does not change them.
+CHUNK_CHARS = 1 << 16
+#: Lines scored together with --lines.
+LINES_PER_BATCH = 1024
+
+
+@contextmanager
+def _open_input(name: str) -> Iterator[BinaryIO]:
+    """Open file ``name``, or standard input for ``-``, for reading bytes."""
+    if name == STDIN:
+        buffer = getattr(sys.stdin, "buffer", None)
+        yield buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
+        return
+    try:
+        stream = open(name, "rb")  # noqa: SIM115 -- closed below
+    except FileNotFoundError:
+        raise CommandError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise CommandError(f"{name}: is a directory") from None
+    except OSError as err:
+        raise CommandError(f"{name}: cannot read ({err.strerror or err})") from None
+    with stream:
+        yield stream
+
+
+def _decoded_lines(name: str, stream: BinaryIO) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, line)`` of UTF-8 input, each line with its line feed.
+
+    A leading byte order mark is dropped. Lines end at a line feed only, so line numbers
+    agree with ``wc -l`` and editors.
 
     Raises
     ------
     CommandError
         For invalid UTF-8, naming the file, line and byte offset.
     """
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        return data[skip:].decode("utf-8")
-    except UnicodeDecodeError as err:
-        offset = skip + err.start
-        line = data.count(b"\n", 0, offset) + 1
-        raise CommandError(
-            f"{name}:{line}: invalid UTF-8 at byte offset {offset} "
-            f"(byte 0x{data[offset]:02x}: {err.reason})"
-        ) from None
-
-
-def _read_input(name: str) -> str:
-    """Return the text of file ``name``, or of standard input for ``-``."""
-    if name == STDIN:
-        stream = sys.stdin
-        buffer = getattr(stream, "buffer", None)
-        data = buffer.read() if buffer is not None else stream.read().encode("utf-8")
-    else:
+    offset = 0
+    for number, raw in enumerate(stream, start=1):
+        data = raw
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            data = raw[len(codecs.BOM_UTF8) :]
+            offset = len(codecs.BOM_UTF8)
         try:
-            data = Path(name).read_bytes()
-        except FileNotFoundError:
-            raise CommandError(f"{name}: no such file") from None
-        except IsADirectoryError:
-            raise CommandError(f"{name}: is a directory") from None
-        except OSError as err:
-            raise CommandError(f"{name}: cannot read ({err.strerror or err})") from None
-    return _decode(data, name)
+            line = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            at = offset + err.start
+            raise CommandError(
+                f"{name}:{number}: invalid UTF-8 at byte offset {at} "
+                f"(byte 0x{data[err.start]:02x}: {err.reason})"
+            ) from None
+        offset += len(data)
+        yield number, line
+
+
+def _chunks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """Group lines into ``(character offset, text)`` chunks that end at a blank line."""
+    parts: list[str] = []
+    size = offset = 0
+    for _, line in lines:
+        parts.append(line)
+        size += len(line)
+        if size >= CHUNK_CHARS and not line.strip():
+            yield offset, "".join(parts)
+            offset += size
+            parts, size = [], 0
+    if parts:
+        yield offset, "".join(parts)
 
 
 def _check_inputs(names: list[str]) -> None:
@@ -197,19 +232,6 @@ def _check_output(name: str) -> Path:
     return path
 
 
-def _split_lines(text: str) -> Iterator[tuple[int, str, int]]:
-    """Yield ``(line_number, stripped_line, offset_in_line)`` for each non-blank line.
-
-    Lines end at a line feed only (a carriage return before it is dropped), so line
-    numbers agree with ``wc -l`` and editors.
-    """
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.removesuffix("\r")
-        stripped = line.lstrip()
-        if stripped.strip():
-            yield number, stripped.rstrip(), len(line) - len(stripped)
-
-
 def _explain(clf: CertaintyClassifier, score: SentenceScore) -> _Explanation:
     """Explain one scored sentence; cue offsets are shifted like the score's."""
     log_odds = float(clf.pipeline_.decision_function([score.text])[0])
@@ -218,23 +240,41 @@ def _explain(clf: CertaintyClassifier, score: SentenceScore) -> _Explanation:
 
 
 def _score_file(
-    clf: CertaintyClassifier, name: str, by_lines: bool, explain: bool = False
+    clf: CertaintyClassifier, name: str, by_lines: bool, explain: bool, n_jobs: int
 ) -> Iterator[_Record]:
-    """Read one input and yield its scored sentences in order."""
-    text = _read_input(name)
-    if not by_lines:
-        if text.strip():  # CertaintyClassifier.score raises on text without sentences
-            for index, score in enumerate(clf.score(text)):
-                yield _Record(name, index, None, score, _explain(clf, score) if explain else None)
-        return
-    lines = list(_split_lines(text))
-    if not lines:  # so does score_sentences on an empty list
-        return
-    scores = clf.score_sentences([line for _, line, _ in lines])
-    for index, ((number, _, offset), score) in enumerate(zip(lines, scores, strict=True)):
-        shifted = _shifted(score, offset)
-        explanation = _explain(clf, shifted) if explain else None
-        yield _Record(name, index, number, shifted, explanation)
+    """Read one input chunk by chunk and yield its scored sentences in order."""
+    pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts
+    with _open_input(name) as stream:
+        lines = _decoded_lines(name, stream)
+        if by_lines:
+
+            def texts() -> Iterator[str]:
+                for number, raw in lines:
+                    line = raw.rstrip("\n").removesuffix("\r")
+                    stripped = line.lstrip()
+                    if stripped.strip():
+                        pending.append((number, len(line) - len(stripped)))
+                        yield stripped.rstrip()
+
+            batches = clf.score_many(
+                texts(), split=False, n_jobs=n_jobs, batch_size=LINES_PER_BATCH
+            )
+        else:
+
+            def texts() -> Iterator[str]:
+                for offset, chunk in _chunks(lines):
+                    pending.append((0, offset))
+                    yield chunk
+
+            batches = clf.score_many(texts(), n_jobs=n_jobs, batch_size=1 if n_jobs == 1 else 4)
+        index = 0
+        for scores in batches:
+            number, offset = pending.popleft()
+            for score in scores:
+                shifted = _shifted(score, offset)
+                explanation = _explain(clf, shifted) if explain else None
+                yield _Record(name, index, number if by_lines else None, shifted, explanation)
+                index += 1
 
 
 def _shifted(score: SentenceScore, offset: int) -> SentenceScore:
@@ -432,6 +472,20 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="add each cue's rule and contribution to the log-odds (text and jsonl)",
     )
+    parser.add_argument(
+        "--threshold",
+        type=_probability,
+        metavar="T",
+        help="label a sentence uncertain when its certainty is below T "
+        "(default: the model's own threshold)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="score on N processes (-1: one per core); output is the same as with 1",
+    )
     _add_model_arguments(parser)
     _add_output_argument(parser)
     parser.set_defaults(handler=_run_score)
@@ -469,16 +523,29 @@ def _run_score(args: argparse.Namespace) -> int:
     _check_inputs(names)
     output = None if args.output is None else _check_output(args.output)
     clf = _load_model(args)
+    if args.threshold is not None:
+        clf.threshold_ = args.threshold
     by_lines: bool = args.lines
     explain: bool = args.explain
     write_records = _WRITERS[args.format]
 
     def records() -> Iterator[_Record]:
         for name in names:
-            yield from _score_file(clf, name, by_lines, explain)
+            yield from _score_file(clf, name, by_lines, explain, args.jobs)
 
-    _emit(output, lambda out: write_records(out, records(), by_lines))
+    _emit(output, lambda out: write_records(out, _progress(records()), by_lines))
     return 0
+
+
+def _progress(records: Iterator[_Record]) -> Iterator[_Record]:
+    """Show a progress bar on standard error when it is a terminal and tqdm is installed."""
+    if not sys.stderr.isatty():
+        return records
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return records
+    return iter(tqdm(records, unit=" sentences", file=sys.stderr, leave=False))
 
 
 # ---------------------------------------------------------------------- data options
@@ -489,6 +556,25 @@ certain/uncertain; or 0/1, true/false (1 and true mean uncertain unless
 --uncertain-value 0); or graded ratings with --threshold T (a rating <= T
 means uncertain).
 """
+
+
+def _probability(text: str) -> float:
+    """Parse a number in [0, 1] for argparse."""
+    value = _finite_float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    """Parse a number of processes for argparse: a positive int or -1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1 or -1, got {value}")
+    return value
 
 
 def _finite_float(text: str) -> float:

@@ -259,10 +259,14 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
             indices.extend(row)
             values.extend(row.values())
             indptr.append(len(indices))
-        return sp.csr_matrix(
+        matrix = sp.csr_matrix(
             (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), indptr),
             shape=(len(analyses), len(vocabulary)),
         )
+        # Column order within a row follows set iteration, which varies with the hash
+        # seed of the process; sorted, every process sums in the same order.
+        matrix.sort_indices()
+        return matrix
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         """Featurize sentences ``X``.

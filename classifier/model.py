@@ -29,6 +29,8 @@ UNCERTAIN = "uncertain"
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 #: Ridge penalties tried by cross-validation for the rating regression.
 ALPHA_GRID = (3.0, 10.0, 30.0, 100.0)
+#: Texts per batch in :meth:`CertaintyClassifier.score_many`.
+DEFAULT_BATCH_SIZE = 256
 #: Fewest rated sentences for which a rating regression is fitted.
 MIN_RATINGS = 30
 #: Thresholds on P(certain) tried by cross-validation when ``threshold`` is None.
@@ -75,6 +77,33 @@ def _check_labels(labels: Any, n: int) -> np.ndarray:
         if label not in (CERTAIN, UNCERTAIN):
             raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
     return y
+
+
+def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Yield lists of up to ``size`` items, checking that each is a str."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"batch_size must be an int >= 1, got {size!r}")
+    batch: list[str] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"text {index} is {type(item).__name__}, expected str")
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _score_batch(
+    clf: CertaintyClassifier, texts: list[str], split: bool
+) -> list[list[SentenceScore]]:
+    """Score one batch of texts (a module-level function, so that joblib can ship it)."""
+    if not split:
+        return [[score] for score in clf.score_sentences(texts)]
+    pieces = [[(s.text, s.start) for s in split_sentences(text)] for text in texts]
+    scores = iter(clf._scores([piece for text in pieces for piece in text]))
+    return [[next(scores) for _ in text] for text in pieces]
 
 
 def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
@@ -355,6 +384,48 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(text, str):
             raise TypeError(f"text must be str, got {type(text).__name__}")
         return list(self._scores([(s.text, s.start) for s in split_sentences(text)]))
+
+    def score_many(
+        self,
+        texts: Iterable[str],
+        *,
+        split: bool = True,
+        n_jobs: int = 1,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[list[SentenceScore]]:
+        """Score many texts lazily, in bounded batches, optionally on several processes.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            Documents (or, with ``split=False``, sentences); read as they are needed, so
+            a generator over a file of any size runs in bounded memory.
+        split : bool, default=True
+            Split each text into sentences; False scores each text as one sentence.
+        n_jobs : int, default=1
+            Worker processes (joblib); -1 for one per core. Output order and values are
+            the same as with 1.
+        batch_size : int, default=DEFAULT_BATCH_SIZE
+            Texts per batch (per task when ``n_jobs`` > 1).
+
+        Yields
+        ------
+        list of SentenceScore
+            For each text in order, its scores with offsets into that text.
+        """
+        check_is_fitted(self, "pipeline_")
+        if isinstance(texts, str):
+            raise TypeError("texts must be an iterable of str, not a str")
+        batches = _batched(texts, batch_size)
+        if n_jobs == 1:
+            for batch in batches:
+                yield from _score_batch(self, batch, split)
+            return
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+        for scored in parallel(delayed(_score_batch)(self, batch, split) for batch in batches):
+            yield from scored
 
     def score_sentences(self, sentences: Iterable[str]) -> list[SentenceScore]:
         """Score sentences as given, without splitting; offsets are within each sentence."""

@@ -240,15 +240,15 @@ def test_interrupt_exits_130_and_leaves_no_partial_output(tmp_path, capsys, monk
     first = write(tmp_path / "a.txt", "It may rain.")
     second = write(tmp_path / "b.txt", "The sky is blue.")
     calls = []
-    score = CertaintyClassifier.score
+    score_many = CertaintyClassifier.score_many
 
-    def interrupted(self: CertaintyClassifier, text: str) -> list[SentenceScore]:
-        calls.append(text)
+    def interrupted(self: CertaintyClassifier, texts, **kwargs):
+        calls.append(texts)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return score(self, text)
+        return score_many(self, texts, **kwargs)
 
-    monkeypatch.setattr(CertaintyClassifier, "score", interrupted)
+    monkeypatch.setattr(CertaintyClassifier, "score_many", interrupted)
     target = tmp_path / "out.csv"
     args = ("score", "--format", "csv", "-o", str(target), str(first), str(second))
     assert run(capsys, *args) == (130, "", "")
