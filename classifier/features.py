@@ -247,25 +247,23 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         indices: list[int] = []
         values: list[float] = []
         for analysis in analyses:
-            row: dict[int, float] = {}
             for name, value, _ in analysis.features:
                 column = vocabulary.get(name)
                 if column is not None:
-                    row[column] = row.get(column, 0.0) + value
-            for word in analysis.words:
-                column = word_columns.get(word)
-                if column is not None:
-                    row[column] = 1.0
-            indices.extend(row)
-            values.extend(row.values())
+                    indices.append(column)
+                    values.append(value)
+            columns = [word_columns[w] for w in analysis.words if w in word_columns]
+            indices.extend(columns)
+            values.extend([1.0] * len(columns))
             indptr.append(len(indices))
         matrix = sp.csr_matrix(
             (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), indptr),
             shape=(len(analyses), len(vocabulary)),
         )
-        # Column order within a row follows set iteration, which varies with the hash
-        # seed of the process; sorted, every process sums in the same order.
-        matrix.sort_indices()
+        # A feature named twice in a row ("cat=modal" of two cues) is summed here. Column
+        # order within a row follows set iteration, which varies with the hash seed of the
+        # process; sorted, every process sums in the same order.
+        matrix.sum_duplicates()
         return matrix
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
