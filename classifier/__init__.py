@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from classifier.cues import Cue
+    from classifier.data import LabeledData, read_labeled, train
     from classifier.errors import (
         DataError,
         HedgeError,
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
         ModelIntegrityError,
         ModelLoadError,
     )
+    from classifier.evaluate import EvaluationReport, evaluate
     from classifier.features import CueFeaturizer
     from classifier.lexicon import Lexicon, load_lexicon
     from classifier.model import CertaintyClassifier, SentenceScore
@@ -28,6 +30,8 @@ _HOMES = {
     "Cue": "cues",
     "CueFeaturizer": "features",
     "DataError": "errors",
+    "EvaluationReport": "evaluate",
+    "LabeledData": "data",
     "HedgeError": "errors",
     "Lexicon": "lexicon",
     "LexiconError": "errors",
@@ -35,8 +39,11 @@ _HOMES = {
     "ModelLoadError": "errors",
     "Sentence": "sentences",
     "SentenceScore": "model",
+    "evaluate": "evaluate",
     "load_lexicon": "lexicon",
+    "read_labeled": "data",
     "split_sentences": "sentences",
+    "train": "data",
 }
 
 __all__ = [
@@ -44,15 +51,20 @@ __all__ = [
     "Cue",
     "CueFeaturizer",
     "DataError",
+    "EvaluationReport",
     "HedgeError",
+    "LabeledData",
     "Lexicon",
     "LexiconError",
     "ModelIntegrityError",
     "ModelLoadError",
     "Sentence",
     "SentenceScore",
+    "evaluate",
     "load_lexicon",
+    "read_labeled",
     "split_sentences",
+    "train",
 ]
 
 
