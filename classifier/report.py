@@ -1,0 +1,463 @@
+"""A self-contained HTML report: each sentence shaded by certainty, each hedge cue underlined.
+
+The page has no scripts, fonts, images or links to anything outside the file: the style
+sheet is inline and the details of a sentence or a cue show on hover through ``title``
+attributes. All text is escaped, so a sentence that contains ``<script>`` is shown, never run.
+
+>>> from classifier import CertaintyClassifier
+>>> clf = CertaintyClassifier.load()
+>>> doc = score_document(clf, "It may rain. The sky is blue.", name="notes.txt")
+>>> page = render_html([doc], threshold=clf.threshold_)
+>>> page.startswith("<!DOCTYPE html>"), 'class="cue"' in page
+(True, True)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from classifier.cues import Cue
+    from classifier.model import CertaintyClassifier, SentenceScore
+
+__all__ = ["COLOR_SCALE", "Document", "render_html", "score_document", "shade"]
+
+#: Colour stops of the sentence shading, ``(certainty, "#rrggbb")``: orange for uncertain,
+#: through light orange and pale yellow, to a pale blue for certain. Light enough for black
+#: text to keep a contrast ratio above 7:1 (WCAG AAA) everywhere; orange against blue stays
+#: distinct for the common forms of colour blindness.
+COLOR_SCALE: tuple[tuple[float, str], ...] = (
+    (0.0, "#f4895f"),
+    (0.5, "#fbc68f"),
+    (0.75, "#fcefc7"),
+    (1.0, "#dcebf7"),
+)
+#: How many cue categories the summary lists, most frequent first.
+TOP_CATEGORIES = 5
+#: A blank line: it ends a paragraph, in the text and on the page.
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+#: How the pieces of a discontinuous cue are joined in ``Cue.text``.
+_PIECE_SEP = " ... "
+
+_STYLE = """\
+body { font: 16px/1.7 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial,
+  sans-serif; color: #1b1b1b; background: #fff; margin: 0 auto; max-width: 60rem;
+  padding: 1.5rem 2rem 3rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
+h2 { font-size: 1.1rem; margin: 0; word-break: break-all; }
+.summary { display: flex; flex-wrap: wrap; gap: .75rem 2rem; align-items: flex-start;
+  border: 1px solid #d9d9d9; border-radius: 6px; padding: .75rem 1rem; background: #fafafa; }
+.stat b { font-size: 1.35rem; display: block; line-height: 1.2; }
+.stat { color: #444; font-size: .9rem; }
+.categories ol { margin: .1rem 0 0; padding-left: 1.3rem; font-size: .9rem; }
+.categories .stat-title { color: #444; font-size: .9rem; }
+.legend { margin: 1rem 0 .25rem; font-size: .85rem; color: #333; }
+.legend .row { display: flex; align-items: center; gap: .6rem; }
+.legend .bar { position: relative; width: 22rem; height: 1rem; border: 1px solid #bbb;
+  border-radius: 3px; }
+.legend .tick { position: absolute; top: -.3rem; bottom: -.3rem; border-left: 2px solid #111; }
+.legend .scale { position: relative; width: 22rem; height: 1.2rem; margin-left: 5.9rem; }
+.legend .scale span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
+.legend .cue { margin-left: 1.2rem; }
+.help { color: #555; font-size: .85rem; margin: .25rem 0 0; }
+article { margin-top: 1.75rem; }
+article header { border-bottom: 1px solid #ddd; padding-bottom: .3rem; margin-bottom: .6rem; }
+article .meta { color: #555; font-size: .85rem; }
+article p { white-space: pre-line; margin: 0 0 1rem; }
+.s { border-radius: 3px; padding: .1rem .05rem; box-decoration-break: clone;
+  -webkit-box-decoration-break: clone; }
+.cue { text-decoration: underline solid #1b1b1b 2px; text-underline-offset: .22em;
+  cursor: help; }
+.empty { color: #777; font-style: italic; }
+footer { margin-top: 2.5rem; color: #777; font-size: .8rem; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A scored text, ready to render.
+
+    Attributes
+    ----------
+    name : str
+        Shown as the document's heading, e.g. its file name; ``"-"`` reads "standard input".
+    text : str
+        The whole text, with the spacing and blank lines between sentences.
+    scores : tuple of SentenceScore
+        Its sentences in order, with offsets into ``text``: ``text[s.start:s.end] == s.text``.
+    contributions : tuple of tuple of float, optional
+        For each sentence, the contribution of each of its ``cues`` to the log-odds of
+        ``uncertain``; None to show cues without it.
+
+    Raises
+    ------
+    ValueError
+        If a score's offsets do not match ``text``, the scores overlap or are out of
+        order, or ``contributions`` does not match the scores' cues.
+    """
+
+    name: str
+    text: str
+    scores: tuple[SentenceScore, ...]
+    contributions: tuple[tuple[float, ...], ...] | None = None
+
+    def __post_init__(self) -> None:
+        """Check that the scores and contributions fit the text."""
+        done = 0
+        for i, score in enumerate(self.scores):
+            if score.start < done or self.text[score.start : score.end] != score.text:
+                raise ValueError(
+                    f"{self.name}: sentence {i} at {score.start}-{score.end} does not match "
+                    "the text, or overlaps the sentence before it"
+                )
+            done = score.end
+        if self.contributions is None:
+            return
+        if len(self.contributions) != len(self.scores):
+            raise ValueError(
+                f"{self.name}: {len(self.scores)} sentences but "
+                f"{len(self.contributions)} rows of contributions"
+            )
+        for i, (score, weights) in enumerate(zip(self.scores, self.contributions, strict=True)):
+            if len(weights) != len(score.cues):
+                raise ValueError(
+                    f"{self.name}: sentence {i} has {len(score.cues)} cues but "
+                    f"{len(weights)} contributions"
+                )
+
+
+# ---------------------------------------------------------------------- scoring
+def _shifted(score: SentenceScore, offset: int) -> SentenceScore:
+    """Return ``score`` with its and its cues' character offsets moved by ``offset``."""
+    if not offset:
+        return score
+    return replace(
+        score,
+        start=score.start + offset,
+        end=score.end + offset,
+        cues=tuple(cue.shifted(offset) for cue in score.cues),
+    )
+
+
+def _line_sentences(text: str) -> tuple[list[str], list[int]]:
+    """Return each non-blank line of ``text``, stripped, and its offset in ``text``.
+
+    The same lines, stripped the same way, as ``hedge score --lines`` scores: lines end at
+    a line feed only.
+    """
+    sentences: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for raw in text.split("\n"):
+        line = raw.removesuffix("\r")
+        stripped = line.lstrip()
+        if stripped.strip():
+            sentences.append(stripped.rstrip())
+            offsets.append(at + len(line) - len(stripped))
+        at += len(raw) + 1
+    return sentences, offsets
+
+
+def _contributions(model: CertaintyClassifier, score: SentenceScore) -> tuple[float, ...]:
+    """Return the contribution of each cue of ``score`` to the log-odds of uncertain."""
+    weights = {(cue.start, cue.end, cue.entry): weight for cue, weight in model.explain(score.text)}
+    return tuple(
+        weights[cue.start - score.start, cue.end - score.start, cue.entry] for cue in score.cues
+    )
+
+
+def score_document(
+    model: CertaintyClassifier, text: str, *, name: str = "", by_lines: bool = False
+) -> Document:
+    """Score and explain one text for :func:`render_html`.
+
+    Parameters
+    ----------
+    model : CertaintyClassifier
+        A fitted model.
+    text : str
+        The whole text.
+    name : str, default=""
+        The document's heading.
+    by_lines : bool, default=False
+        Take each non-blank line as one sentence (as ``hedge score --lines``) instead of
+        splitting the text into sentences.
+
+    Returns
+    -------
+    Document
+        With offsets into ``text`` and each cue's contribution.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, got {type(text).__name__}")
+    if by_lines:
+        sentences, offsets = _line_sentences(text)
+        scores = [
+            _shifted(score, offset)
+            for score, offset in zip(model.score_sentences(sentences), offsets, strict=True)
+        ]
+    else:
+        scores = model.score(text)
+    contributions = tuple(_contributions(model, score) for score in scores)
+    return Document(name, text, tuple(scores), contributions)
+
+
+# ---------------------------------------------------------------------- colours
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def shade(certainty: float) -> str:
+    """Return the background colour of a sentence of this certainty, as ``#rrggbb``.
+
+    Linear in RGB between the stops of :data:`COLOR_SCALE`; values outside [0, 1] are
+    clipped.
+
+    Examples
+    --------
+    >>> shade(0.0), shade(0.5), shade(1.0)
+    ('#f4895f', '#fbc68f', '#dcebf7')
+    """
+    value = min(max(float(certainty), 0.0), 1.0)
+    for (low, low_color), (high, high_color) in zip(COLOR_SCALE, COLOR_SCALE[1:], strict=False):
+        if value <= high:
+            t = (value - low) / (high - low)
+            a, b = _rgb(low_color), _rgb(high_color)
+            return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+    return COLOR_SCALE[-1][1]
+
+
+# ---------------------------------------------------------------------- marking cues
+def _cue_pieces(cue: Cue, sentence: SentenceScore) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` offsets, within the sentence, of each piece of a cue.
+
+    A discontinuous cue ("chances ... are slim") is found piece by piece inside its span;
+    if a piece cannot be found, the whole span is one piece.
+    """
+    start, end = cue.start - sentence.start, cue.end - sentence.start
+    pieces = cue.text.split(_PIECE_SEP)
+    if len(pieces) == 1:
+        return [(start, end)]
+    found: list[tuple[int, int]] = []
+    at = start
+    for piece in pieces:
+        where = sentence.text.find(piece, at, end)
+        if where < 0:
+            return [(start, end)]
+        found.append((where, where + len(piece)))
+        at = where + len(piece)
+    if found[0][0] != start or found[-1][1] != end:
+        return [(start, end)]
+    return found
+
+
+def _cue_title(cue: Cue, weight: float | None) -> str:
+    if weight is None:
+        return f"{cue.text}: {cue.category}"
+    return f"{cue.text}: {cue.category}, {weight:+.2f} to the log-odds of uncertain"
+
+
+def _sentence_html(score: SentenceScore, weights: Sequence[float] | None) -> str:
+    """Return the sentence's text, escaped, with each cue piece in a ``span.cue``.
+
+    The text is cut at every piece boundary; each cut is marked with all the cues whose
+    pieces cover it, so overlapping or nested cues never produce crossed tags.
+    """
+    covering: list[list[int]] = [[] for _ in score.text]
+    for index, cue in enumerate(score.cues):
+        for start, end in _cue_pieces(cue, score):
+            for position in range(max(start, 0), min(end, len(score.text))):
+                covering[position].append(index)
+    out: list[str] = []
+    position = 0
+    while position < len(score.text):
+        cues = covering[position]
+        stop = position + 1
+        while stop < len(score.text) and covering[stop] == cues:
+            stop += 1
+        text = html.escape(score.text[position:stop])
+        if cues:
+            titles = "; ".join(
+                _cue_title(score.cues[i], None if weights is None else weights[i]) for i in cues
+            )
+            categories = " ".join(dict.fromkeys(score.cues[i].category for i in cues))
+            out.append(
+                f'<span class="cue" data-category="{html.escape(categories)}" '
+                f'title="{html.escape(titles)}">{text}</span>'
+            )
+        else:
+            out.append(text)
+        position = stop
+    return "".join(out)
+
+
+def _sentence_span(score: SentenceScore, weights: Sequence[float] | None) -> str:
+    title = f"{score.label}, certainty {score.certainty:.2f}"
+    if score.rating is not None:
+        title += f", predicted rating {score.rating:.1f}"
+    return (
+        f'<span class="s {score.label}" style="background-color:{shade(score.certainty)}" '
+        f'data-certainty="{score.certainty!r}" title="{html.escape(title)}">'
+        f"{_sentence_html(score, weights)}</span>"
+    )
+
+
+# ---------------------------------------------------------------------- layout
+def _paragraphs(document: Document) -> list[str]:
+    """Return the HTML of each paragraph of the document: sentences and the text between.
+
+    A blank line in the text between two sentences starts a new paragraph; other spacing
+    is kept as it is and the page shows its line breaks (``white-space: pre-line``).
+    """
+    paragraphs: list[list[str]] = [[]]
+
+    def gap(text: str) -> None:
+        parts = _PARAGRAPH_BREAK.split(text)
+        paragraphs[-1].append(html.escape(parts[0]))
+        for part in parts[1:]:
+            paragraphs.append([html.escape(part)])
+
+    done = 0
+    for index, score in enumerate(document.scores):
+        gap(document.text[done : score.start])
+        weights = None if document.contributions is None else document.contributions[index]
+        paragraphs[-1].append(_sentence_span(score, weights))
+        done = score.end
+    gap(document.text[done:])
+    result = []
+    for pieces in paragraphs:
+        body = "".join(pieces).strip()
+        if body:
+            result.append(f"<p>{body}</p>")
+    return result
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def _display_name(name: str) -> str:
+    return "standard input" if name == "-" else name
+
+
+def _summary(documents: Sequence[Document], threshold: float | None) -> str:
+    scores = [score for document in documents for score in document.scores]
+    uncertain = sum(score.label == "uncertain" for score in scores)
+    categories = Counter(cue.category for score in scores for cue in score.cues)
+    stats = [
+        f'<div class="stat"><b>{len(scores)}</b>sentence{"s" * (len(scores) != 1)}</div>',
+        f'<div class="stat"><b>{uncertain}</b>uncertain ({_percent(uncertain, len(scores))})</div>',
+        f'<div class="stat"><b>{len(scores) - uncertain}</b>certain</div>',
+    ]
+    if len(documents) != 1:
+        stats.insert(0, f'<div class="stat"><b>{len(documents)}</b>documents</div>')
+    if threshold is not None:
+        stats.append(f'<div class="stat"><b>{threshold:.2f}</b>threshold: uncertain below it</div>')
+    top = sorted(categories.items(), key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
+    items = "".join(
+        f"<li>{html.escape(category)} <span>({count})</span></li>" for category, count in top
+    )
+    listing = f"<ol>{items}</ol>" if items else '<div class="empty">no cues</div>'
+    stats.append(
+        '<div class="categories"><div class="stat-title">most frequent cue categories</div>'
+        f"{listing}</div>"
+    )
+    return f'<section class="summary">{"".join(stats)}</section>'
+
+
+def _legend(threshold: float | None) -> str:
+    stops = ", ".join(f"{color} {100 * value:g}%" for value, color in COLOR_SCALE)
+    tick = ""
+    if threshold is not None:
+        tick = (
+            f'<span class="tick" style="left:{100 * threshold:.4g}%" '
+            f'title="threshold {threshold:.2f}"></span>'
+        )
+    labels = "".join(
+        f'<span style="left:{100 * value:g}%">{value:g}</span>' for value in (0, 0.25, 0.5, 0.75, 1)
+    )
+    if threshold is not None:
+        labels += (
+            f'<span style="left:{100 * threshold:.4g}%; top:1.1rem">'
+            f"threshold {threshold:.2f}</span>"
+        )
+    return (
+        '<div class="legend"><div class="row"><span>certainty</span>'
+        f'<div class="bar" style="background:linear-gradient(to right, {stops})">{tick}</div>'
+        '<span class="cue" title="a hedge cue">hedge cue</span></div>'
+        f'<div class="scale">{labels}</div></div>'
+    )
+
+
+def _article(document: Document) -> str:
+    n = len(document.scores)
+    uncertain = sum(score.label == "uncertain" for score in document.scores)
+    meta = f"{n} sentence{'s' * (n != 1)}, {uncertain} uncertain"
+    paragraphs = _paragraphs(document) or ['<p class="empty">no sentences</p>']
+    return (
+        f"<article><header><h2>{html.escape(_display_name(document.name))}</h2>"
+        f'<div class="meta">{meta}</div></header>\n' + "\n".join(paragraphs) + "\n</article>"
+    )
+
+
+def _version() -> str:
+    try:
+        return metadata.version("hedge-classifier")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def render_html(
+    documents: Iterable[Document], *, threshold: float | None = None, title: str | None = None
+) -> str:
+    """Return one self-contained HTML page showing scored documents.
+
+    Each sentence is shaded by its certainty on the scale of :data:`COLOR_SCALE`, with a
+    legend; each cue piece is underlined, and hovering shows its category and its
+    contribution to the log-odds of uncertain (hovering a sentence shows its label and
+    certainty). A summary at the top counts sentences, the share of uncertain ones and the
+    most frequent cue categories. Paragraphs (text between blank lines) stay paragraphs.
+
+    Parameters
+    ----------
+    documents : iterable of Document
+        The documents, in the order to show them (see :func:`score_document`).
+    threshold : float, optional
+        The model's threshold, marked on the legend.
+    title : str, optional
+        The page title; by default "Hedge report" and the document's name, for one.
+
+    Returns
+    -------
+    str
+        The page. It loads nothing: no script, font, image or style sheet from elsewhere;
+        all text is escaped.
+    """
+    docs = list(documents)
+    for index, document in enumerate(docs):
+        if not isinstance(document, Document):
+            raise TypeError(f"document {index} is {type(document).__name__}, expected Document")
+    if title is None:
+        title = "Hedge report"
+        if len(docs) == 1:
+            title += f": {_display_name(docs[0].name)}"
+    body = "\n".join(_article(document) for document in docs)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{_STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n{_summary(docs, threshold)}\n{_legend(threshold)}\n"
+        '<p class="help">Each sentence is shaded by the model\'s certainty that it contains '
+        "no hedge; hedge cues that pushed it toward uncertain are underlined. Hover over a "
+        "sentence or a cue for details.</p>\n"
+        f"<main>\n{body}\n</main>\n"
+        f"<footer>hedge-classifier {html.escape(_version())}</footer>\n"
+        "</body>\n</html>\n"
+    )
