@@ -44,7 +44,7 @@ EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a closed pipe
 #: Output formats of ``hedge score``.
-FORMATS = ("text", "jsonl", "csv", "tsv")
+FORMATS = ("text", "jsonl", "csv", "tsv", "html")
 #: Marks around a cue in the text format.
 CUE_OPEN, CUE_CLOSE = "[[", "]]"
 #: Separators of the ``cues`` column in CSV and TSV: ``text|category; text|category``.
@@ -99,6 +99,9 @@ output fields (jsonl, csv, tsv), one record per sentence, in input order:
   cues       hedge cues found: objects with text, start, end (offsets like
              start and end) and category in jsonl; "text|category" items
              joined by "; " in csv and tsv
+
+--format html writes one self-contained page (classifier.report): each input
+whole, sentences shaded by certainty, cues underlined, details on hover.
 
 --explain (text and jsonl only) adds, in text, every cue that fired, kept or
 discarded with the rule that decided, and its contribution to the log-odds of
@@ -527,6 +530,9 @@ def _run_score(args: argparse.Namespace) -> int:
         clf.threshold_ = args.threshold
     by_lines: bool = args.lines
     explain: bool = args.explain
+    if args.format == "html":
+        _emit(output, _html_writer(clf, names, by_lines))
+        return 0
     write_records = _WRITERS[args.format]
 
     def records() -> Iterator[_Record]:
@@ -535,6 +541,25 @@ def _run_score(args: argparse.Namespace) -> int:
 
     _emit(output, lambda out: write_records(out, _progress(records()), by_lines))
     return 0
+
+
+def _html_writer(
+    clf: CertaintyClassifier, names: list[str], by_lines: bool
+) -> Callable[[TextIO], None]:
+    """Read each input whole and return a writer of its HTML report (one page)."""
+    from classifier.report import render_html, score_document
+
+    documents = []
+    for name in names:
+        with _open_input(name) as stream:
+            text = "".join(line for _, line in _decoded_lines(name, stream))
+        documents.append(score_document(clf, text, name=name, by_lines=by_lines))
+    page = render_html(documents, threshold=clf.threshold_)
+
+    def write(out: TextIO) -> None:
+        out.write(page)
+
+    return write
 
 
 def _progress(records: Iterator[_Record]) -> Iterator[_Record]:
@@ -754,6 +779,7 @@ EVAL_EPILOG = """\
 examples:
   hedge eval test.csv --model my.joblib
   hedge eval ratings.jsonl --threshold 3 --format json -o report.json
+  hedge eval test.csv --model my.joblib --plot calibration.png
 """
 
 
@@ -772,16 +798,34 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
     _add_data_arguments(parser)
     _add_model_arguments(parser)
     _add_output_argument(parser)
+    parser.add_argument(
+        "--plot",
+        metavar="PNG",
+        help="also draw a reliability diagram and the precision-recall curve into PNG "
+        '(needs matplotlib: pip install "hedge-classifier[plot]")',
+    )
     parser.set_defaults(handler=_run_eval)
 
 
 def _run_eval(args: argparse.Namespace) -> int:
     output = None if args.output is None else _check_output(args.output)
+    plot = None if args.plot is None else _check_output(args.plot)
+    if plot is not None:
+        from classifier.plot import require_matplotlib
+
+        require_matplotlib()
     data = _read_data(args, min_per_class=0)
     clf = _load_model(args)
     from classifier.evaluate import evaluate
 
     report = evaluate(clf, data.sentences, data.labels, data.ratings)
+    if plot is not None:
+        from classifier.plot import plot_evaluation
+
+        try:
+            plot_evaluation(report, clf.certainty(data.sentences), data.labels, plot)
+        except OSError as err:
+            raise CommandError(f"cannot write {plot}: {err.strerror or err}") from None
     if args.format == "json":
         text = json.dumps(report.to_dict(), indent=2) + "\n"
     else:
