@@ -19,8 +19,10 @@ note
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,6 +66,15 @@ FALSE_FRIEND = "false_friend"
 CATEGORIES = HEDGE_CATEGORIES | {BOOSTER, NEGATOR, FALSE_FRIEND}
 HEADER = ("cue", "category", "weight", "note")
 GAP = "..."
+#: A number as Python writes it, in ASCII: without the spaces, underscores and other
+#: scripts' digits that ``float`` also accepts ("0.9 ", "0_9", "٠.٩").
+_NUMBER = re.compile(
+    r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|nan|inf|infinity)", re.ASCII | re.IGNORECASE
+)
+#: Line ends of lexicon files: LF, CRLF or CR, as Python's universal newlines. Unlike
+#: ``str.splitlines``, a form feed, U+0085 or U+2028 inside a note ends no line.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_BOM = codecs.BOM_UTF8.decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +140,10 @@ class Lexicon:
 def _parse_cue(cue: str, where: str) -> tuple[tuple[str, ...], ...]:
     if not cue.strip():
         raise LexiconError(f"{where}:cue: empty cue")
-    if cue != cue.strip() or "  " in cue:
+    if cue != " ".join(cue.split()):
         raise LexiconError(f"{where}:cue: {cue!r} has stray spaces")
+    if not cue.isprintable():
+        raise LexiconError(f"{where}:cue: {cue!r} has a control or other unprintable character")
     if cue != cue.lower():
         raise LexiconError(f"{where}:cue: {cue!r} must be lowercase")
     pieces = cue.split(f" {GAP} ")
@@ -143,10 +156,9 @@ def _parse_cue(cue: str, where: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _parse_weight(text: str, where: str) -> float:
-    try:
-        weight = float(text)
-    except ValueError:
-        raise LexiconError(f"{where}:weight: {text!r} is not a number") from None
+    if not _NUMBER.fullmatch(text):
+        raise LexiconError(f"{where}:weight: {text!r} is not a number such as 0.5")
+    weight = float(text)
     if not (math.isfinite(weight) and 0.0 <= weight <= 1.0):
         raise LexiconError(f"{where}:weight: {text!r} is not in [0, 1]")
     return weight
@@ -158,7 +170,8 @@ def parse_lexicon(lines: Iterable[str], name: str) -> list[LexiconEntry]:
     Parameters
     ----------
     lines : iterable of str
-        The file's lines.
+        The file's lines, with or without their line ends (LF, CRLF or CR); a byte
+        order mark at the start of the first line is ignored.
     name : str
         The file's name, used in error messages.
 
@@ -175,6 +188,8 @@ def parse_lexicon(lines: Iterable[str], name: str) -> list[LexiconEntry]:
     seen_header = False
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
+        if number == 1:
+            line = line.removeprefix(_BOM)
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
@@ -209,22 +224,41 @@ def parse_lexicon(lines: Iterable[str], name: str) -> list[LexiconEntry]:
     return entries
 
 
+def _split_lines(text: str) -> list[str]:
+    r"""Split the text of a lexicon file into lines at LF, CRLF or CR.
+
+    Examples
+    --------
+    >>> _split_lines("cue\r\nmay\u2028note\rmight")
+    ['cue', 'may\u2028note', 'might']
+    """
+    return _LINE_END.split(text)
+
+
 def _build(files: Iterable[tuple[str, str]]) -> Lexicon:
     by_cue: dict[str, LexiconEntry] = {}
+    by_parts: dict[tuple[tuple[str, ...], ...], LexiconEntry] = {}
     for name, text in files:
-        for entry in parse_lexicon(text.splitlines(), name):
+        for entry in parse_lexicon(_split_lines(text), name):
             if entry.cue in by_cue:
                 raise LexiconError(
                     f"{entry.where}:cue: duplicate cue {entry.cue!r} "
                     f"(first at {by_cue[entry.cue].where})"
                 )
+            first = by_parts.get(entry.parts)
+            if first is not None:
+                raise LexiconError(
+                    f"{entry.where}:cue: duplicate cue {entry.cue!r}: the same words as "
+                    f"{first.cue!r} at {first.where}"
+                )
             by_cue[entry.cue] = entry
+            by_parts[entry.parts] = entry
     return Lexicon(tuple(sorted(by_cue.values(), key=lambda e: e.cue)))
 
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise LexiconError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
     except OSError as err:
@@ -235,7 +269,7 @@ def _read(path: Path) -> str:
 def _default_lexicon() -> Lexicon:
     root = resources.files("classifier.lexicons")
     files = sorted(
-        (item.name, item.read_text(encoding="utf-8"))
+        (item.name, item.read_text(encoding="utf-8-sig"))
         for item in root.iterdir()
         if item.name.endswith(".tsv")
     )
