@@ -68,6 +68,11 @@ MAX_QUOTE_PIECES = 8
 #: Longest word, in characters, checked against the never-final abbreviations.
 MAX_ABBREVIATION_CHARS = 16
 
+#: Characters that are not whitespace to ``str.isspace`` but show nothing and say
+#: nothing: a byte order mark (U+FEFF, as at the start of a file read as "utf-8"), a
+#: zero-width space and a word joiner. Stripped from sentence ends like whitespace.
+INVISIBLE_SPACES = frozenset("\ufeff\u200b\u2060")
+
 #: Header and comment lines of the parameter files start with this; a stored type
 #: never contains a space, so no type line can.
 COMMENT_PREFIX = "# "
@@ -206,10 +211,14 @@ def _tokenizer() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(load_punkt_parameters(directory), lang_vars=_LanguageVars())
 
 
+def _is_blank(char: str) -> bool:
+    return char.isspace() or char in INVISIBLE_SPACES
+
+
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and _is_blank(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and _is_blank(text[end - 1]):
         end -= 1
     return start, end
 
@@ -332,7 +341,8 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
     Yields
     ------
     Sentence
-        Non-empty, non-overlapping sentences without surrounding whitespace, in
+        Non-empty, non-overlapping sentences without surrounding whitespace (nor
+        :data:`INVISIBLE_SPACES`, such as a byte order mark), in
         order, with ``text[s.start:s.end] == s.text``. A blank line always ends a
         sentence.
 
