@@ -16,11 +16,13 @@ from classifier.tokens import written_tokens
 __all__ = [
     "NEGATION_WINDOW",
     "false_friend",
+    "false_friend_owners",
     "in_quotation",
     "is_month_may",
     "is_negated",
     "judge",
     "negation_outcome",
+    "quotation_flags",
     "suggest_as_propose",
     "Verdict",
 ]
@@ -159,6 +161,53 @@ def in_quotation(words: list[str], first: int) -> bool:
     return any(before.count(a) > before.count(b) for a, b in QUOTE_PAIRS)
 
 
+def quotation_flags(words: list[str]) -> list[bool]:
+    """Tell, for every token at once, whether it stands inside a quotation.
+
+    ``quotation_flags(words)[i] == in_quotation(words, i)``, in one pass: judging each
+    of many cues with :func:`in_quotation` would take time quadratic in the sentence.
+
+    Examples
+    --------
+    >>> quotation_flags(["he", "said", '"', "it", "may", '"', "so"])
+    [False, False, False, True, True, True, False]
+    """
+    flags = []
+    straight = 0
+    open_pairs = [0] * len(QUOTE_PAIRS)
+    for word in words:
+        flags.append(straight % 2 == 1 or any(n > 0 for n in open_pairs))
+        if word == '"':
+            straight += 1
+        for i, (opening, closing) in enumerate(QUOTE_PAIRS):
+            if word == opening:
+                open_pairs[i] += 1
+            elif word == closing:
+                open_pairs[i] -= 1
+    return flags
+
+
+def false_friend_owners(false_friends: list[Match]) -> dict[int, int]:
+    """Map each token covered by a false friend to the first such friend's index.
+
+    ``false_friend(match, false_friends)`` is the friend at the smallest index among
+    those of ``match``'s tokens, found without looping over every friend for every cue.
+
+    Examples
+    --------
+    >>> from classifier.lexicon import LexiconEntry
+    >>> entry = LexiconEntry("military might", "false_friend", 1.0, (), "x")
+    >>> false_friend_owners([Match(entry, ((2, 4),)), Match(entry, ((3, 5),))])
+    {2: 0, 3: 0, 4: 1}
+    """
+    owners: dict[int, int] = {}
+    for index, friend in enumerate(false_friends):
+        for first, stop in friend.pieces:
+            for token in range(first, stop):
+                owners.setdefault(token, index)
+    return owners
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What the rules decided about one match.
@@ -229,11 +278,17 @@ def judge(
     """
     verdicts = []
     written: list[str] | None = None
+    quoted_tokens = quotation_flags(words)
+    owners = false_friend_owners(false_friends) if false_friends else {}
     for match in matches:
         entry = match.entry
         first = match.first
         category, kept, rule = entry.category, True, None
-        friend = false_friend(match, false_friends) if false_friends else None
+        friend = None
+        if owners:
+            covering = [owners[t] for a, b in match.pieces for t in range(a, b) if t in owners]
+            if covering:
+                friend = false_friends[min(covering)].entry.cue
         negated = is_negated(words, first, negators) if negators else False
         if words[first] == "may" and written is None:
             written = written_tokens(text)
@@ -245,6 +300,6 @@ def judge(
             kept, rule = False, "false friend: 'suggest' as propose"
         elif negated:
             category, kept, rule = negation_outcome(category, entry.cue)
-        quoted = in_quotation(words, first)
+        quoted = quoted_tokens[first]
         verdicts.append(Verdict(match, category, kept, rule, negated, quoted))
     return verdicts
