@@ -71,8 +71,16 @@ def _check_inputs(
         if label not in ("certain", "uncertain"):
             raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
     uncertain = np.asarray(y, dtype=object) == "uncertain"
-    if int(uncertain.sum()) != report.n_uncertain:
-        raise ValueError("the labels are not those the report was made from")
+    predicted = p_certain < report.threshold
+    confusion = tuple(
+        tuple(int(np.sum((uncertain == actual) & (predicted == guess))) for guess in (False, True))
+        for actual in (False, True)
+    )
+    if confusion != report.confusion:
+        raise ValueError(
+            "the certainties and labels do not give the report's confusion matrix: "
+            "they are not those the report was made from"
+        )
     return 1.0 - p_certain, uncertain
 
 
@@ -104,7 +112,10 @@ def _reliability(ax: Axes, report: EvaluationReport) -> None:
         1.0 - report.threshold,
         linestyle=":",
         color=MARK_COLOR,
-        label=f"threshold: P(uncertain) {1.0 - report.threshold:.2f} (certainty {report.threshold:.2f})",
+        label=(
+            f"threshold: P(uncertain) {1.0 - report.threshold:.2f} "
+            f"(certainty {report.threshold:.2f})"
+        ),
     )
     ax.set(
         xlim=(0, 1),

@@ -57,14 +57,16 @@ h2 { font-size: 1.1rem; margin: 0; word-break: break-all; }
 .stat { color: #444; font-size: .9rem; }
 .categories ol { margin: .1rem 0 0; padding-left: 1.3rem; font-size: .9rem; }
 .categories .stat-title { color: #444; font-size: .9rem; }
-.legend { margin: 1rem 0 .25rem; font-size: .85rem; color: #333; }
-.legend .row { display: flex; align-items: center; gap: .6rem; }
-.legend .bar { position: relative; width: 22rem; height: 1rem; border: 1px solid #bbb;
-  border-radius: 3px; }
-.legend .tick { position: absolute; top: -.3rem; bottom: -.3rem; border-left: 2px solid #111; }
-.legend .scale { position: relative; width: 22rem; height: 1.2rem; margin-left: 5.9rem; }
-.legend .scale span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
-.legend .cue { margin-left: 1.2rem; }
+.legend { display: flex; align-items: flex-start; gap: .8rem; margin: 1.1rem 0 .4rem;
+  font-size: .85rem; color: #333; }
+.legend .gauge { position: relative; width: 22rem; padding: 1.2rem 0 1.3rem; }
+.legend .bar { height: 1rem; border: 1px solid #bbb; border-radius: 3px; }
+.legend .tick { position: absolute; top: 1rem; height: 1.5rem; border-left: 2px solid #111; }
+.legend .label { position: absolute; transform: translateX(-50%); white-space: nowrap;
+  line-height: 1.2; }
+.legend .below { bottom: 0; }
+.legend .above { top: 0; font-weight: 600; }
+.legend .name { padding-top: 1.2rem; line-height: 1rem; }
 .help { color: #555; font-size: .85rem; margin: .25rem 0 0; }
 article { margin-top: 1.75rem; }
 article header { border-bottom: 1px solid #ddd; padding-bottom: .3rem; margin-bottom: .6rem; }
@@ -373,25 +375,21 @@ def _summary(documents: Sequence[Document], threshold: float | None) -> str:
 
 def _legend(threshold: float | None) -> str:
     stops = ", ".join(f"{color} {100 * value:g}%" for value, color in COLOR_SCALE)
-    tick = ""
+    marks = [
+        f'<span class="label below" style="left:{100 * value:g}%">{value:g}</span>'
+        for value in (0, 0.25, 0.5, 0.75, 1)
+    ]
     if threshold is not None:
-        tick = (
-            f'<span class="tick" style="left:{100 * threshold:.4g}%" '
-            f'title="threshold {threshold:.2f}"></span>'
-        )
-    labels = "".join(
-        f'<span style="left:{100 * value:g}%">{value:g}</span>' for value in (0, 0.25, 0.5, 0.75, 1)
-    )
-    if threshold is not None:
-        labels += (
-            f'<span style="left:{100 * threshold:.4g}%; top:1.1rem">'
-            f"threshold {threshold:.2f}</span>"
-        )
+        left = f"{100 * threshold:.4g}%"
+        marks += [
+            f'<span class="tick" style="left:{left}"></span>',
+            f'<span class="label above" style="left:{left}">threshold {threshold:.2f}</span>',
+        ]
     return (
-        '<div class="legend"><div class="row"><span>certainty</span>'
-        f'<div class="bar" style="background:linear-gradient(to right, {stops})">{tick}</div>'
-        '<span class="cue" title="a hedge cue">hedge cue</span></div>'
-        f'<div class="scale">{labels}</div></div>'
+        '<div class="legend"><span class="name">uncertain</span>'
+        f'<div class="gauge"><div class="bar" style="background:linear-gradient(to right, '
+        f'{stops})"></div>{"".join(marks)}</div><span class="name">certain</span>'
+        '<span class="name">&#8195;<span class="cue">underlined</span>: hedge cue</span></div>'
     )
 
 

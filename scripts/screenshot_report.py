@@ -1,0 +1,80 @@
+"""Render examples/sample.txt as the HTML report and screenshot it in headless Chromium.
+
+Run from the repository root: ``python -m scripts.screenshot_report``. Writes
+``docs/report.html`` (with ``hedge score --format html``) and ``docs/report.png``.
+Needs Chromium (Debian: ``apt-get install chromium``); it runs with a new, empty profile,
+no sandbox (so that it runs as root), and every background network feature off: the page
+itself loads nothing from outside the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from classifier.cli import main as hedge
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Browser executables tried in order.
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Size of the browser window, hence of the screenshot, in CSS pixels.
+WINDOW = (1200, 900)
+#: Longest wait for the browser, in seconds.
+TIMEOUT = 120
+
+
+def find_browser() -> str:
+    for name in BROWSERS:
+        path = shutil.which(name)
+        if path is not None:
+            return path
+    raise SystemExit(f"no browser found (tried {', '.join(BROWSERS)}): apt-get install chromium")
+
+
+def screenshot(browser: str, page: Path, png: Path, window: tuple[int, int] = WINDOW) -> None:
+    """Take a screenshot of ``page`` (a local HTML file) into ``png``."""
+    with tempfile.TemporaryDirectory(prefix="hedge-chromium-") as profile:
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            f"--screenshot={png}",
+            f"--window-size={window[0]},{window[1]}",
+            page.resolve().as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+    if done.returncode != 0 or not png.is_file():
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{browser} exited with status {done.returncode}; no {png}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--text", type=Path, default=Path("examples/sample.txt"))
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    page = args.out / "report.html"
+    png = args.out / "report.png"
+    status = hedge(["score", "--format", "html", "-o", str(page), str(args.text)])
+    if status:
+        raise SystemExit(status)
+    png.unlink(missing_ok=True)
+    screenshot(find_browser(), page, png)
+    print(f"wrote {page} and {png}")
+
+
+if __name__ == "__main__":
+    main()
