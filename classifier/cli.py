@@ -169,30 +169,36 @@ def _open_input(name: str) -> Iterator[BinaryIO]:
         yield stream
 
 
-def _decoded_lines(name: str, stream: BinaryIO) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, line)`` of UTF-8 input, each line with its line feed.
+def _decoded_lines(
+    name: str, stream: BinaryIO, encoding: str = "utf-8", errors: str = "strict"
+) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, line)`` of the input, each line with its line feed.
 
-    A leading byte order mark is dropped. Lines end at a line feed only, so line numbers
-    agree with ``wc -l`` and editors.
+    A leading UTF-8 byte order mark is dropped. Lines end at a line feed only, so line
+    numbers agree with ``wc -l`` and editors.
 
     Raises
     ------
     CommandError
-        For invalid UTF-8, naming the file, line and byte offset.
+        For bytes that are not valid in ``encoding`` (with ``errors="strict"``), naming
+        the file, line and byte offset.
     """
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    label = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
     offset = 0
     for number, raw in enumerate(stream, start=1):
         data = raw
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        if number == 1 and label == "UTF-8" and raw.startswith(codecs.BOM_UTF8):
             data = raw[len(codecs.BOM_UTF8) :]
             offset = len(codecs.BOM_UTF8)
         try:
-            line = data.decode("utf-8")
+            line = decoder.decode(data)
         except UnicodeDecodeError as err:
             at = offset + err.start
             raise CommandError(
-                f"{name}:{number}: invalid UTF-8 at byte offset {at} "
-                f"(byte 0x{data[err.start]:02x}: {err.reason})"
+                f"{name}:{number}: invalid {label} at byte offset {at} "
+                f"(byte 0x{data[err.start]:02x}: {err.reason}); "
+                "--errors replace reads past such bytes"
             ) from None
         offset += len(data)
         yield number, line
@@ -243,12 +249,15 @@ def _explain(clf: CertaintyClassifier, score: SentenceScore) -> _Explanation:
 
 
 def _score_file(
-    clf: CertaintyClassifier, name: str, by_lines: bool, explain: bool, n_jobs: int
+    clf: CertaintyClassifier, name: str, args: argparse.Namespace
 ) -> Iterator[_Record]:
     """Read one input chunk by chunk and yield its scored sentences in order."""
+    by_lines: bool = args.lines
+    explain: bool = args.explain
+    n_jobs: int = args.jobs
     pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts
     with _open_input(name) as stream:
-        lines = _decoded_lines(name, stream)
+        lines = _decoded_lines(name, stream, args.encoding, args.errors)
         if by_lines:
 
             def texts() -> Iterator[str]:
@@ -483,6 +492,19 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         "(default: the model's own threshold)",
     )
     parser.add_argument(
+        "--encoding",
+        type=_encoding,
+        default="utf-8",
+        help="encoding of the input (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help="on bytes invalid in the encoding: stop with an error naming them, or "
+        "replace them with U+FFFD (default: %(default)s)",
+    )
+    parser.add_argument(
         "--jobs",
         type=_jobs,
         default=1,
@@ -528,23 +550,21 @@ def _run_score(args: argparse.Namespace) -> int:
     clf = _load_model(args)
     if args.threshold is not None:
         clf.threshold_ = args.threshold
-    by_lines: bool = args.lines
-    explain: bool = args.explain
     if args.format == "html":
-        _emit(output, _html_writer(clf, names, by_lines))
+        _emit(output, _html_writer(clf, names, args))
         return 0
     write_records = _WRITERS[args.format]
 
     def records() -> Iterator[_Record]:
         for name in names:
-            yield from _score_file(clf, name, by_lines, explain, args.jobs)
+            yield from _score_file(clf, name, args)
 
-    _emit(output, lambda out: write_records(out, _progress(records()), by_lines))
+    _emit(output, lambda out: write_records(out, _progress(records()), args.lines))
     return 0
 
 
 def _html_writer(
-    clf: CertaintyClassifier, names: list[str], by_lines: bool
+    clf: CertaintyClassifier, names: list[str], args: argparse.Namespace
 ) -> Callable[[TextIO], None]:
     """Read each input whole and return a writer of its HTML report (one page)."""
     from classifier.report import render_html, score_document
@@ -552,8 +572,9 @@ def _html_writer(
     documents = []
     for name in names:
         with _open_input(name) as stream:
-            text = "".join(line for _, line in _decoded_lines(name, stream))
-        documents.append(score_document(clf, text, name=name, by_lines=by_lines))
+            lines = _decoded_lines(name, stream, args.encoding, args.errors)
+            text = "".join(line for _, line in lines)
+        documents.append(score_document(clf, text, name=name, by_lines=args.lines))
     page = render_html(documents, threshold=clf.threshold_)
 
     def write(out: TextIO) -> None:
@@ -589,6 +610,15 @@ def _probability(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
     return value
+
+
+def _encoding(text: str) -> str:
+    """Check a text encoding name for argparse."""
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {text!r}") from None
+    return text
 
 
 def _jobs(text: str) -> int:

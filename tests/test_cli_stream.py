@@ -78,3 +78,19 @@ def test_invalid_utf8_late_in_a_file_names_its_line_and_byte(capsys, tmp_path):
     assert main(["score", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"{path}:4: invalid UTF-8 at byte offset 35" in err
+
+
+def test_errors_replace_reads_past_invalid_bytes(capsys, tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"It may rain.\nbad \xff byte.\n")
+    records = score_jsonl(capsys, "--lines", "--errors", "replace", str(path))
+    assert [r["text"] for r in records] == ["It may rain.", "bad \ufffd byte."]
+
+
+def test_other_encodings(capsys, tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Le café may close. It closed.".encode("latin-1"))
+    records = score_jsonl(capsys, "--encoding", "latin-1", str(path))
+    assert records[0]["text"] == "Le café may close."
+    assert main(["score", "--encoding", "klingon", str(path)]) == 2
+    assert "unknown encoding 'klingon'" in capsys.readouterr().err
