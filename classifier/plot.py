@@ -25,14 +25,17 @@ __all__ = ["MatplotlibMissingError", "evaluation_figure", "plot_evaluation", "re
 
 #: What to install when matplotlib is missing.
 INSTALL_HINT = 'plotting needs matplotlib: pip install "hedge-classifier[plot]"'
-#: Size of the figure in inches, and its resolution: 1650 x 720 pixels.
-FIGSIZE = (11.0, 4.8)
+#: Size of the figure in inches, and its resolution: 1650 x 840 pixels.
+FIGSIZE = (11.0, 5.6)
 DPI = 150
 #: Colours of the model's curves, of the reference lines and of the bin counts.
 LINE_COLOR = "#1f5fa8"
 MARK_COLOR = "#d1495b"
 REFERENCE_COLOR = "#888888"
-COUNT_COLOR = "#c9d6e3"
+COUNT_COLOR = "#e1e8f0"
+#: Where a legend's top stands, in axes coordinates: under its panel, so that it hides no
+#: part of a curve.
+LEGEND_ANCHOR = (0.5, -0.14)
 
 
 class MatplotlibMissingError(HedgeError, ImportError):
@@ -94,8 +97,11 @@ def _reliability(ax: Axes, report: EvaluationReport) -> None:
         width=[0.92 * (b.upper - b.lower) for b in bins],
         color=COUNT_COLOR,
         label="sentences per bin (right axis)",
+        zorder=0,
     )
-    counts.set_ylabel("sentences per bin")
+    counts.set_yscale("log")
+    counts.set_ylim(bottom=0.5)  # a bin of one sentence still shows
+    counts.set_ylabel("sentences per bin (log scale)")
     ax.set_zorder(counts.get_zorder() + 1)
     ax.patch.set_visible(False)
     filled = [b for b in bins if b.count]
@@ -126,7 +132,13 @@ def _reliability(ax: Axes, report: EvaluationReport) -> None:
     )
     handles, names = ax.get_legend_handles_labels()
     more, more_names = counts.get_legend_handles_labels()
-    ax.legend(handles + more, names + more_names, loc="upper left", fontsize="small")
+    ax.legend(
+        handles + more,
+        names + more_names,
+        loc="upper center",
+        bbox_to_anchor=LEGEND_ANCHOR,
+        fontsize="small",
+    )
 
 
 def _precision_recall(
@@ -168,7 +180,7 @@ def _precision_recall(
             f"recall {report.recall:.3f}, F1 {report.f1:.3f}"
         ),
     )
-    ax.legend(loc="lower left", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=LEGEND_ANCHOR, fontsize="small")
 
 
 def evaluation_figure(
