@@ -196,7 +196,7 @@ class CueMatcher:
         if len(found) > 1:
             found = _longest_first(found)
         if found:
-            negators.update(i for i, word in enumerate(words) if word.endswith("n't"))
+            negators.update([i for i, word in enumerate(words) if word.endswith("n't")])
         return found, false_friends, negators
 
 

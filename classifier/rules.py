@@ -48,6 +48,7 @@ MONTH_FOLLOWERS = frozenset({"of", ",", "."})
 MONTH_LEADERS = frozenset({"in", "since", "until", "till", "of", "early", "late", "mid", "during"})
 
 QUOTE_PAIRS = (("“", "”"), ("«", "»"))
+QUOTE_MARKS = ('"',) + tuple(mark for pair in QUOTE_PAIRS for mark in pair)
 
 
 def is_month_may(words: list[str], written: str, first: int) -> bool:
@@ -172,6 +173,8 @@ def quotation_flags(words: list[str]) -> list[bool]:
     >>> quotation_flags(["he", "said", '"', "it", "may", '"', "so"])
     [False, False, False, True, True, True, False]
     """
+    if all(mark not in words for mark in QUOTE_MARKS):  # most sentences: no quotation
+        return [False] * len(words)
     flags = []
     straight = 0
     open_pairs = [0] * len(QUOTE_PAIRS)
