@@ -1,0 +1,1 @@
+"""Fuzz targets and benchmarks of robustness; see fuzz/README.md."""
