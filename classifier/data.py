@@ -212,11 +212,21 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            value = json.loads(line)
         except json.JSONDecodeError as err:
             raise DataError(
                 f"{name}:{number}: invalid JSON ({err.msg}, column {err.colno})"
             ) from None
+        except (RecursionError, ValueError) as err:  # nested too deeply, huge integers
+            raise DataError(f"{name}:{number}: invalid JSON ({_json_limit(err)})") from None
+        yield number, value
+
+
+def _json_limit(err: Exception) -> str:
+    """Describe a JSON document that Python's limits refuse."""
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    return f"a number too long to read: {err}"
 
 
 def _json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
@@ -230,6 +240,8 @@ def _json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
         raise DataError(
             f"{name}:{err.lineno}: invalid JSON ({err.msg}, column {err.colno})"
         ) from None
+    except (RecursionError, ValueError) as err:  # nested too deeply, huge integers
+        raise DataError(f"{name}:1: invalid JSON ({_json_limit(err)})") from None
     # The document is valid: walk its items to learn the line each one starts on.
     decoder = json.JSONDecoder()
     i = text.index("[") + 1
@@ -330,7 +342,10 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond the float range
+            return math.inf if value > 0 else -math.inf
     if isinstance(value, str):
         try:
             return float(value.strip())

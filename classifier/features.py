@@ -7,7 +7,7 @@ to one cue (so its weight explains that cue) or to the sentence as a whole.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,11 @@ def check_sentences(sentences: Any) -> list[str]:
         raise TypeError(
             "Iterable over raw text sentences expected, "
             f"{type(sentences).__name__} object received."
+        )
+    if isinstance(sentences, Mapping) or getattr(sentences, "ndim", 1) != 1:
+        raise TypeError(
+            f"a one-dimensional sequence of sentences expected, {type(sentences).__name__} "
+            "received; pass one column, e.g. frame['text']"
         )
     try:
         items = list(sentences)

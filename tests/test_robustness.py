@@ -318,10 +318,6 @@ def test_pandas_missing_value_is_named(clf):
         clf.predict_proba(pd.Series([float("nan"), "It may rain."]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in features.check_sentences: a DataFrame is iterated as its column names",
-)
 def test_a_dataframe_is_rejected_not_read_as_its_column_names(clf):
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"text": ["It may rain.", "It rained.", "Perhaps."]})
@@ -503,7 +499,7 @@ def test_custom_lexicon_with_bom_and_crlf_trains_and_scores(tmp_path):
 
 # --- labeled data files (classifier.data) -------------------------------------------
 # Findings of fuzzing ``read_labeled`` (fuzz/README.md): each must raise DataError naming
-# the file and line. They fail until classifier/data.py is fixed, hence strict xfail.
+# the file and line.
 
 DATA_BUGS = {
     "deeply nested JSON array": ("data.json", "[" * 5_000 + "]" * 5_000, ":1: invalid JSON"),
@@ -525,7 +521,6 @@ DATA_BUGS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="bug in classifier/data.py: see fuzz/README.md")
 @pytest.mark.parametrize("threshold", [None, 3.5])
 @pytest.mark.parametrize(("name", "text", "where"), DATA_BUGS.values(), ids=DATA_BUGS.keys())
 def test_read_labeled_raises_only_data_error(tmp_path, name, text, where, threshold):
