@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.stats import pearsonr
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -204,6 +202,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
         sentences = check_sentences(X)
         labels = _check_labels(y, len(sentences))
         graded = _check_ratings(ratings, len(sentences))
@@ -253,6 +253,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit_ratings(self, features: Any, ratings: np.ndarray) -> tuple[Ridge, dict[str, Any]]:
         """Fit the rating regression, its ``alpha`` chosen by cross-validated Pearson r."""
+        from scipy.stats import pearsonr
+        from sklearn.model_selection import KFold, cross_val_predict
+
         folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
         best: tuple[float, float] | None = None
         for alpha in ALPHA_GRID:
