@@ -278,7 +278,7 @@ def _score_file(
                     pending.append((0, offset))
                     yield chunk
 
-            batches = clf.score_many(texts(), n_jobs=n_jobs, batch_size=1 if n_jobs == 1 else 4)
+            batches = clf.score_many(texts(), n_jobs=n_jobs, batch_size=1 if n_jobs == 1 else 16)
         index = 0
         for scores in batches:
             number, offset = pending.popleft()
