@@ -252,11 +252,13 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         indices: list[int] = []
         values: list[float] = []
         for analysis in analyses:
+            row: dict[int, float] = {}  # summed in feature order: "prior" of several cues
             for name, value, _ in analysis.features:
                 column = vocabulary.get(name)
                 if column is not None:
-                    indices.append(column)
-                    values.append(value)
+                    row[column] = row.get(column, 0.0) + value
+            indices.extend(row)
+            values.extend(row.values())
             columns = [word_columns[w] for w in analysis.words if w in word_columns]
             indices.extend(columns)
             values.extend([1.0] * len(columns))
@@ -265,10 +267,9 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
             (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), indptr),
             shape=(len(analyses), len(vocabulary)),
         )
-        # A feature named twice in a row ("cat=modal" of two cues) is summed here. Column
-        # order within a row follows set iteration, which varies with the hash seed of the
-        # process; sorted, every process sums in the same order.
-        matrix.sum_duplicates()
+        # Column order within a row follows set iteration, which varies with the hash seed
+        # of the process; sorted, every process computes the same dot products.
+        matrix.sort_indices()
         return matrix
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:

@@ -111,3 +111,27 @@ def test_works_in_a_pipeline_with_cross_validation():
     pipeline = Pipeline([("features", CueFeaturizer(min_df=1)), ("model", LogisticRegression())])
     scores = cross_val_score(pipeline, SENTENCES, LABELS, cv=3)
     assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
+
+
+def test_output_does_not_depend_on_the_hash_seed():
+    import subprocess
+    import sys
+
+    code = (
+        "from classifier import CertaintyClassifier\n"
+        "clf = CertaintyClassifier.load()\n"
+        "texts = ['It may, perhaps, possibly rain, some say, if the odds are long.',\n"
+        "         'The results suggest it might be likely, though unclear.'] * 3\n"
+        "print(repr(clf.certainty(texts).tolist()), repr(clf.predict_rating(texts).tolist()))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1
