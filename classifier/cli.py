@@ -22,7 +22,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -283,22 +283,10 @@ def _score_file(
         for scores in batches:
             number, offset = pending.popleft()
             for score in scores:
-                shifted = _shifted(score, offset)
+                shifted = score.shifted(offset)
                 explanation = _explain(clf, shifted) if explain else None
                 yield _Record(name, index, number if by_lines else None, shifted, explanation)
                 index += 1
-
-
-def _shifted(score: SentenceScore, offset: int) -> SentenceScore:
-    """Return ``score`` with its and its cues' character offsets moved by ``offset``."""
-    if not offset:
-        return score
-    return replace(
-        score,
-        start=score.start + offset,
-        end=score.end + offset,
-        cues=tuple(cue.shifted(offset) for cue in score.cues),
-    )
 
 
 # ---------------------------------------------------------------------- output

@@ -71,7 +71,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from classifier.cli import CUE_FIELD_SEP, CUE_SEP
-from classifier.model import CertaintyClassifier, SentenceScore
+from classifier.model import CertaintyClassifier, SentenceScore, fitted_or_default
 
 if TYPE_CHECKING:
     import dask.bag
@@ -87,18 +87,6 @@ OUTPUT_COLUMNS = ("certainty", "label", "cues")
 MODEL_KEY_PREFIX = "hedge-certainty-model"
 #: What to install when Dask is missing.
 _INSTALL_HINT = 'this needs Dask: pip install "hedge-classifier[dask]"'
-
-
-def _checked_model(model: CertaintyClassifier | None) -> CertaintyClassifier:
-    """Return ``model``, or the bundled model for None, after checking that it is fitted."""
-    from sklearn.utils.validation import check_is_fitted
-
-    if model is None:
-        return CertaintyClassifier.load()
-    if not isinstance(model, CertaintyClassifier):
-        raise TypeError(f"model must be a CertaintyClassifier or None, got {type(model).__name__}")
-    check_is_fitted(model, "pipeline_")
-    return model
 
 
 def _shipped(model: CertaintyClassifier) -> Delayed:
@@ -221,7 +209,7 @@ def score_bag(
 
     if not isinstance(bag, db.Bag):
         raise TypeError(f"bag must be a dask.bag.Bag, got {type(bag).__name__}")
-    shared = _shipped(_checked_model(model))
+    shared = _shipped(fitted_or_default(model))
     partitions = bag.to_delayed()
     lengths = [dask.delayed(len, pure=True)(partition) for partition in partitions]
     starts = dask.delayed(_partition_starts, pure=True, nout=len(partitions))(lengths)
@@ -321,7 +309,7 @@ def score_frame(
     taken = [name for name in OUTPUT_COLUMNS if name in columns]
     if taken:
         raise ValueError(f"ddf already has the output column(s) {taken}; rename or drop them")
-    local = _checked_model(model)
+    local = fitted_or_default(model)
     text_dtype = ddf.dtypes[column]
     if not isinstance(text_dtype, pd.StringDtype):
         text_dtype = object

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,17 @@ class SentenceScore:
     cues: tuple[Cue, ...]
     rating: float | None = None
 
+    def shifted(self, offset: int) -> SentenceScore:
+        """Return the score with its and its cues' character offsets moved by ``offset``."""
+        if not offset:
+            return self
+        return replace(
+            self,
+            start=self.start + offset,
+            end=self.end + offset,
+            cues=tuple(cue.shifted(offset) for cue in self.cues),
+        )
+
 
 def _check_labels(labels: Any, n: int) -> np.ndarray:
     y = np.asarray(list(labels), dtype=object)
@@ -75,6 +86,24 @@ def _check_labels(labels: Any, n: int) -> np.ndarray:
         if label not in (CERTAIN, UNCERTAIN):
             raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
     return y
+
+
+def fitted_or_default(model: CertaintyClassifier | None) -> CertaintyClassifier:
+    """Return ``model`` after checking that it is fitted, or the bundled model for None.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is neither None nor a CertaintyClassifier.
+    sklearn.exceptions.NotFittedError
+        If ``model`` is not fitted.
+    """
+    if model is None:
+        return CertaintyClassifier.load()
+    if not isinstance(model, CertaintyClassifier):
+        raise TypeError(f"model must be a CertaintyClassifier or None, got {type(model).__name__}")
+    check_is_fitted(model, "pipeline_")
+    return model
 
 
 def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:

@@ -52,19 +52,6 @@ def _cue_field(scores: list[SentenceScore]) -> str:
     )
 
 
-def _checked_model(model: CertaintyClassifier | None) -> CertaintyClassifier:
-    from sklearn.utils.validation import check_is_fitted
-
-    from classifier.model import CertaintyClassifier
-
-    if model is None:
-        return CertaintyClassifier.load()
-    if not isinstance(model, CertaintyClassifier):
-        raise TypeError(f"model must be a CertaintyClassifier or None, got {type(model).__name__}")
-    check_is_fitted(model, "pipeline_")
-    return model
-
-
 def _checked_texts(df: pd.DataFrame, column: str, added: tuple[str, ...]) -> list[str]:
     """Return the texts of ``column`` after checking the frame, its columns and its cells."""
     try:
@@ -153,7 +140,9 @@ def score_frame(
     """
     added = (SENTENCE_COLUMNS if sentences else ()) + OUTPUT_COLUMNS
     texts = _checked_texts(df, column, added)
-    clf = _checked_model(model)
+    from classifier.model import fitted_or_default
+
+    clf = fitted_or_default(model)
     scored = list(clf.score_many(texts))
     if sentences:
         return _by_sentence(df, column, scored)

@@ -18,7 +18,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import metadata
 from typing import TYPE_CHECKING
 
@@ -135,18 +135,6 @@ class Document:
 
 
 # ---------------------------------------------------------------------- scoring
-def _shifted(score: SentenceScore, offset: int) -> SentenceScore:
-    """Return ``score`` with its and its cues' character offsets moved by ``offset``."""
-    if not offset:
-        return score
-    return replace(
-        score,
-        start=score.start + offset,
-        end=score.end + offset,
-        cues=tuple(cue.shifted(offset) for cue in score.cues),
-    )
-
-
 def _line_sentences(text: str) -> tuple[list[str], list[int]]:
     """Return each non-blank line of ``text``, stripped, and its offset in ``text``.
 
@@ -201,7 +189,7 @@ def score_document(
     if by_lines:
         sentences, offsets = _line_sentences(text)
         scores = [
-            _shifted(score, offset)
+            score.shifted(offset)
             for score, offset in zip(model.score_sentences(sentences), offsets, strict=True)
         ]
     else:
