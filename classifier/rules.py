@@ -6,7 +6,6 @@ Each rule looks at the sentence's tokens and one match, and returns the reason i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from classifier.cues import Cue, Match
@@ -15,9 +14,7 @@ from classifier.tokens import written_tokens
 
 __all__ = [
     "NEGATION_WINDOW",
-    "false_friend",
     "false_friend_owners",
-    "in_quotation",
     "is_month_may",
     "is_negated",
     "judge",
@@ -71,18 +68,6 @@ def is_month_may(words: list[str], written: str, first: int) -> bool:
     if after[:1].isdigit() or after in MONTH_FOLLOWERS or before in MONTH_LEADERS:
         return True
     return first > 0
-
-
-def false_friend(match: Match, false_friends: Iterable[Match]) -> str | None:
-    """Return the false-friend phrase that covers ``match``, if any.
-
-    Examples: "military might", "as soon as possible", "likely voters".
-    """
-    tokens = match.tokens()
-    for friend in false_friends:
-        if not friend.tokens().isdisjoint(tokens):
-            return friend.entry.cue
-    return None
 
 
 def suggest_as_propose(words: list[str], first: int) -> bool:
@@ -146,27 +131,12 @@ def negation_outcome(category: str, entry: str) -> tuple[str, bool, str | None]:
     return category, True, None
 
 
-def in_quotation(words: list[str], first: int) -> bool:
-    """Tell whether token ``first`` stands inside a quotation.
-
-    Examples
-    --------
-    >>> in_quotation(["he", "said", '"', "it", "may", "rain", '"'], 4)
-    True
-    >>> in_quotation(["he", "said", '"', "no", '"', "and", "it", "may"], 7)
-    False
-    """
-    before = words[:first]
-    if before.count('"') % 2 == 1:
-        return True
-    return any(before.count(a) > before.count(b) for a, b in QUOTE_PAIRS)
-
-
 def quotation_flags(words: list[str]) -> list[bool]:
     """Tell, for every token at once, whether it stands inside a quotation.
 
-    ``quotation_flags(words)[i] == in_quotation(words, i)``, in one pass: judging each
-    of many cues with :func:`in_quotation` would take time quadratic in the sentence.
+    A token is inside when an odd number of straight double quotes, or more opening than
+    closing curly quotes or guillemets, stand before it. One pass for all tokens: judging
+    each cue by counting the quotes before it would take time quadratic in the sentence.
 
     Examples
     --------
@@ -193,8 +163,8 @@ def quotation_flags(words: list[str]) -> list[bool]:
 def false_friend_owners(false_friends: list[Match]) -> dict[int, int]:
     """Map each token covered by a false friend to the first such friend's index.
 
-    ``false_friend(match, false_friends)`` is the friend at the smallest index among
-    those of ``match``'s tokens, found without looping over every friend for every cue.
+    A cue sharing a token with a false friend is discarded for the first such friend,
+    found without looping over every friend for every cue.
 
     Examples
     --------

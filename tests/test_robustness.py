@@ -15,7 +15,7 @@ from classifier import CertaintyClassifier
 from classifier.cues import Match
 from classifier.errors import LexiconError
 from classifier.lexicon import LexiconEntry, load_lexicon, parse_lexicon
-from classifier.rules import false_friend, false_friend_owners, in_quotation, quotation_flags
+from classifier.rules import false_friend_owners, quotation_flags
 from classifier.sentences import INVISIBLE_SPACES, split_sentences
 
 HEADER = "cue\tcategory\tweight\tnote"
@@ -194,6 +194,22 @@ def test_one_hundred_thousand_mays(clf):
     assert_valid_scores(text, [score])
     assert len(score.cues) == 100_000
     assert score.certainty < 0.01 and score.label == "uncertain"
+
+
+def in_quotation(words, first):
+    """The definition quotation_flags computes in one pass: count the quotes before."""
+    before = words[:first]
+    if before.count('"') % 2 == 1:
+        return True
+    return any(before.count(a) > before.count(b) for a, b in (("“", "”"), ("«", "»")))
+
+
+def false_friend(match, false_friends):
+    """The definition false_friend_owners serves: the first friend sharing a token."""
+    for friend in false_friends:
+        if not friend.tokens().isdisjoint(match.tokens()):
+            return friend.entry.cue
+    return None
 
 
 @PROPERTY
