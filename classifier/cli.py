@@ -518,8 +518,8 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--trust-model",
         action="store_true",
-        help="load a model without a manifest or saved with other versions; "
-        "a model file can run code, so only for files you trust",
+        help="load a model without a manifest or saved with another scikit-learn major "
+        "version; a model file can run code, so only for files you trust",
     )
 
 

@@ -118,8 +118,8 @@ def default_model_path() -> Path:
     return Path(str(resources.files("classifier.models") / DEFAULT_MODEL))
 
 
-def _minor(version: str) -> str:
-    return ".".join(version.split(".")[:2])
+def _release(version: str, parts: int) -> str:
+    return ".".join(version.split(".")[:parts])
 
 
 def _check_manifest(path: Path, trusted: bool) -> None:
@@ -144,11 +144,19 @@ def _check_manifest(path: Path, trusted: bool) -> None:
             "the file is damaged or was replaced"
         )
     saved = str(manifest.get("versions", {}).get("scikit-learn", "?"))
-    if _minor(saved) != _minor(sklearn.__version__) and not trusted:
+    installed = sklearn.__version__
+    if _release(saved, 1) != _release(installed, 1) and not trusted:
         raise ModelIntegrityError(
-            f"{path}: saved with scikit-learn {saved}, but {sklearn.__version__} is "
-            "installed; retrain it, or load it as trusted (trusted=True, or hedge "
-            "--trust-model) to try anyway"
+            f"{path}: saved with scikit-learn {saved}, but {installed} is installed, "
+            "another major version; retrain it, or load it as trusted (trusted=True, "
+            "or hedge --trust-model) to try anyway"
+        )
+    if _release(saved, 2) != _release(installed, 2) and not trusted:
+        warnings.warn(
+            f"{path}: saved with scikit-learn {saved}, {installed} is installed; "
+            "predictions may differ slightly: retrain it to be sure",
+            UserWarning,
+            stacklevel=3,
         )
 
 

@@ -172,6 +172,11 @@ def test_version_mismatch_and_foreign_files(small, tmp_path):
     with pytest.raises(ModelIntegrityError, match="saved with scikit-learn 0.1.0"):
         CertaintyClassifier.load(path)
     assert CertaintyClassifier.load(path, trusted=True).threshold_ == small.threshold_
+    major = sklearn.__version__.split(".")[0]
+    manifest["versions"]["scikit-learn"] = f"{major}.0.0"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.warns(UserWarning, match=f"saved with scikit-learn {major}.0.0"):
+        assert CertaintyClassifier.load(path).threshold_ == small.threshold_
     other = tmp_path / "other.joblib"
     joblib.dump({"something": "else"}, other)
     with pytest.raises(ModelLoadError, match="not a hedge-classifier-model"):
