@@ -18,7 +18,7 @@ from classifier.features import Analysis, CueFeaturizer, check_sentences
 from classifier.lexicon import BOOSTER, Lexicon
 from classifier.sentences import split_sentences
 
-__all__ = ["CERTAIN", "UNCERTAIN", "CertaintyClassifier", "SentenceScore"]
+__all__ = ["CERTAIN", "UNCERTAIN", "CertaintyClassifier", "SentenceScore", "fitted_or_default"]
 
 CERTAIN = "certain"
 UNCERTAIN = "uncertain"
@@ -342,7 +342,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         """Return each cue's contribution to the log-odds of ``uncertain``."""
         featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
         coef = self.pipeline_.named_steps["model"].coef_[0]
-        totals = [0.0] * len(analysis.cues)
+        totals = [0.0] * len(analysis.verdicts)
         for name, value, owner in analysis.features:
             column = featurizer.vocabulary_.get(name)
             if owner >= 0 and column is not None:
@@ -384,11 +384,15 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         for (text, offset), analysis, p, rating in zip(
             pieces, analyses, proba, ratings, strict=True
         ):
-            cues = tuple(
-                cue.shifted(offset)
-                for cue, weight in zip(analysis.cues, self.contributions(analysis), strict=True)
-                if cue.kept and cue.category != BOOSTER and weight > 0
-            )
+            cues: tuple[Cue, ...] = ()
+            if analysis.verdicts:
+                cues = tuple(
+                    cue.shifted(offset)
+                    for cue, weight in zip(
+                        analysis.cues, self.contributions(analysis), strict=True
+                    )
+                    if cue.kept and cue.category != BOOSTER and weight > 0
+                )
             label = UNCERTAIN if p < self.threshold_ else CERTAIN
             yield SentenceScore(
                 text,
