@@ -21,50 +21,9 @@ from classifier.cli import main
 from classifier.lexicon import load_lexicon
 from classifier.model import CertaintyClassifier
 
-HEDGED = [
-    "The protein may play a role in repair.",
-    "It is unclear whether the drug works.",
-    "These results suggest that the gene is involved.",
-    "Perhaps the effect is indirect.",
-    "The virus might spread to other regions.",
-    "It is possible that the samples were mixed.",
-    "The treatment probably helps some patients.",
-    "The data suggest that the pathway could be blocked.",
-    "The drug may reduce pain in some patients.",
-    "The gene might be expressed in the brain.",
-    "Possibly the signal is noise.",
-    "The results may point to a new mechanism.",
-    "It is likely that the virus spread further.",
-    "The receptor could possibly bind the drug.",
-    "We suggest that the samples might be mixed.",
-    "The effect may be indirect.",
-    "The mutation might cause the disease.",
-    "It is possible the drug works in children.",
-    "The results suggest the protein binds DNA.",
-    "Perhaps the patients received too little.",
-]
-FIRM = [
-    "The protein binds DNA.",
-    "The drug was given to forty patients.",
-    "Samples were stored at four degrees.",
-    "The gene is expressed in the liver.",
-    "The virus spread to three regions.",
-    "We measured the signal twice.",
-    "The receptor was cloned in 1998.",
-    "Patients received the treatment daily.",
-    "The pathway was blocked by the inhibitor.",
-    "The study enrolled 200 children.",
-    "The samples were sequenced in March.",
-    "The mutation causes the disease.",
-    "The drug reduces pain.",
-    "The effect is direct.",
-    "The signal was recorded at noon.",
-    "The patients were treated for ten days.",
-    "The protein was purified from yeast.",
-    "The cells divided twice.",
-    "The results were published in 2010.",
-    "The children were weighed weekly.",
-]
+from .corpus import LABELED_FIRM as FIRM
+from .corpus import LABELED_HEDGED as HEDGED
+
 HEADER = "cue\tcategory\tweight\tnote\n"
 
 

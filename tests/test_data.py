@@ -11,30 +11,10 @@ import pytest
 from classifier.data import MIN_PER_CLASS, LabeledData, read_labeled, train
 from classifier.errors import DataError
 
-HEDGED = [
-    "The protein may play a role in repair.",
-    "It is unclear whether the drug works.",
-    "These results suggest that the gene is involved.",
-    "Perhaps the effect is indirect.",
-    "The virus might spread to other regions.",
-    "It is possible that the samples were mixed.",
-    "The treatment probably helps some patients.",
-    "The data suggest that the pathway could be blocked.",
-    "The drug may reduce pain in some patients.",
-    "The gene might be expressed in the brain.",
-]
-FIRM = [
-    "The protein binds DNA.",
-    "The drug was given to forty patients.",
-    "Samples were stored at four degrees.",
-    "The gene is expressed in the liver.",
-    "The virus spread to three regions.",
-    "We measured the signal twice.",
-    "The receptor was cloned in 1998.",
-    "Patients received the treatment daily.",
-    "The pathway was blocked by the inhibitor.",
-    "The study enrolled 200 children.",
-]
+from .corpus import LABELED_FIRM, LABELED_HEDGED
+
+HEDGED = LABELED_HEDGED[:10]
+FIRM = LABELED_FIRM[:10]
 #: Data lines start at line 2 (after the header), hedged and firm sentences alternating.
 PAIRS = [pair for h, f in zip(HEDGED, FIRM, strict=True) for pair in ((h, "1"), (f, "0"))]
 
