@@ -14,22 +14,6 @@ HEDGED = [
     "We think the signal is likely to be noise.",
     "The data indicate that the pathway could be blocked.",
 ]
-FIRM = [
-    "Russia annexed Crimea from Ukraine in 2014.",
-    "The protein binds DNA.",
-    "The drug was given to forty patients.",
-    "Samples were stored at four degrees.",
-    "The gene is expressed in the liver.",
-    "The virus spread to three regions.",
-    "We measured the signal twice.",
-    "The receptor was cloned in 1998.",
-    "Patients received the treatment daily.",
-    "The pathway was blocked by the inhibitor.",
-    "The study enrolled 200 children.",
-    "The samples were sequenced in March.",
-]
-SENTENCES = HEDGED + FIRM
-LABELS = ["uncertain"] * len(HEDGED) + ["certain"] * len(FIRM)
 
 #: A larger labeled corpus, for the training-data reader and the train/eval commands.
 LABELED_HEDGED = [
@@ -76,3 +60,8 @@ LABELED_FIRM = [
     "The results were published in 2010.",
     "The children were weighed weekly.",
 ]
+
+#: Firm sentences of the small corpus: a news fact and the first firm sentences above.
+FIRM = ["Russia annexed Crimea from Ukraine in 2014.", *LABELED_FIRM[:11]]
+SENTENCES = HEDGED + FIRM
+LABELS = ["uncertain"] * len(HEDGED) + ["certain"] * len(FIRM)
