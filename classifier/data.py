@@ -211,22 +211,29 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DataError(
-                f"{name}:{number}: invalid JSON ({err.msg}, column {err.colno})"
-            ) from None
-        except (RecursionError, ValueError) as err:  # nested too deeply, huge integers
-            raise DataError(f"{name}:{number}: invalid JSON ({_json_limit(err)})") from None
-        yield number, value
+        yield number, _loads(line, name, number)
 
 
-def _json_limit(err: Exception) -> str:
-    """Describe a JSON document that Python's limits refuse."""
-    if isinstance(err, RecursionError):
-        return "nested too deeply"
-    return f"a number too long to read: {err}"
+def _loads(text: str, name: str, first_line: int) -> Any:
+    """Parse JSON ``text`` that starts on line ``first_line`` of file ``name``.
+
+    Raises
+    ------
+    DataError
+        For invalid JSON, or JSON beyond Python's limits (deep nesting, huge integers),
+        naming the file and line.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        line = first_line + err.lineno - 1
+        raise DataError(f"{name}:{line}: invalid JSON ({err.msg}, column {err.colno})") from None
+    except RecursionError:
+        raise DataError(f"{name}:{first_line}: invalid JSON (nested too deeply)") from None
+    except ValueError as err:  # an integer with more digits than Python converts
+        raise DataError(
+            f"{name}:{first_line}: invalid JSON (a number too long to read: {err})"
+        ) from None
 
 
 def _json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
@@ -234,14 +241,7 @@ def _json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
     if not text.lstrip().startswith("["):
         yield from _jsonl_records(text, name)
         return
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DataError(
-            f"{name}:{err.lineno}: invalid JSON ({err.msg}, column {err.colno})"
-        ) from None
-    except (RecursionError, ValueError) as err:  # nested too deeply, huge integers
-        raise DataError(f"{name}:1: invalid JSON ({_json_limit(err)})") from None
+    _loads(text, name, 1)
     # The document is valid: walk its items to learn the line each one starts on.
     decoder = json.JSONDecoder()
     i = text.index("[") + 1
