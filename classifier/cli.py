@@ -725,12 +725,6 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_run_train)
 
 
-def _sha256_file(name: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(name).read_bytes()).hexdigest()
-
-
 def _run_train(args: argparse.Namespace) -> int:
     if args.base and args.lexicon is None:
         raise CommandError("--base needs --lexicon DIR")
@@ -739,6 +733,7 @@ def _run_train(args: argparse.Namespace) -> int:
         raise CommandError(f"--out {args.out}: the manifest is MODEL.json; name the model .joblib")
     from classifier.data import MIN_PER_CLASS, train
     from classifier.lexicon import Lexicon, load_lexicon
+    from classifier.persist import sha256_file
 
     data = _read_data(args, min_per_class=MIN_PER_CLASS)
     lexicon: Lexicon | None = None
@@ -761,7 +756,7 @@ def _run_train(args: argparse.Namespace) -> int:
     )
     summary = data.summary()
     summary.update(
-        sha256={name: _sha256_file(name) for name in data.files},
+        sha256={name: sha256_file(Path(name)) for name in data.files},
         seed=args.seed,
         options={
             "text_col": args.text_col,

@@ -26,7 +26,14 @@ from classifier.errors import ModelIntegrityError, ModelLoadError
 if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
 
-__all__ = ["FORMAT", "atomic_write", "default_model_path", "load_model", "save_model"]
+__all__ = [
+    "FORMAT",
+    "atomic_write",
+    "default_model_path",
+    "load_model",
+    "save_model",
+    "sha256_file",
+]
 
 FORMAT = "hedge-classifier-model"
 FORMAT_VERSION = 1
@@ -52,7 +59,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
         raise
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of the file at ``path``, read in blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -91,7 +99,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "model_file": path.name,
-        "sha256": _sha256(path),
+        "sha256": sha256_file(path),
         "size_bytes": path.stat().st_size,
         "versions": {
             "hedge-classifier": _package_version(),
@@ -138,7 +146,7 @@ def _check_manifest(path: Path, trusted: bool) -> None:
         raise ModelLoadError(f"{target}: unreadable manifest ({err})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelLoadError(f"{target}: not a manifest of a {FORMAT}")
-    if manifest.get("sha256") != _sha256(path):
+    if manifest.get("sha256") != sha256_file(path):
         raise ModelIntegrityError(
             f"{path}: sha256 does not match its manifest {target.name}; "
             "the file is damaged or was replaced"
