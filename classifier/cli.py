@@ -48,7 +48,6 @@ FORMATS = ("text", "jsonl", "csv", "tsv", "html")
 #: Marks around a cue in the text format.
 CUE_OPEN, CUE_CLOSE = "[[", "]]"
 #: Separators of the ``cues`` column in CSV and TSV: ``text|category; text|category``.
-CUE_FIELD_SEP, CUE_SEP = "|", "; "
 #: Output formats of ``hedge eval``.
 EVAL_FORMATS = ("text", "json")
 #: Values of ``--uncertain-value``.
@@ -334,13 +333,13 @@ def _write_jsonl(out: TextIO, records: Iterable[_Record], by_lines: bool) -> Non
 
 def _delimited_writer(delimiter: str) -> Callable[[TextIO, Iterable[_Record], bool], None]:
     def write(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None:
+        from classifier.cues import format_cues
+
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         writer.writerow(_columns(by_lines))
         for record in records:
             fields = _as_dict(record)
-            fields["cues"] = CUE_SEP.join(
-                f"{cue.text}{CUE_FIELD_SEP}{cue.category}" for cue in record.score.cues
-            )
+            fields["cues"] = format_cues(record.score.cues)
             writer.writerow(fields.values())
 
     return write

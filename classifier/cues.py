@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from classifier.lexicon import FALSE_FRIEND, NEGATOR, Lexicon, LexiconEntry
 
-__all__ = ["DEFAULT_MAX_GAP", "Cue", "CueMatcher", "Match"]
+__all__ = ["DEFAULT_MAX_GAP", "Cue", "CueMatcher", "Match", "format_cues"]
 
 #: How many words may stand in the gap of a discontinuous cue ("the chances of Moscow
 #: escalating the situation into an assault are slim" needs 9 or more). Chosen by reading
@@ -108,6 +109,17 @@ class Cue:
             self.kept,
             self.rule,
         )
+
+
+def format_cues(cues: Iterable[Cue]) -> str:
+    """Return cues as one field, as in ``hedge score --format csv``: ``may|modal; ...``.
+
+    Examples
+    --------
+    >>> format_cues([Cue("may", 3, 6, "modal", "may", 0.9, 1, 1)])
+    'may|modal'
+    """
+    return "; ".join(f"{cue.text}|{cue.category}" for cue in cues)
 
 
 class CueMatcher:

@@ -70,7 +70,7 @@ from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from classifier.cli import CUE_FIELD_SEP, CUE_SEP
+from classifier.cues import format_cues
 from classifier.model import CertaintyClassifier, SentenceScore, fitted_or_default
 
 if TYPE_CHECKING:
@@ -221,11 +221,6 @@ def score_bag(
 
 
 # ---------------------------------------------------------------------- data frames
-def _cue_field(score: SentenceScore) -> str:
-    """Return the cues as in ``hedge score --format csv``: ``may|modal; likely|...``."""
-    return CUE_SEP.join(f"{cue.text}{CUE_FIELD_SEP}{cue.category}" for cue in score.cues)
-
-
 def _score_rows(
     frame: pd.DataFrame, column: str, model: CertaintyClassifier, text_dtype: Any
 ) -> pd.DataFrame:
@@ -243,7 +238,7 @@ def _score_rows(
     return frame.assign(
         certainty=pd.Series([s.certainty for s in scores], index=index, dtype="float64"),
         label=pd.Series([s.label for s in scores], index=index, dtype=text_dtype),
-        cues=pd.Series([_cue_field(s) for s in scores], index=index, dtype=text_dtype),
+        cues=pd.Series([format_cues(s.cues) for s in scores], index=index, dtype=text_dtype),
     )
 
 

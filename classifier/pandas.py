@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from classifier.cli import CUE_FIELD_SEP, CUE_SEP
+from classifier.cues import format_cues
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,13 +43,6 @@ OUTPUT_COLUMNS = ("certainty", "label", "cues")
 SENTENCE_COLUMNS = ("sentence", "start", "end")
 #: What to install when pandas is missing.
 _INSTALL_HINT = 'this needs pandas: pip install "hedge-classifier[pandas]"'
-
-
-def _cue_field(scores: list[SentenceScore]) -> str:
-    """Return the cues of ``scores`` as in ``hedge score --format csv``."""
-    return CUE_SEP.join(
-        f"{cue.text}{CUE_FIELD_SEP}{cue.category}" for score in scores for cue in score.cues
-    )
 
 
 def _checked_texts(df: pd.DataFrame, column: str, added: tuple[str, ...]) -> list[str]:
@@ -159,7 +152,7 @@ def score_frame(
     out = df.assign(
         certainty=np.asarray(certainty, dtype="float64"),
         label=labels,
-        cues=[_cue_field(scores) for scores in scored],
+        cues=[format_cues(cue for s in scores for cue in s.cues) for scores in scored],
     )
     return _with_text_dtype(out, df[column], ("label", "cues"))
 
@@ -183,6 +176,6 @@ def _by_sentence(df: pd.DataFrame, column: str, scored: list[list[SentenceScore]
         end=np.asarray([s.end for s in flat], dtype="int64"),
         certainty=np.asarray([s.certainty for s in flat], dtype="float64"),
         label=[s.label for s in flat],
-        cues=[_cue_field([s]) for s in flat],
+        cues=[format_cues(s.cues) for s in flat],
     )
     return _with_text_dtype(out, df[column], (column, "label", "cues"))
