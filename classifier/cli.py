@@ -254,6 +254,8 @@ def _score_file(
     by_lines: bool = args.lines
     explain: bool = args.explain
     n_jobs: int = args.jobs
+    from classifier.sentences import line_sentence
+
     pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts
     with _open_input(name) as stream:
         lines = _decoded_lines(name, stream, args.encoding, args.errors)
@@ -261,11 +263,10 @@ def _score_file(
 
             def texts() -> Iterator[str]:
                 for number, raw in lines:
-                    line = raw.rstrip("\n").removesuffix("\r")
-                    stripped = line.lstrip()
-                    if stripped.strip():
-                        pending.append((number, len(line) - len(stripped)))
-                        yield stripped.rstrip()
+                    found = line_sentence(raw)
+                    if found is not None:
+                        pending.append((number, found[1]))
+                        yield found[0]
 
             batches = clf.score_many(
                 texts(), split=False, n_jobs=n_jobs, batch_size=LINES_PER_BATCH

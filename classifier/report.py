@@ -141,15 +141,16 @@ def _line_sentences(text: str) -> tuple[list[str], list[int]]:
     The same lines, stripped the same way, as ``hedge score --lines`` scores: lines end at
     a line feed only.
     """
+    from classifier.sentences import line_sentence
+
     sentences: list[str] = []
     offsets: list[int] = []
     at = 0
     for raw in text.split("\n"):
-        line = raw.removesuffix("\r")
-        stripped = line.lstrip()
-        if stripped.strip():
-            sentences.append(stripped.rstrip())
-            offsets.append(at + len(line) - len(stripped))
+        found = line_sentence(raw)
+        if found is not None:
+            sentences.append(found[0])
+            offsets.append(at + found[1])
         at += len(raw) + 1
     return sentences, offsets
 

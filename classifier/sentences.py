@@ -32,7 +32,13 @@ if sys.version_info >= (3, 11):
 else:
     from importlib.abc import Traversable
 
-__all__ = ["Sentence", "iter_sentences", "load_punkt_parameters", "split_sentences"]
+__all__ = [
+    "Sentence",
+    "iter_sentences",
+    "line_sentence",
+    "load_punkt_parameters",
+    "split_sentences",
+]
 
 #: Package holding the Punkt parameter folder, and the folder's name.
 MODELS_PACKAGE = "classifier.models"
@@ -364,6 +370,30 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
         pieces = _punkt_pieces(text, paragraph_start, paragraph_end)
         for start, end in _join_continuations(text, _join_open_quotes(text, pieces)):
             yield Sentence(text[start:end], start, end)
+
+
+def line_sentence(line: str) -> tuple[str, int] | None:
+    r"""Return the sentence one line holds when each line is a sentence, or None if blank.
+
+    Surrounding whitespace and a final line feed or carriage return are left out.
+
+    Returns
+    -------
+    tuple of (str, int) or None
+        The sentence and its offset in ``line``.
+
+    Examples
+    --------
+    >>> line_sentence("  It may rain. \r\n")
+    ('It may rain.', 2)
+    >>> line_sentence(" \n") is None
+    True
+    """
+    line = line.rstrip("\n").removesuffix("\r")
+    stripped = line.lstrip()
+    if not stripped.strip():
+        return None
+    return stripped.rstrip(), len(line) - len(stripped)
 
 
 def split_sentences(text: str) -> list[Sentence]:
