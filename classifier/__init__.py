@@ -6,7 +6,7 @@ Public names are imported on first use, so that ``import classifier`` (and ``hed
 
 from __future__ import annotations
 
-from importlib import import_module
+from importlib import import_module, metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -69,7 +69,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first use."""
+    """Import a public name from its module on first use; ``__version__`` from metadata."""
+    if name == "__version__":
+        try:
+            return metadata.version("hedge-classifier")
+        except metadata.PackageNotFoundError:
+            return "unknown"
     if name not in _HOMES:
         raise AttributeError(f"module 'classifier' has no attribute {name!r}")
     return getattr(import_module(f"classifier.{_HOMES[name]}"), name)

@@ -14,13 +14,14 @@ import platform
 import tempfile
 import warnings
 from collections.abc import Callable
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import joblib
 import sklearn
 
+from classifier import __version__
 from classifier.errors import ModelIntegrityError, ModelLoadError
 
 if TYPE_CHECKING:
@@ -68,13 +69,6 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _package_version() -> str:
-    try:
-        return metadata.version("hedge-classifier")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def manifest_path(model_path: Path) -> Path:
     """Return the manifest path of a model file: ``x.joblib`` -> ``x.json``."""
     return model_path.with_suffix(".json")
@@ -102,7 +96,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
         "sha256": sha256_file(path),
         "size_bytes": path.stat().st_size,
         "versions": {
-            "hedge-classifier": _package_version(),
+            "hedge-classifier": __version__,
             "python": platform.python_version(),
             "scikit-learn": sklearn.__version__,
             "joblib": joblib.__version__,

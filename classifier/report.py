@@ -19,8 +19,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from typing import TYPE_CHECKING
+
+from classifier import __version__
 
 if TYPE_CHECKING:
     from classifier.cues import Cue
@@ -393,13 +394,6 @@ def _article(document: Document) -> str:
     )
 
 
-def _version() -> str:
-    try:
-        return metadata.version("hedge-classifier")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def render_html(
     documents: Iterable[Document], *, threshold: float | None = None, title: str | None = None
 ) -> str:
@@ -445,6 +439,6 @@ def render_html(
         "no hedge; hedge cues that pushed it toward uncertain are underlined. Hover over a "
         "sentence or a cue for details.</p>\n"
         f"<main>\n{body}\n</main>\n"
-        f"<footer>hedge-classifier {html.escape(_version())}</footer>\n"
+        f"<footer>hedge-classifier {html.escape(__version__)}</footer>\n"
         "</body>\n</html>\n"
     )
