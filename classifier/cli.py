@@ -32,7 +32,8 @@ from classifier.errors import HedgeError
 if TYPE_CHECKING:
     from classifier.cues import Cue
     from classifier.data import LabeledData
-    from classifier.model import CertaintyClassifier, SentenceScore
+    from classifier.model import CertaintyClassifier
+    from classifier.scorer import Scorer, SentenceScore
 
 __all__ = ["build_parser", "main"]
 
@@ -240,16 +241,14 @@ def _check_output(name: str) -> Path:
     return path
 
 
-def _explain(clf: CertaintyClassifier, score: SentenceScore) -> _Explanation:
+def _explain(scorer: Scorer, score: SentenceScore) -> _Explanation:
     """Explain one scored sentence; cue offsets are shifted like the score's."""
-    log_odds = float(clf.pipeline_.decision_function([score.text])[0])
-    cues = tuple((cue.shifted(score.start), weight) for cue, weight in clf.explain(score.text))
+    log_odds = scorer.log_odds(score.text)
+    cues = tuple((cue.shifted(score.start), weight) for cue, weight in scorer.explain(score.text))
     return _Explanation(log_odds, cues)
 
 
-def _score_file(
-    clf: CertaintyClassifier, name: str, args: argparse.Namespace
-) -> Iterator[_Record]:
+def _score_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[_Record]:
     """Read one input chunk by chunk and yield its scored sentences in order."""
     by_lines: bool = args.lines
     explain: bool = args.explain
@@ -529,15 +528,22 @@ def _load_model(args: argparse.Namespace) -> CertaintyClassifier:
     return CertaintyClassifier.load(args.model, trusted=args.trust_model)
 
 
+def _load_scorer(args: argparse.Namespace) -> Scorer:
+    """Load the model's weights only: scoring needs no scikit-learn, and starts fast."""
+    from classifier.persist import load_scorer
+
+    return load_scorer(args.model, trusted=args.trust_model)
+
+
 def _run_score(args: argparse.Namespace) -> int:
     names: list[str] = args.files or [STDIN]
     if args.explain and args.format not in ("text", "jsonl"):
         raise CommandError(f"--explain works with --format text or jsonl, not {args.format}")
     _check_inputs(names)
     output = None if args.output is None else _check_output(args.output)
-    clf = _load_model(args)
+    clf = _load_scorer(args)
     if args.threshold is not None:
-        clf.threshold_ = args.threshold
+        clf.threshold = args.threshold
     if args.format == "html":
         _emit(output, _html_writer(clf, names, args))
         return 0
@@ -552,7 +558,7 @@ def _run_score(args: argparse.Namespace) -> int:
 
 
 def _html_writer(
-    clf: CertaintyClassifier, names: list[str], args: argparse.Namespace
+    clf: Scorer, names: list[str], args: argparse.Namespace
 ) -> Callable[[TextIO], None]:
     """Read each input whole and return a writer of its HTML report (one page)."""
     from classifier.report import render_html, score_document
@@ -563,7 +569,7 @@ def _html_writer(
             lines = _decoded_lines(name, stream, args.encoding, args.errors)
             text = "".join(line for _, line in lines)
         documents.append(score_document(clf, text, name=name, by_lines=args.lines))
-    page = render_html(documents, threshold=clf.threshold_)
+    page = render_html(documents, threshold=clf.threshold)
 
     def write(out: TextIO) -> None:
         out.write(page)
@@ -886,14 +892,14 @@ def _run_explain(args: argparse.Namespace) -> int:
     for sentence in args.sentences:
         if not sentence.strip():
             raise CommandError("empty sentence")
-    clf = _load_model(args)
+    clf = _load_scorer(args)
     for index, sentence in enumerate(args.sentences):
         score = clf.score_sentences([sentence])[0]
         if index:
             sys.stdout.write("\n")
         sys.stdout.write(
             f"{sentence}\n  {score.label}  certainty {score.certainty:.2f} "
-            f"(uncertain below {clf.threshold_:.2f})\n"
+            f"(uncertain below {clf.threshold:.2f})\n"
         )
         lines = _explanation_lines(_explain(clf, score))
         sys.stdout.writelines(f"  {line}\n" for line in lines)

@@ -1,14 +1,13 @@
 """The scikit-learn transformer that turns sentences into lexicon and rule features.
 
-It is the only code that turns cues into numbers. Every feature it makes belongs either
-to one cue (so its weight explains that cue) or to the sentence as a whole.
+The features themselves are defined in :mod:`classifier.analysis`; this module gives
+them columns and makes the sparse matrix scikit-learn trains on.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,83 +16,11 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from classifier.cues import DEFAULT_MAX_GAP, Cue, CueMatcher
-from classifier.lexicon import BOOSTER, Lexicon, load_lexicon
-from classifier.rules import Verdict, judge
-from classifier.tokens import tokenize, words_of
+from classifier.analysis import WORD, Analysis, Analyzer, check_sentences
+from classifier.cues import DEFAULT_MAX_GAP
+from classifier.lexicon import Lexicon, load_lexicon
 
 __all__ = ["Analysis", "CueFeaturizer", "check_sentences"]
-
-#: Owner of a feature that belongs to the whole sentence, not to one cue.
-SENTENCE = -1
-#: Prefix of word (unigram) features.
-WORD = "word="
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything the featurizer saw in one sentence.
-
-    Attributes
-    ----------
-    text : str
-        The sentence.
-    verdicts : list of Verdict
-        Every matched hedge and booster cue, kept or discarded, in text order.
-    features : list of tuple
-        ``(name, value, owner)``: ``owner`` is the index of the cue in ``cues`` the
-        feature belongs to (an index in ``verdicts``), or -1 for the sentence.
-    words : set of str
-        The sentence's words, each a ``word=`` feature of the sentence when the
-        featurizer uses unigrams.
-    """
-
-    text: str
-    verdicts: list[Verdict]
-    features: list[tuple[str, float, int]]
-    words: set[str]
-
-    @property
-    def cues(self) -> list[Cue]:
-        """Return the verdicts as cues, with character offsets in ``text``."""
-        if not self.verdicts:
-            return []
-        spans = tokenize(self.text)[1]
-        return [verdict.cue(self.text, spans) for verdict in self.verdicts]
-
-    def feature_names(self) -> set[str]:
-        """Return the names of all features of the sentence."""
-        return {name for name, _, _ in self.features} | {WORD + w for w in self.words}
-
-
-def check_sentences(sentences: Any) -> list[str]:
-    """Check that ``sentences`` is an iterable of str and return it as a list.
-
-    Raises
-    ------
-    TypeError
-        For a bare ``str`` or ``bytes``, or an item that is not ``str``, naming its index.
-    """
-    if isinstance(sentences, (str, bytes)):
-        raise TypeError(
-            "Iterable over raw text sentences expected, "
-            f"{type(sentences).__name__} object received."
-        )
-    if isinstance(sentences, Mapping) or getattr(sentences, "ndim", 1) != 1:
-        raise TypeError(
-            f"a one-dimensional sequence of sentences expected, {type(sentences).__name__} "
-            "received; pass one column, e.g. frame['text']"
-        )
-    try:
-        items = list(sentences)
-    except TypeError:
-        raise TypeError(
-            f"Iterable over raw text sentences expected, {type(sentences).__name__} received."
-        ) from None
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise TypeError(f"sentence {i} is {type(item).__name__}, expected str")
-    return items
 
 
 def _word_columns(vocabulary: dict[str, int]) -> dict[str, int]:
@@ -174,7 +101,7 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         self._check_params()
         lexicon = self.lexicon
         self.lexicon_ = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
-        self._matcher = CueMatcher(self.lexicon_, self.max_gap)
+        self._analyzer = self._new_analyzer()
         counts: Counter[str] = Counter()
         for sentence in sentences:
             counts.update(self.analyze(sentence).feature_names())
@@ -183,18 +110,21 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         self._word_columns = _word_columns(self.vocabulary_)
         return self
 
+    def _new_analyzer(self) -> Analyzer:
+        return Analyzer(self.lexicon_, self.max_gap, self.context, self.unigrams)
+
     def __getstate__(self) -> dict[str, Any]:
-        """Leave the matcher out of pickles; it is rebuilt from ``lexicon_``."""
+        """Leave the analyzer out of pickles; it is rebuilt from ``lexicon_``."""
         state = self.__dict__.copy()
-        state.pop("_matcher", None)
+        state.pop("_analyzer", None)
         state.pop("_word_columns", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Restore a pickled featurizer and rebuild its matcher."""
+        """Restore a pickled featurizer and rebuild its analyzer."""
         self.__dict__.update(state)
         if "lexicon_" in state:
-            self._matcher = CueMatcher(self.lexicon_, self.max_gap)
+            self._analyzer = self._new_analyzer()
         if "vocabulary_" in state:
             self._word_columns = _word_columns(self.vocabulary_)
 
@@ -209,40 +139,7 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
         -------
         Analysis
         """
-        words = words_of(sentence)
-        matches, false_friends, negators = self._matcher.find(words)
-        verdicts = judge(sentence, words, matches, false_friends, negators) if matches else []
-        features: list[tuple[str, float, int]] = []
-        add = features.append
-        hedges = [i for i, c in enumerate(verdicts) if c.kept and c.category != BOOSTER]
-        n = len(words)
-        for i, cue in enumerate(verdicts):
-            entry = cue.match.entry.cue
-            if not cue.kept:
-                add((f"dropped={entry}", 1.0, i))
-                continue
-            if cue.category == BOOSTER:
-                if not hedges:  # a booster never cancels a hedge
-                    add((f"booster={entry}", 1.0, i))
-                continue
-            add((f"cue={entry}", 1.0, i))
-            add((f"cat={cue.category}", 1.0, i))
-            add(("prior", cue.match.entry.weight, i))
-            if self.context:
-                first, last = cue.match.first, cue.match.last
-                prev = words[first - 1] if first > 0 else "<s>"
-                after = words[last + 1] if last + 1 < n else "</s>"
-                add((f"cue={entry}|prev={prev}", 1.0, i))
-                add((f"cue={entry}|next={after}", 1.0, i))
-                add((f"cat={cue.category}|prev={prev}", 1.0, i))
-                add((f"cat={cue.category}|next={after}", 1.0, i))
-            if cue.negated:
-                add((f"cue={entry}|negated", 1.0, i))
-            if cue.quoted:
-                add((f"cat={cue.category}|quoted", 1.0, i))
-        add((f"hedges={min(len(hedges), 3)}", 1.0, SENTENCE))
-        unigrams = {w for w in words if w[0].isalpha()} if self.unigrams else set()
-        return Analysis(sentence, verdicts, features, unigrams)
+        return self._analyzer.analyze(sentence)
 
     def vectorize(self, analyses: list[Analysis]) -> sp.csr_matrix:
         """Turn analyses into a sparse matrix with one row per analysis."""

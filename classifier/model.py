@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,69 +12,29 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from classifier.analysis import check_sentences
 from classifier.cues import DEFAULT_MAX_GAP, Cue
-from classifier.features import Analysis, CueFeaturizer, check_sentences
-from classifier.lexicon import BOOSTER, Lexicon
-from classifier.sentences import split_sentences
+from classifier.features import CueFeaturizer
+from classifier.lexicon import Lexicon
+from classifier.scorer import (
+    CERTAIN,
+    DEFAULT_BATCH_SIZE,
+    UNCERTAIN,
+    Linear,
+    Scorer,
+    SentenceScore,
+)
 
 __all__ = ["CERTAIN", "UNCERTAIN", "CertaintyClassifier", "SentenceScore", "fitted_or_default"]
-
-CERTAIN = "certain"
-UNCERTAIN = "uncertain"
 
 #: Regularization strengths tried by cross-validation when ``C`` is None.
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 #: Ridge penalties tried by cross-validation for the rating regression.
 ALPHA_GRID = (3.0, 10.0, 30.0, 100.0)
-#: Texts per batch in :meth:`CertaintyClassifier.score_many`.
-DEFAULT_BATCH_SIZE = 256
 #: Fewest rated sentences for which a rating regression is fitted.
 MIN_RATINGS = 30
 #: Thresholds on P(certain) tried by cross-validation when ``threshold`` is None.
 THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.81, 0.01), 2))
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceScore:
-    """The verdict on one sentence.
-
-    Attributes
-    ----------
-    text : str
-        The sentence.
-    start, end : int
-        Its character offsets in the scored text: ``text == scored[start:end]``.
-    certainty : float
-        The model's probability that the sentence is certain, in [0, 1].
-    label : str
-        ``"uncertain"`` when ``certainty`` is below the model's threshold, else
-        ``"certain"``.
-    cues : tuple of Cue
-        The hedge cues that pushed the sentence toward uncertain, with offsets in the
-        scored text.
-    rating : float or None
-        The predicted graded certainty rating (1 uncertain to 6 certain for the bundled
-        model), when the model was trained with ratings.
-    """
-
-    text: str
-    start: int
-    end: int
-    certainty: float
-    label: str
-    cues: tuple[Cue, ...]
-    rating: float | None = None
-
-    def shifted(self, offset: int) -> SentenceScore:
-        """Return the score with its and its cues' character offsets moved by ``offset``."""
-        if not offset:
-            return self
-        return replace(
-            self,
-            start=self.start + offset,
-            end=self.end + offset,
-            cues=tuple(cue.shifted(offset) for cue in self.cues),
-        )
 
 
 def _check_labels(labels: Any, n: int) -> np.ndarray:
@@ -104,33 +63,6 @@ def fitted_or_default(model: CertaintyClassifier | None) -> CertaintyClassifier:
         raise TypeError(f"model must be a CertaintyClassifier or None, got {type(model).__name__}")
     check_is_fitted(model, "pipeline_")
     return model
-
-
-def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Yield lists of up to ``size`` items, checking that each is a str."""
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {size!r}")
-    batch: list[str] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, str):
-            raise TypeError(f"text {index} is {type(item).__name__}, expected str")
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _score_batch(
-    clf: CertaintyClassifier, texts: list[str], split: bool
-) -> list[list[SentenceScore]]:
-    """Score one batch of texts (a module-level function, so that joblib can ship it)."""
-    if not split:
-        return [[score] for score in clf.score_sentences(texts)]
-    pieces = [[(s.text, s.start) for s in split_sentences(text)] for text in texts]
-    scores = iter(clf._scores([piece for text in pieces for piece in text]))
-    return [[next(scores) for _ in text] for text in pieces]
 
 
 def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
@@ -259,6 +191,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         assert best is not None
         _, C, threshold, oof = best
         model = self._logistic(C).fit(features, labels)
+        self.__dict__.pop("_scorer", None)
         self.pipeline_ = Pipeline([("features", featurizer), ("model", model)])
         self.classes_ = model.classes_
         self.threshold_ = threshold
@@ -301,13 +234,44 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         return LogisticRegression(C=C, solver="liblinear", max_iter=1000)
 
     # ------------------------------------------------------------------ prediction
+    @property
+    def scorer_(self) -> Scorer:
+        """The fitted model's weights as a :class:`~classifier.scorer.Scorer`.
+
+        It does all scoring; built on first use and kept until the next ``fit``.
+        """
+        check_is_fitted(self, "pipeline_")
+        cached: tuple[Pipeline, Scorer] | None = self.__dict__.get("_scorer")
+        if cached is None or cached[0] is not self.pipeline_:
+            featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
+            names = featurizer.get_feature_names_out()
+            model: LogisticRegression = self.pipeline_.named_steps["model"]
+            uncertain = Linear.from_columns(names, model.coef_[0], model.intercept_[0])
+            rating_model: Ridge | None = getattr(self, "rating_model_", None)
+            rating = None
+            if rating_model is not None:
+                rating = Linear.from_columns(names, rating_model.coef_, rating_model.intercept_)
+            settings = {
+                "max_gap": featurizer.max_gap,
+                "context": featurizer.context,
+                "unigrams": featurizer.unigrams,
+            }
+            scorer = Scorer(featurizer.lexicon_, settings, uncertain, self.threshold_, rating)
+            cached = (self.pipeline_, scorer)
+            self.__dict__["_scorer"] = cached
+        cached[1].threshold = self.threshold_
+        return cached[1]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Leave the scorer out of pickles; it is rebuilt from ``pipeline_``."""
+        state = super().__getstate__()
+        state.pop("_scorer", None)
+        return state
+
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Return ``[P(certain), P(uncertain)]`` for each sentence (columns as ``classes_``)."""
-        check_is_fitted(self, "pipeline_")
-        sentences = check_sentences(X)
-        if not sentences:
-            return np.empty((0, 2))
-        return self.pipeline_.predict_proba(sentences)
+        certainty = self.certainty(X)
+        return np.column_stack([certainty, 1.0 - certainty])
 
     def predict_rating(self, X: Iterable[str]) -> np.ndarray:
         """Return the predicted graded certainty rating of each sentence.
@@ -320,34 +284,16 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         ValueError
             If the model was trained without ratings.
         """
-        check_is_fitted(self, "pipeline_")
-        rating_model: Ridge | None = getattr(self, "rating_model_", None)
-        if rating_model is None:
-            raise ValueError("this model was trained without ratings: it predicts no rating")
-        sentences = check_sentences(X)
-        if not sentences:
-            return np.empty(0)
-        return rating_model.predict(self.pipeline_.named_steps["features"].transform(sentences))
+        return np.asarray(self.scorer_.ratings(X), dtype=float)
 
     def certainty(self, X: Iterable[str]) -> np.ndarray:
         """Return P(certain) for each sentence."""
-        return self.predict_proba(X)[:, 0]
+        return np.asarray(self.scorer_.certainty(X), dtype=float)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """Return ``"certain"`` or ``"uncertain"`` for each sentence."""
         uncertain = self.certainty(X) < self.threshold_
         return np.where(uncertain, UNCERTAIN, CERTAIN).astype(object)
-
-    def contributions(self, analysis: Analysis) -> list[float]:
-        """Return each cue's contribution to the log-odds of ``uncertain``."""
-        featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
-        coef = self.pipeline_.named_steps["model"].coef_[0]
-        totals = [0.0] * len(analysis.verdicts)
-        for name, value, owner in analysis.features:
-            column = featurizer.vocabulary_.get(name)
-            if owner >= 0 and column is not None:
-                totals[owner] += coef[column] * value
-        return totals
 
     def explain(self, sentence: str) -> list[tuple[Cue, float]]:
         """Return every cue of one sentence, kept or discarded, with its contribution.
@@ -361,48 +307,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         -------
         list of (Cue, float)
             In text order; the float is the cue's contribution to the log-odds of
-            ``uncertain`` (:meth:`contributions`). Offsets are within ``sentence``.
+            ``uncertain``. Offsets are within ``sentence``.
         """
-        check_is_fitted(self, "pipeline_")
-        if not isinstance(sentence, str):
-            raise TypeError(f"sentence must be str, got {type(sentence).__name__}")
-        analysis = self.pipeline_.named_steps["features"].analyze(sentence)
-        contributions = self.contributions(analysis)
-        return [(cue, float(c)) for cue, c in zip(analysis.cues, contributions, strict=True)]
-
-    def _scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:
-        check_is_fitted(self, "pipeline_")
-        if not pieces:
-            return
-        featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
-        model: LogisticRegression = self.pipeline_.named_steps["model"]
-        analyses = [featurizer.analyze(text) for text, _ in pieces]
-        features = featurizer.vectorize(analyses)
-        proba = model.predict_proba(features)[:, 0]
-        rating_model: Ridge | None = getattr(self, "rating_model_", None)
-        ratings = [None] * len(pieces) if rating_model is None else rating_model.predict(features)
-        for (text, offset), analysis, p, rating in zip(
-            pieces, analyses, proba, ratings, strict=True
-        ):
-            cues: tuple[Cue, ...] = ()
-            if analysis.verdicts:
-                cues = tuple(
-                    cue.shifted(offset)
-                    for cue, weight in zip(
-                        analysis.cues, self.contributions(analysis), strict=True
-                    )
-                    if cue.kept and cue.category != BOOSTER and weight > 0
-                )
-            label = UNCERTAIN if p < self.threshold_ else CERTAIN
-            yield SentenceScore(
-                text,
-                offset,
-                offset + len(text),
-                float(p),
-                label,
-                cues,
-                None if rating is None else float(rating),
-            )
+        return self.scorer_.explain(sentence)
 
     def score(self, text: str) -> list[SentenceScore]:
         """Split ``text`` into sentences and score each.
@@ -417,9 +324,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         list of SentenceScore
             One per sentence, in order, with offsets into ``text``.
         """
-        if not isinstance(text, str):
-            raise TypeError(f"text must be str, got {type(text).__name__}")
-        return list(self._scores([(s.text, s.start) for s in split_sentences(text)]))
+        return self.scorer_.score(text)
 
     def score_many(
         self,
@@ -431,41 +336,13 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     ) -> Iterator[list[SentenceScore]]:
         """Score many texts lazily, in bounded batches, optionally on several processes.
 
-        Parameters
-        ----------
-        texts : iterable of str
-            Documents (or, with ``split=False``, sentences); read as they are needed, so
-            a generator over a file of any size runs in bounded memory.
-        split : bool, default=True
-            Split each text into sentences; False scores each text as one sentence.
-        n_jobs : int, default=1
-            Worker processes (joblib); -1 for one per core. Output order and values are
-            the same as with 1.
-        batch_size : int, default=DEFAULT_BATCH_SIZE
-            Texts per batch (per task when ``n_jobs`` > 1).
-
-        Yields
-        ------
-        list of SentenceScore
-            For each text in order, its scores with offsets into that text.
+        See :meth:`classifier.scorer.Scorer.score_many`.
         """
-        check_is_fitted(self, "pipeline_")
-        if isinstance(texts, str):
-            raise TypeError("texts must be an iterable of str, not a str")
-        batches = _batched(texts, batch_size)
-        if n_jobs == 1:
-            for batch in batches:
-                yield from _score_batch(self, batch, split)
-            return
-        from joblib import Parallel, delayed
-
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-        for scored in parallel(delayed(_score_batch)(self, batch, split) for batch in batches):
-            yield from scored
+        return self.scorer_.score_many(texts, split=split, n_jobs=n_jobs, batch_size=batch_size)
 
     def score_sentences(self, sentences: Iterable[str]) -> list[SentenceScore]:
         """Score sentences as given, without splitting; offsets are within each sentence."""
-        return list(self._scores([(s, 0) for s in check_sentences(sentences)]))
+        return self.scorer_.score_sentences(sentences)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, training: dict[str, Any] | None = None) -> Path:

@@ -1,8 +1,14 @@
-"""Saving and loading models: a joblib file and a JSON manifest beside it.
+"""Saving and loading models: a joblib file, its weights as JSON, and a JSON manifest.
+
+``x.joblib`` holds the fitted scikit-learn pipeline (for training, evaluation and
+scikit-learn users); ``x.weights.json`` the same model's weights as a
+:class:`~classifier.scorer.Scorer`, which scores without scikit-learn; ``x.json`` the
+manifest, with the sha256 of both.
 
 A joblib file is a pickle: loading one can run any code it contains. The manifest's
 sha256 protects against a damaged or swapped model file, not against a malicious one
-whose manifest was rewritten to match; load only models from sources you trust.
+whose manifest was rewritten to match; load only models from sources you trust. A
+weights file is plain JSON and runs nothing when read.
 """
 
 from __future__ import annotations
@@ -18,20 +24,19 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import joblib
-import sklearn
-
 from classifier import __version__
 from classifier.errors import ModelIntegrityError, ModelLoadError
 
 if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
+    from classifier.scorer import Scorer
 
 __all__ = [
     "FORMAT",
     "atomic_write",
     "default_model_path",
     "load_model",
+    "load_scorer",
     "save_model",
     "sha256_file",
 ]
@@ -74,6 +79,11 @@ def manifest_path(model_path: Path) -> Path:
     return model_path.with_suffix(".json")
 
 
+def weights_path(model_path: Path) -> Path:
+    """Return the weights path of a model file: ``x.joblib`` -> ``x.weights.json``."""
+    return model_path.with_suffix(".weights.json")
+
+
 def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -> Path:
     """Save ``clf`` to ``path`` and write its manifest; both atomically.
 
@@ -82,12 +92,17 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     Path
         The manifest's path.
     """
+    import joblib
+    import sklearn
+
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "classifier": clf,
     }
     atomic_write(path, lambda f: joblib.dump(payload, f, compress=3))
+    weights = weights_path(path)
+    clf.scorer_.save(weights)
     featurizer = clf.pipeline_.named_steps["features"]
     manifest = {
         "format": FORMAT,
@@ -95,6 +110,8 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
         "model_file": path.name,
         "sha256": sha256_file(path),
         "size_bytes": path.stat().st_size,
+        "weights_file": weights.name,
+        "weights_sha256": sha256_file(weights),
         "versions": {
             "hedge-classifier": __version__,
             "python": platform.python_version(),
@@ -124,11 +141,12 @@ def _release(version: str, parts: int) -> str:
     return ".".join(version.split(".")[:parts])
 
 
-def _check_manifest(path: Path, trusted: bool) -> None:
+def _read_manifest(path: Path, trusted: bool) -> dict[str, Any] | None:
+    """Return the manifest of model file ``path``; None when it has none and is trusted."""
     target = manifest_path(path)
     if not target.is_file():
         if trusted:
-            return
+            return None
         raise ModelLoadError(
             f"{path}: no manifest {target.name} beside it; a model file can run code "
             "when loaded, so load it as trusted (trusted=True, or hedge --trust-model) "
@@ -140,9 +158,18 @@ def _check_manifest(path: Path, trusted: bool) -> None:
         raise ModelLoadError(f"{target}: unreadable manifest ({err})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelLoadError(f"{target}: not a manifest of a {FORMAT}")
+    return manifest
+
+
+def _check_manifest(path: Path, trusted: bool) -> None:
+    import sklearn
+
+    manifest = _read_manifest(path, trusted)
+    if manifest is None:
+        return
     if manifest.get("sha256") != sha256_file(path):
         raise ModelIntegrityError(
-            f"{path}: sha256 does not match its manifest {target.name}; "
+            f"{path}: sha256 does not match its manifest {manifest_path(path).name}; "
             "the file is damaged or was replaced"
         )
     saved = str(manifest.get("versions", {}).get("scikit-learn", "?"))
@@ -162,15 +189,55 @@ def _check_manifest(path: Path, trusted: bool) -> None:
         )
 
 
-def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyClassifier:
-    """Load a model file after checking its manifest; see the module docstring."""
-    from classifier.model import CertaintyClassifier
-
+def _model_file(path: str | Path | None) -> Path:
     model_path = default_model_path() if path is None else Path(path)
     if not model_path.exists():
         raise ModelLoadError(f"{model_path}: no such model file")
     if not model_path.is_file():
         raise ModelLoadError(f"{model_path}: not a file")
+    return model_path
+
+
+def load_scorer(path: str | Path | None = None, *, trusted: bool = False) -> Scorer:
+    """Load the weights of a model file as a :class:`~classifier.scorer.Scorer`.
+
+    The weights file named by the manifest is read as JSON, after its sha256 is checked,
+    without importing scikit-learn or unpickling anything. A model saved without one
+    (or without a manifest, when ``trusted``) is loaded with :func:`load_model` instead.
+
+    Raises
+    ------
+    ModelLoadError, ModelIntegrityError
+    """
+    from classifier.scorer import Scorer
+
+    model_path = _model_file(path)
+    manifest = _read_manifest(model_path, trusted)
+    name = None if manifest is None else manifest.get("weights_file")
+    if name is None:
+        return load_model(model_path, trusted=trusted).scorer_
+    weights = model_path.parent / str(name)
+    if Path(str(name)).name != name or not weights.is_file():
+        raise ModelLoadError(f"{model_path}: its weights file {name!r} is missing")
+    if manifest is not None and manifest.get("weights_sha256") != sha256_file(weights):
+        raise ModelIntegrityError(
+            f"{weights}: sha256 does not match its manifest {manifest_path(model_path).name}; "
+            "the file is damaged or was replaced"
+        )
+    try:
+        return Scorer.from_json(weights.read_text(encoding="utf-8"), str(weights))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise ModelLoadError(f"cannot load weights: {err}") from None
+
+
+def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyClassifier:
+    """Load a model file after checking its manifest; see the module docstring."""
+    import joblib
+    import sklearn
+
+    from classifier.model import CertaintyClassifier
+
+    model_path = _model_file(path)
     _check_manifest(model_path, trusted)
     try:
         with warnings.catch_warnings():

@@ -25,7 +25,8 @@ from classifier import __version__
 
 if TYPE_CHECKING:
     from classifier.cues import Cue
-    from classifier.model import CertaintyClassifier, SentenceScore
+    from classifier.model import CertaintyClassifier
+    from classifier.scorer import Scorer, SentenceScore
 
 __all__ = ["COLOR_SCALE", "Document", "render_html", "score_document", "shade"]
 
@@ -156,7 +157,7 @@ def _line_sentences(text: str) -> tuple[list[str], list[int]]:
     return sentences, offsets
 
 
-def _contributions(model: CertaintyClassifier, score: SentenceScore) -> tuple[float, ...]:
+def _contributions(model: CertaintyClassifier | Scorer, score: SentenceScore) -> tuple[float, ...]:
     """Return the contribution of each cue of ``score`` to the log-odds of uncertain."""
     weights = {(cue.start, cue.end, cue.entry): weight for cue, weight in model.explain(score.text)}
     return tuple(
@@ -165,14 +166,14 @@ def _contributions(model: CertaintyClassifier, score: SentenceScore) -> tuple[fl
 
 
 def score_document(
-    model: CertaintyClassifier, text: str, *, name: str = "", by_lines: bool = False
+    model: CertaintyClassifier | Scorer, text: str, *, name: str = "", by_lines: bool = False
 ) -> Document:
     """Score and explain one text for :func:`render_html`.
 
     Parameters
     ----------
-    model : CertaintyClassifier
-        A fitted model.
+    model : CertaintyClassifier or Scorer
+        A fitted model, or its scorer.
     text : str
         The whole text.
     name : str, default=""

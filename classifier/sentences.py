@@ -1,6 +1,7 @@
 """Sentence splitting with exact character offsets.
 
-Boundaries come from NLTK's Punkt algorithm. Its parameters are trained by
+Boundaries come from the Punkt algorithm (:mod:`classifier.punkt`, which decides as
+NLTK does, without importing it). Its parameters are trained by
 ``scripts/build_punkt.py`` and shipped as plain text files in the package data
 folder ``classifier/models/punkt/``: no ``nltk.download``, no pickles. Small rules
 then fix what Punkt gets wrong on its own:
@@ -24,8 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from nltk import redos
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+from classifier.punkt import PunktParameters, PunktSplitter
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
@@ -115,19 +115,6 @@ class Sentence:
     end: int
 
 
-class _OrthoContext(dict[str, int]):
-    """Orthographic-context table answering 0 for unseen types without storing them.
-
-    NLTK keeps this table in a ``defaultdict(int)``, so looking up an unseen word
-    adds it; on a shared, cached tokenizer that would grow without bound.
-    """
-
-    __slots__ = ()
-
-    def __missing__(self, key: str) -> int:
-        return 0
-
-
 def _read_fields(resource: Traversable, n_fields: int) -> Iterator[tuple[str, ...]]:
     seen: set[tuple[str, ...]] = set()
     text = resource.read_text(encoding="utf-8")
@@ -148,8 +135,8 @@ def _read_fields(resource: Traversable, n_fields: int) -> Iterator[tuple[str, ..
         yield fields
 
 
-def _read_ortho_context(resource: Traversable) -> _OrthoContext:
-    table = _OrthoContext()
+def _read_ortho_context(resource: Traversable) -> dict[str, int]:
+    table = {}
     for typ, flags in _read_fields(resource, 2):
         if not (flags.isascii() and flags.isdigit() and 0 < int(flags) < 128):
             raise ValueError(f"{resource.name}: flags of {typ!r} must be 1-127, got {flags!r}")
@@ -171,7 +158,7 @@ def load_punkt_parameters(directory: Traversable) -> PunktParameters:
     Returns
     -------
     PunktParameters
-        Parameters with frozen sets, ready for ``PunktSentenceTokenizer(params)``.
+        The parameters, ready for :class:`~classifier.punkt.PunktSplitter`.
 
     Raises
     ------
@@ -180,41 +167,20 @@ def load_punkt_parameters(directory: Traversable) -> PunktParameters:
     OSError
         If a file is missing or unreadable.
     """
-    params = PunktParameters()
-    params.abbrev_types = frozenset(
-        typ for (typ,) in _read_fields(directory / "abbrev_types.txt", 1)
+    return PunktParameters(
+        abbrev_types=frozenset(typ for (typ,) in _read_fields(directory / "abbrev_types.txt", 1)),
+        collocations=frozenset(
+            (first, second) for first, second in _read_fields(directory / "collocations.tab", 2)
+        ),
+        sent_starters=frozenset(typ for (typ,) in _read_fields(directory / "sent_starters.txt", 1)),
+        ortho_context=_read_ortho_context(directory / "ortho_context.tab"),
     )
-    params.collocations = frozenset(
-        (first, second) for first, second in _read_fields(directory / "collocations.tab", 2)
-    )
-    params.sent_starters = frozenset(
-        typ for (typ,) in _read_fields(directory / "sent_starters.txt", 1)
-    )
-    params.ortho_context = _read_ortho_context(directory / "ortho_context.tab")
-    return params
-
-
-class _LanguageVars(PunktLanguageVars):
-    """Punkt's English settings, searching for candidate boundaries without a time limit.
-
-    NLTK runs each regular expression under a wall-clock limit (``nltk.redos``, 5 s).
-    For ``finditer`` the ``regex`` engine counts the time since the search began,
-    including the time Punkt spends on each candidate, so one long paragraph (about
-    2 MB of prose, or 200,000 periods) raised ``TimeoutError``. The pattern is NLTK's
-    own constant, and its matches are linear in the text.
-    """
-
-    __slots__ = ()
-
-    def period_context_re(self) -> redos.TimedPattern:
-        """Return NLTK's candidate-boundary pattern with its time limit removed."""
-        return redos.compile(super().period_context_re(), timeout=None)
 
 
 @functools.lru_cache(maxsize=1)
-def _tokenizer() -> PunktSentenceTokenizer:
+def _tokenizer() -> PunktSplitter:
     directory = resources.files(MODELS_PACKAGE) / PUNKT_FOLDER
-    return PunktSentenceTokenizer(load_punkt_parameters(directory), lang_vars=_LanguageVars())
+    return PunktSplitter(load_punkt_parameters(directory))
 
 
 def _is_blank(char: str) -> bool:

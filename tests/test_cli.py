@@ -16,6 +16,7 @@ from classifier import cli
 from classifier.cli import main
 from classifier.cues import Cue
 from classifier.model import CertaintyClassifier, SentenceScore
+from classifier.scorer import Scorer
 
 TEXT = "It may rain tomorrow. The sky is blue.\n\nPerhaps the results suggest an effect.\n"
 JSONL_KEYS = ["doc", "sentence", "start", "end", "text", "certainty", "label", "cues"]
@@ -240,15 +241,15 @@ def test_interrupt_exits_130_and_leaves_no_partial_output(tmp_path, capsys, monk
     first = write(tmp_path / "a.txt", "It may rain.")
     second = write(tmp_path / "b.txt", "The sky is blue.")
     calls = []
-    score_many = CertaintyClassifier.score_many
+    score_many = Scorer.score_many
 
-    def interrupted(self: CertaintyClassifier, texts, **kwargs):
+    def interrupted(self: Scorer, texts, **kwargs):
         calls.append(texts)
         if len(calls) == 2:
             raise KeyboardInterrupt
         return score_many(self, texts, **kwargs)
 
-    monkeypatch.setattr(CertaintyClassifier, "score_many", interrupted)
+    monkeypatch.setattr(Scorer, "score_many", interrupted)
     target = tmp_path / "out.csv"
     args = ("score", "--format", "csv", "-o", str(target), str(first), str(second))
     assert run(capsys, *args) == (130, "", "")

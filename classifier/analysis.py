@@ -1,0 +1,153 @@
+"""What one sentence's cues are and which features they make: the one definition of features.
+
+Every feature belongs either to one cue (so its weight explains that cue) or to the
+sentence as a whole. Nothing here imports scikit-learn: training
+(:mod:`classifier.features`) and scoring (:mod:`classifier.scorer`) both use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from classifier.cues import Cue, CueMatcher
+from classifier.lexicon import BOOSTER, Lexicon
+from classifier.rules import Verdict, judge
+from classifier.tokens import tokenize, words_of
+
+__all__ = ["SENTENCE", "WORD", "Analysis", "Analyzer", "check_sentences"]
+
+#: Owner of a feature that belongs to the whole sentence, not to one cue.
+SENTENCE = -1
+#: Prefix of word (unigram) features.
+WORD = "word="
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the analyzer saw in one sentence.
+
+    Attributes
+    ----------
+    text : str
+        The sentence.
+    verdicts : list of Verdict
+        Every matched hedge and booster cue, kept or discarded, in text order.
+    features : list of tuple
+        ``(name, value, owner)``: ``owner`` is the index of the cue in ``verdicts`` the
+        feature belongs to, or :data:`SENTENCE`.
+    words : set of str
+        The sentence's distinct tokens when the analyzer uses unigrams, else empty; those
+        that start with a letter are its ``word=`` features.
+    """
+
+    text: str
+    verdicts: list[Verdict]
+    features: list[tuple[str, float, int]]
+    words: set[str]
+
+    @property
+    def cues(self) -> list[Cue]:
+        """Return the verdicts as cues, with character offsets in ``text``."""
+        if not self.verdicts:
+            return []
+        spans = tokenize(self.text)[1]
+        return [verdict.cue(self.text, spans) for verdict in self.verdicts]
+
+    def feature_names(self) -> set[str]:
+        """Return the names of all features of the sentence."""
+        return {name for name, _, _ in self.features} | {
+            WORD + w for w in self.words if w[0].isalpha()
+        }
+
+
+class Analyzer:
+    """Find a sentence's cues, judge them with the rules, and list its features.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        The cues.
+    max_gap : int
+        Most words between the pieces of a discontinuous cue.
+    context : bool
+        Add each cue's (and its category's) previous and next word as features, to tell
+        "or" in "whether ... or" from "or" in a list.
+    unigrams : bool
+        Add the sentence's words as features.
+    """
+
+    def __init__(self, lexicon: Lexicon, max_gap: int, context: bool, unigrams: bool) -> None:
+        self.matcher = CueMatcher(lexicon, max_gap)
+        self.context = context
+        self.unigrams = unigrams
+
+    def analyze(self, sentence: str) -> Analysis:
+        """Return the :class:`Analysis` of one sentence."""
+        words = words_of(sentence)
+        unigrams = set(words) if self.unigrams else set()
+        matches, false_friends, negators = self.matcher.find(words)
+        if not matches:
+            return Analysis(sentence, [], [("hedges=0", 1.0, SENTENCE)], unigrams)
+        verdicts = judge(sentence, words, matches, false_friends, negators)
+        features: list[tuple[str, float, int]] = []
+        add = features.append
+        hedges = [i for i, c in enumerate(verdicts) if c.kept and c.category != BOOSTER]
+        n = len(words)
+        for i, cue in enumerate(verdicts):
+            entry = cue.match.entry.cue
+            if not cue.kept:
+                add((f"dropped={entry}", 1.0, i))
+                continue
+            if cue.category == BOOSTER:
+                if not hedges:  # a booster never cancels a hedge
+                    add((f"booster={entry}", 1.0, i))
+                continue
+            add((f"cue={entry}", 1.0, i))
+            add((f"cat={cue.category}", 1.0, i))
+            add(("prior", cue.match.entry.weight, i))
+            if self.context:
+                first, last = cue.match.first, cue.match.last
+                prev = words[first - 1] if first > 0 else "<s>"
+                after = words[last + 1] if last + 1 < n else "</s>"
+                add((f"cue={entry}|prev={prev}", 1.0, i))
+                add((f"cue={entry}|next={after}", 1.0, i))
+                add((f"cat={cue.category}|prev={prev}", 1.0, i))
+                add((f"cat={cue.category}|next={after}", 1.0, i))
+            if cue.negated:
+                add((f"cue={entry}|negated", 1.0, i))
+            if cue.quoted:
+                add((f"cat={cue.category}|quoted", 1.0, i))
+        add((f"hedges={min(len(hedges), 3)}", 1.0, SENTENCE))
+        return Analysis(sentence, verdicts, features, unigrams)
+
+
+def check_sentences(sentences: Any) -> list[str]:
+    """Check that ``sentences`` is an iterable of str and return it as a list.
+
+    Raises
+    ------
+    TypeError
+        For a bare ``str`` or ``bytes``, or an item that is not ``str``, naming its index.
+    """
+    if isinstance(sentences, (str, bytes)):
+        raise TypeError(
+            "Iterable over raw text sentences expected, "
+            f"{type(sentences).__name__} object received."
+        )
+    if isinstance(sentences, Mapping) or getattr(sentences, "ndim", 1) != 1:
+        raise TypeError(
+            f"a one-dimensional sequence of sentences expected, {type(sentences).__name__} "
+            "received; pass one column, e.g. frame['text']"
+        )
+    try:
+        items = list(sentences)
+    except TypeError:
+        raise TypeError(
+            f"Iterable over raw text sentences expected, {type(sentences).__name__} received."
+        ) from None
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"sentence {i} is {type(item).__name__}, expected str")
+    return items

@@ -1,0 +1,399 @@
+"""Scoring with a trained model's weights: plain Python, no scikit-learn.
+
+A fitted :class:`~classifier.model.CertaintyClassifier` is a scikit-learn pipeline. Its
+logistic regression (and rating regression) is linear in the features of
+:mod:`classifier.analysis`, so scoring needs only each feature's weight: a
+:class:`Scorer` holds them in dictionaries keyed by feature name, and adds up the
+weights of the features a sentence has. It gives the pipeline's probabilities (to
+rounding, summed exactly with :func:`math.fsum`, in the same way in every process), and
+it loads from a JSON file in milliseconds, without importing scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+from classifier.analysis import SENTENCE, WORD, Analysis, Analyzer, check_sentences
+from classifier.cues import Cue
+from classifier.lexicon import BOOSTER, Lexicon, LexiconEntry
+from classifier.sentences import split_sentences
+
+__all__ = [
+    "CERTAIN",
+    "UNCERTAIN",
+    "DEFAULT_BATCH_SIZE",
+    "Linear",
+    "Scorer",
+    "SentenceScore",
+]
+
+CERTAIN = "certain"
+UNCERTAIN = "uncertain"
+#: Texts per batch in :meth:`Scorer.score_many`.
+DEFAULT_BATCH_SIZE = 256
+#: ``format`` of a weights file.
+WEIGHTS_FORMAT = "hedge-classifier-weights"
+WEIGHTS_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceScore:
+    """The verdict on one sentence.
+
+    Attributes
+    ----------
+    text : str
+        The sentence.
+    start, end : int
+        Its character offsets in the scored text: ``text == scored[start:end]``.
+    certainty : float
+        The model's probability that the sentence is certain, in [0, 1].
+    label : str
+        ``"uncertain"`` when ``certainty`` is below the model's threshold, else
+        ``"certain"``.
+    cues : tuple of Cue
+        The hedge cues that pushed the sentence toward uncertain, with offsets in the
+        scored text.
+    rating : float or None
+        The predicted graded certainty rating (1 uncertain to 6 certain for the bundled
+        model), when the model was trained with ratings.
+    """
+
+    text: str
+    start: int
+    end: int
+    certainty: float
+    label: str
+    cues: tuple[Cue, ...]
+    rating: float | None = None
+
+    def shifted(self, offset: int) -> SentenceScore:
+        """Return the score with its and its cues' character offsets moved by ``offset``."""
+        if not offset:
+            return self
+        return replace(
+            self,
+            start=self.start + offset,
+            end=self.end + offset,
+            cues=tuple(cue.shifted(offset) for cue in self.cues),
+        )
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A linear function of a sentence's features.
+
+    Attributes
+    ----------
+    intercept : float
+    features : dict of str to float
+        Weight of each cue or sentence feature, by name.
+    words : dict of str to float
+        Weight of each word (``word=`` feature), by word.
+    """
+
+    intercept: float
+    features: dict[str, float]
+    words: dict[str, float]
+
+    @classmethod
+    def from_columns(cls, names: Iterable[str], coef: Iterable[float], intercept: float) -> Linear:
+        """Build it from feature names and coefficients in column order; zeros are left out."""
+        features, words = {}, {}
+        for name, weight in zip(names, coef, strict=True):
+            if weight:
+                if name.startswith(WORD):
+                    words[name[len(WORD) :]] = float(weight)
+                else:
+                    features[name] = float(weight)
+        return cls(float(intercept), features, words)
+
+    def __call__(self, analysis: Analysis) -> float:
+        """Return the function's value on one analysed sentence."""
+        get = self.features.get
+        terms = [get(name, 0.0) * value for name, value, _ in analysis.features]
+        terms.extend(map(self.words.get, analysis.words, repeat(0.0)))
+        terms.append(self.intercept)
+        return math.fsum(terms)
+
+    def contributions(self, analysis: Analysis) -> list[float]:
+        """Return the sum of the weights of each cue's features."""
+        totals = [0.0] * len(analysis.verdicts)
+        get = self.features.get
+        for name, value, owner in analysis.features:
+            if owner != SENTENCE:
+                totals[owner] += get(name, 0.0) * value
+        return totals
+
+
+def _probability_uncertain(log_odds: float) -> float:
+    if log_odds >= 0:
+        return 1.0 / (1.0 + math.exp(-log_odds))
+    odds = math.exp(log_odds)
+    return odds / (1.0 + odds)
+
+
+def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Yield lists of up to ``size`` items, checking that each is a str."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"batch_size must be an int >= 1, got {size!r}")
+    batch: list[str] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"text {index} is {type(item).__name__}, expected str")
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _score_batch(scorer: Scorer, texts: list[str], split: bool) -> list[list[SentenceScore]]:
+    """Score one batch of texts (a module-level function, so that joblib can ship it)."""
+    if not split:
+        return [[score] for score in scorer.score_sentences(texts)]
+    pieces = [[(s.text, s.start) for s in split_sentences(text)] for text in texts]
+    scores = scorer.scores([piece for text in pieces for piece in text])
+    return [[next(scores) for _ in text] for text in pieces]
+
+
+class Scorer:
+    """Score sentences with a trained model's weights.
+
+    Get one from a fitted model (``CertaintyClassifier.scorer_``) or from its weights file
+    (:func:`classifier.persist.load_scorer`, which ``hedge score`` uses).
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        The lexicon the model was trained with.
+    settings : dict
+        The featurizer's ``max_gap``, ``context`` and ``unigrams``.
+    uncertain : Linear
+        Log-odds that a sentence is uncertain.
+    threshold : float
+        Sentences with ``certainty`` below it are labeled uncertain.
+    rating : Linear or None
+        The graded rating, when the model was trained with ratings.
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        settings: dict[str, Any],
+        uncertain: Linear,
+        threshold: float,
+        rating: Linear | None = None,
+    ) -> None:
+        self.lexicon = lexicon
+        self.settings = dict(settings)
+        self.uncertain = uncertain
+        self.threshold = threshold
+        self.rating = rating
+        self.analyzer = Analyzer(lexicon, **self.settings)
+
+    # ------------------------------------------------------------------ numbers
+    def certainty(self, sentences: Iterable[str]) -> list[float]:
+        """Return P(certain) of each sentence."""
+        analyze, uncertain = self.analyzer.analyze, self.uncertain
+        return [
+            1.0 - _probability_uncertain(uncertain(analyze(s))) for s in check_sentences(sentences)
+        ]
+
+    def ratings(self, sentences: Iterable[str]) -> list[float]:
+        """Return the predicted graded rating of each sentence.
+
+        Raises
+        ------
+        ValueError
+            If the model was trained without ratings.
+        """
+        rating = self.rating
+        if rating is None:
+            raise ValueError("this model was trained without ratings: it predicts no rating")
+        return [rating(self.analyzer.analyze(s)) for s in check_sentences(sentences)]
+
+    def log_odds(self, sentence: str) -> float:
+        """Return the log-odds that one sentence is uncertain."""
+        return self.uncertain(self.analyzer.analyze(sentence))
+
+    def explain(self, sentence: str) -> list[tuple[Cue, float]]:
+        """Return every cue of one sentence, kept or discarded, with its contribution.
+
+        The contribution is to the log-odds of ``uncertain``; cues are in text order, with
+        offsets within ``sentence``.
+        """
+        if not isinstance(sentence, str):
+            raise TypeError(f"sentence must be str, got {type(sentence).__name__}")
+        analysis = self.analyzer.analyze(sentence)
+        contributions = self.uncertain.contributions(analysis)
+        return list(zip(analysis.cues, contributions, strict=True))
+
+    # ------------------------------------------------------------------ sentence scores
+    def scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:
+        """Score ``(sentence, offset)`` pieces, offsets of cues moved by ``offset``."""
+        analyze, uncertain, rating = self.analyzer.analyze, self.uncertain, self.rating
+        threshold = self.threshold
+        for text, offset in pieces:
+            analysis = analyze(text)
+            certainty = 1.0 - _probability_uncertain(uncertain(analysis))
+            cues: tuple[Cue, ...] = ()
+            if analysis.verdicts:
+                cues = tuple(
+                    cue.shifted(offset)
+                    for cue, weight in zip(
+                        analysis.cues, uncertain.contributions(analysis), strict=True
+                    )
+                    if cue.kept and cue.category != BOOSTER and weight > 0
+                )
+            yield SentenceScore(
+                text,
+                offset,
+                offset + len(text),
+                certainty,
+                UNCERTAIN if certainty < threshold else CERTAIN,
+                cues,
+                None if rating is None else rating(analysis),
+            )
+
+    def score(self, text: str) -> list[SentenceScore]:
+        """Split ``text`` into sentences and score each, with offsets into ``text``."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, got {type(text).__name__}")
+        return list(self.scores([(s.text, s.start) for s in split_sentences(text)]))
+
+    def score_sentences(self, sentences: Iterable[str]) -> list[SentenceScore]:
+        """Score sentences as given, without splitting; offsets are within each sentence."""
+        return list(self.scores([(s, 0) for s in check_sentences(sentences)]))
+
+    def score_many(
+        self,
+        texts: Iterable[str],
+        *,
+        split: bool = True,
+        n_jobs: int = 1,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[list[SentenceScore]]:
+        """Score many texts lazily, in bounded batches, optionally on several processes.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            Documents (or, with ``split=False``, sentences); read as they are needed, so
+            a generator over a file of any size runs in bounded memory.
+        split : bool, default=True
+            Split each text into sentences; False scores each text as one sentence.
+        n_jobs : int, default=1
+            Worker processes (joblib); -1 for one per core. Output order and values are
+            the same as with 1.
+        batch_size : int, default=DEFAULT_BATCH_SIZE
+            Texts per batch (per task when ``n_jobs`` > 1).
+
+        Yields
+        ------
+        list of SentenceScore
+            For each text in order, its scores with offsets into that text.
+        """
+        if isinstance(texts, str):
+            raise TypeError("texts must be an iterable of str, not a str")
+        batches = _batched(texts, batch_size)
+        if n_jobs == 1:
+            for batch in batches:
+                yield from _score_batch(self, batch, split)
+            return
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+        for scored in parallel(delayed(_score_batch)(self, batch, split) for batch in batches):
+            yield from scored
+
+    # ------------------------------------------------------------------ files
+    def to_json(self) -> str:
+        """Return the scorer as JSON text: lexicon, settings, weights and threshold."""
+
+        def linear(function: Linear | None) -> dict[str, Any] | None:
+            if function is None:
+                return None
+            return {
+                "intercept": function.intercept,
+                "features": dict(sorted(function.features.items())),
+                "words": dict(sorted(function.words.items())),
+            }
+
+        document = {
+            "format": WEIGHTS_FORMAT,
+            "format_version": WEIGHTS_FORMAT_VERSION,
+            "settings": self.settings,
+            "threshold": self.threshold,
+            "lexicon": [
+                [e.cue, e.category, e.weight, [list(part) for part in e.parts], e.where]
+                for e in self.lexicon.entries
+            ],
+            "uncertain": linear(self.uncertain),
+            "rating": linear(self.rating),
+        }
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, name: str = "<weights>") -> Scorer:
+        """Read a scorer written by :meth:`to_json`.
+
+        Raises
+        ------
+        ValueError
+            If ``text`` is not such a document, naming ``name`` and what is wrong.
+        """
+        try:
+            document = json.loads(text)
+            if not isinstance(document, dict) or document.get("format") != WEIGHTS_FORMAT:
+                raise ValueError(f"not a {WEIGHTS_FORMAT} file")
+            if document.get("format_version") != WEIGHTS_FORMAT_VERSION:
+                raise ValueError(
+                    f"format version {document.get('format_version')}, "
+                    f"this package reads {WEIGHTS_FORMAT_VERSION}"
+                )
+            lexicon = Lexicon(
+                tuple(
+                    LexiconEntry(
+                        str(cue), str(category), float(weight),
+                        tuple(tuple(map(str, part)) for part in parts), str(where),
+                    )
+                    for cue, category, weight, parts, where in document["lexicon"]
+                )
+            )  # fmt: skip
+
+            def linear(part: dict[str, Any] | None) -> Linear | None:
+                if part is None:
+                    return None
+                features = {str(k): float(v) for k, v in part["features"].items()}
+                words = {str(k): float(v) for k, v in part["words"].items()}
+                return Linear(float(part["intercept"]), features, words)
+
+            uncertain = linear(document["uncertain"])
+            if uncertain is None:
+                raise ValueError("no weights for 'uncertain'")
+            settings = document["settings"]
+            return cls(
+                lexicon,
+                {key: settings[key] for key in ("max_gap", "context", "unigrams")},
+                uncertain,
+                float(document["threshold"]),
+                linear(document["rating"]),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
+            raise ValueError(f"{name}: {detail}") from None
+
+    def save(self, path: str | Path) -> None:
+        """Write :meth:`to_json` to ``path`` atomically."""
+        from classifier.persist import atomic_write
+
+        text = self.to_json().encode("utf-8")
+        atomic_write(Path(path), lambda f: f.write(text))

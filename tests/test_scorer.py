@@ -1,0 +1,143 @@
+"""The scorer: the pipeline's numbers from plain weights, its weights file, and fast start."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
+from classifier.persist import load_scorer, weights_path
+from classifier.scorer import Scorer
+
+from .corpus import LABELS, SENTENCES
+
+MIXED = [
+    "The protein may play a role in repair.",
+    "It is unclear whether the drug works, but it probably does.",
+    "Russia annexed Crimea from Ukraine in 2014.",
+    "He is not sure; no doubt it is certainly possible.",
+    'She said "it might rain" in May 2020.',
+    "",
+    "!!!",
+]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> CertaintyClassifier:
+    return CertaintyClassifier.load()
+
+
+@pytest.fixture(scope="module")
+def rated() -> CertaintyClassifier:
+    sentences, labels = SENTENCES * 2, LABELS * 2  # a rating regression needs 30 ratings
+    ratings = [1.0 + 5.0 * (label == "certain") + 0.1 * i for i, label in enumerate(labels)]
+    return CertaintyClassifier(min_df=1, cv=3).fit(sentences, labels, ratings)
+
+
+@pytest.mark.parametrize("name", ["bundled", "rated"])
+def test_scorer_gives_the_pipelines_probabilities_and_ratings(name, request):
+    clf = request.getfixturevalue(name)
+    sentences = MIXED + SENTENCES
+    expected = clf.pipeline_.predict_proba(sentences)
+    np.testing.assert_allclose(clf.predict_proba(sentences), expected, rtol=0, atol=1e-12)
+    features = clf.pipeline_.named_steps["features"].transform(sentences)
+    np.testing.assert_allclose(
+        clf.predict_rating(sentences), clf.rating_model_.predict(features), rtol=0, atol=1e-9
+    )
+    log_odds = clf.pipeline_.decision_function(sentences)
+    got = [clf.scorer_.log_odds(s) for s in sentences]
+    np.testing.assert_allclose(got, log_odds, rtol=0, atol=1e-9)
+
+
+def test_scorer_follows_a_changed_threshold_and_a_refit():
+    clf = CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
+    first = clf.scorer_
+    clf.threshold_ = 0.999
+    assert clf.scorer_ is first and first.threshold == 0.999
+    assert {s.label for s in clf.score_sentences(MIXED[:3])} == {"uncertain"}
+    clf.fit(SENTENCES[:20], LABELS[:20])
+    assert clf.scorer_ is not first
+
+
+def test_weights_file_round_trip_scores_the_same(rated, tmp_path):
+    path = tmp_path / "m.joblib"
+    manifest = json.loads(rated.save(path).read_text())
+    assert manifest["weights_file"] == "m.weights.json"
+    loaded = load_scorer(path)
+    text = " ".join(MIXED + SENTENCES)
+    assert loaded.score(text) == rated.score(text)
+    assert loaded.threshold == rated.threshold_
+    assert loaded.lexicon == rated.pipeline_.named_steps["features"].lexicon_
+
+
+def test_bundled_weights_match_the_bundled_pipeline(bundled):
+    text = " ".join(MIXED + SENTENCES)
+    assert load_scorer().score(text) == bundled.score(text)
+
+
+def test_weights_file_errors(rated, tmp_path):
+    path = tmp_path / "m.joblib"
+    manifest_path = rated.save(path)
+    weights = weights_path(path)
+    original = weights.read_text()
+    weights.write_text(original.replace('"threshold":', '"threshold": 0.1, "x":', 1))
+    with pytest.raises(ModelIntegrityError, match="m.weights.json: sha256 does not match"):
+        load_scorer(path)
+    weights.unlink()
+    with pytest.raises(ModelLoadError, match="weights file 'm.weights.json' is missing"):
+        load_scorer(path)
+    manifest = json.loads(manifest_path.read_text())
+    manifest["weights_file"] = "../elsewhere.json"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelLoadError, match="is missing"):
+        load_scorer(path)
+
+
+def test_a_model_saved_without_weights_is_scored_through_its_pipeline(rated, tmp_path):
+    path = tmp_path / "m.joblib"
+    manifest_path = rated.save(path)
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["weights_file"], manifest["weights_sha256"]
+    manifest_path.write_text(json.dumps(manifest))
+    weights_path(path).unlink()
+    assert load_scorer(path).score_sentences(MIXED) == rated.score_sentences(MIXED)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[]", "not a hedge-classifier-weights file"),
+        ('{"format": "hedge-classifier-weights", "format_version": 9}', "format version 9"),
+        ('{"format": "hedge-classifier-weights", "format_version": 1}', "missing field"),
+        ("{", "w.json: "),
+    ],
+)
+def test_malformed_weights_name_the_file(text, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        Scorer.from_json(text, "w.json")
+    assert str(caught.value).startswith("w.json: ")
+
+
+SCORE_IMPORTS = """
+import sys
+from classifier.cli import main
+assert main(["score", sys.argv[1]]) == 0
+print(sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "scipy", "nltk", "joblib"}))
+"""
+
+
+def test_hedge_score_imports_neither_sklearn_nor_nltk(tmp_path):
+    text = tmp_path / "in.txt"
+    text.write_text("It may rain. Dr. Smith came.", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", SCORE_IMPORTS, str(text)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "It [[may]] rain." in result.stdout
+    assert result.stdout.splitlines()[-1] == "[]"
