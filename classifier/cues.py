@@ -194,9 +194,12 @@ class CueMatcher:
         index = self._index
         for i in [i for i, word in enumerate(words) if word in index]:
             for offset, entry in index[words[i]]:
-                if offset > i:
+                if len(entry.parts) == 1 and len(entry.parts[0]) == 1:  # most: one word
+                    match: Match | None = Match(entry, ((i, i + 1),))
+                elif offset > i:
                     continue
-                match = self._match_at(words, i - offset, entry)
+                else:
+                    match = self._match_at(words, i - offset, entry)
                 if match is None:
                     continue
                 if entry.category == NEGATOR:
@@ -207,7 +210,7 @@ class CueMatcher:
                     found.append(match)
         if len(found) > 1:
             found = _longest_first(found)
-        if found:
+        if found and "n't" in " ".join(words):
             negators.update([i for i, word in enumerate(words) if word.endswith("n't")])
         return found, false_friends, negators
 
