@@ -1,21 +1,49 @@
-"""Sentences per second on one core: ours, VADER, and the floor of tokenizing.
+"""Speed and cost of scoring: one core, start-up, memory, several processes, Dask, the model.
 
-Run from the repository root: ``python -m benchmarks.speed``. VADER is installed only for
-this benchmark (``pip install vaderSentiment``); without it, its row is skipped.
+Run from the repository root, with ``../shared/data`` beside it::
+
+    python -m benchmarks.speed [--megabytes 20]
+
+One table, in the order of the speed issue:
+
+* sentences per second on one core (the process pins itself to one CPU): ours, VADER's
+  ``polarity_scores`` (a lexicon-and-rules sentence scorer of the same shape, installed
+  only for this benchmark: ``pip install vaderSentiment``; skipped without it) and the
+  floor of merely tokenizing each sentence with one regular expression, all on the 5,006
+  CoNLL-2010 bio evaluation sentences, best of ``--repeats``;
+* ``hedge score`` on one sentence, wall time (median of 5 runs);
+* peak memory (``/usr/bin/time -v``) of ``hedge score`` on a 1 MB and a larger generated
+  file, and the speed-up of ``--jobs 2`` on the larger one;
+* Dask against local scoring of the same sentences (with the ``dask`` extra);
+* training time on all allowed training data, model load time and file sizes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.corpora import DEFAULT_DATA, evaluation_sets
-from classifier.model import CertaintyClassifier
+from classifier.persist import default_model_path, load_scorer, weights_path
 
 FLOOR = re.compile(r"\w+|[^\w\s]")
+PARAGRAPH = (
+    "Russia annexed Crimea from Ukraine in 2014. Analysts say the chances of a new "
+    "offensive this winter are slim. The protein may play a role in DNA repair, although "
+    "its partners remain unknown. Dr. Okafor's team measured its activity in 42 cell lines."
+    "\n\n"
+)
+HEDGE = [sys.executable, "-m", "classifier.cli"]
+
+Rows = list[tuple[str, str]]
 
 
 def rate(run: Callable[[], object], n: int, repeats: int) -> float:
@@ -28,42 +56,176 @@ def rate(run: Callable[[], object], n: int, repeats: int) -> float:
     return n / best
 
 
+def wall_time(*command: str) -> float:
+    """Run a command, discarding its output; return its wall time in seconds."""
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(*command: str) -> float:
+    """Run a command under /usr/bin/time -v; return its peak resident memory in MB."""
+    result = subprocess.run(
+        ["/usr/bin/time", "-v", *command],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    assert match is not None, result.stderr
+    return int(match.group(1)) / 1024
+
+
+def one_core(sentences: list[str], repeats: int) -> Rows:
+    """Sentences per second on one CPU."""
+    cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cpus)})
+    try:
+        scorer = load_scorer()
+        document = " ".join(sentences)
+        n = len(sentences)
+        rows = {
+            "tokenizing floor (one regular expression)": rate(
+                lambda: [FLOOR.findall(s) for s in sentences], n, repeats
+            ),
+            "hedge certainty / predict_proba (pre-split sentences)": rate(
+                lambda: scorer.certainty(sentences), n, repeats
+            ),
+            "hedge score (raw text: split, score, cues, rating)": rate(
+                lambda: scorer.score(document), n, repeats
+            ),
+        }
+        try:
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        except ImportError:
+            print("vaderSentiment is not installed: its row is skipped", file=sys.stderr)
+        else:
+            vader = SentimentIntensityAnalyzer()
+            rows["VADER polarity_scores"] = rate(
+                lambda: [vader.polarity_scores(s) for s in sentences], n, repeats
+            )
+    finally:
+        os.sched_setaffinity(0, cpus)
+    return [(f"{name}, one core", f"{value:,.0f} sentences/s") for name, value in rows.items()]
+
+
+def whole_command(megabytes: int) -> Rows:
+    """Start-up, memory and ``--jobs`` of the ``hedge score`` command."""
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp, "one.txt")
+        one.write_text("It may rain tomorrow.\n", encoding="utf-8")
+        startup = statistics.median(wall_time(*HEDGE, "score", str(one)) for _ in range(5))
+        small, large = Path(tmp, "small.txt"), Path(tmp, "large.txt")
+        small.write_text(PARAGRAPH * (1_000_000 // len(PARAGRAPH)), encoding="utf-8")
+        repeats = megabytes * 1_000_000 // len(PARAGRAPH) // 1000
+        with open(large, "w", encoding="utf-8") as f:
+            for _ in range(repeats):
+                f.write(PARAGRAPH * 1000)
+        sentences = 4 * repeats * 1000
+        memory_small = peak_rss_mb(*HEDGE, "score", "--format", "jsonl", str(small))
+        memory_large = peak_rss_mb(*HEDGE, "score", "--format", "jsonl", str(large))
+        jobs = {
+            n: wall_time(*HEDGE, "score", "--format", "jsonl", "--jobs", str(n), str(large))
+            for n in (1, 2)
+        }
+    return [
+        ("`hedge score` on one sentence, wall time (median of 5)", f"{startup:.2f} s"),
+        ("peak memory, `hedge score` on 1 MB", f"{memory_small:.0f} MB"),
+        (f"peak memory, `hedge score` on {megabytes} MB", f"{memory_large:.0f} MB"),
+        (
+            f"`hedge score` on {megabytes} MB ({sentences:,} sentences), --jobs 1",
+            f"{jobs[1]:.1f} s ({sentences / jobs[1]:,.0f} sentences/s)",
+        ),
+        (
+            f"`hedge score` on {megabytes} MB, --jobs 2",
+            f"{jobs[2]:.1f} s ({sentences / jobs[2]:,.0f} sentences/s, "
+            f"speed-up {jobs[1] / jobs[2]:.2f}x)",
+        ),
+    ]
+
+
+def dask_against_local(sentences: list[str]) -> Rows:
+    """Seconds to score the same sentences locally and on a two-worker LocalCluster."""
+    try:
+        import dask.bag as db
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        print("dask is not installed: its rows are skipped", file=sys.stderr)
+        return []
+    from classifier.dask import score_bag
+    from classifier.model import CertaintyClassifier
+
+    clf = CertaintyClassifier.load()
+    started = time.perf_counter()
+    local = [s for scores in clf.score_many(sentences, split=False) for s in scores]
+    seconds_local = time.perf_counter() - started
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        Client(cluster),
+    ):
+        bag = db.from_sequence(sentences, npartitions=8)
+        score_bag(bag, clf, split=False).compute()  # warm the workers
+        started = time.perf_counter()
+        records = score_bag(bag, clf, split=False).compute()
+        seconds_dask = time.perf_counter() - started
+    assert [r["certainty"] for r in records] == [s.certainty for s in local]
+    n = len(sentences)
+    return [
+        ("local `score_many`, one process", f"{n / seconds_local:,.0f} sentences/s"),
+        ("Dask `score_bag`, LocalCluster of 2 worker processes", f"{n / seconds_dask:,.0f} sentences/s"),
+    ]  # fmt: skip
+
+
+def model_cost(data: Path) -> Rows:
+    """Training time on all allowed data, load times and file sizes of the bundled model."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "model.joblib")
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "scripts.train_default", "--data", str(data), "--out", str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        training = time.perf_counter() - started
+    load = (
+        "import time; t = time.perf_counter(); from classifier.persist import {0}; {0}(None); "
+        "print(time.perf_counter() - t)"
+    )
+    seconds = {
+        name: statistics.median(
+            float(subprocess.run([sys.executable, "-c", load.format(name)],
+                                 check=True, capture_output=True, text=True).stdout)
+            for _ in range(3)
+        )
+        for name in ("load_model", "load_scorer")
+    }  # fmt: skip
+    model = default_model_path()
+    return [
+        ("training on all allowed training data (`scripts.train_default`)", f"{training:.1f} s"),
+        ("loading the pipeline (`CertaintyClassifier.load`, with imports)", f"{seconds['load_model']:.2f} s"),
+        ("loading the weights (`load_scorer`, with imports)", f"{seconds['load_scorer']:.2f} s"),
+        ("model files: pipeline (joblib) / weights (JSON)",
+         f"{model.stat().st_size / 1e6:.2f} MB / {weights_path(model).stat().st_size / 1e6:.2f} MB"),
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--megabytes", type=int, default=20, help="size of the large input")
     args = parser.parse_args()
     sentences = [s.text for s in evaluation_sets(args.data)["bio"]]
-    document = " ".join(sentences)
-    n = len(sentences)
-    started = time.perf_counter()
-    clf = CertaintyClassifier.load()
-    load = time.perf_counter() - started
-    rows = {
-        "tokenizing floor (one regular expression)": rate(
-            lambda: [FLOOR.findall(s) for s in sentences], n, args.repeats
-        ),
-        "hedge predict_proba (pre-split sentences)": rate(
-            lambda: clf.predict_proba(sentences), n, args.repeats
-        ),
-        "hedge score (raw text: split + score + cues)": rate(
-            lambda: clf.score(document), n, args.repeats
-        ),
-    }
-    try:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-    except ImportError:
-        print("vaderSentiment is not installed: its row is skipped")
-    else:
-        vader = SentimentIntensityAnalyzer()
-        rows["VADER polarity_scores"] = rate(
-            lambda: [vader.polarity_scores(s) for s in sentences], n, args.repeats
-        )
-    print(f"{n} sentences (CoNLL-2010 bio eval), best of {args.repeats}; model load {load:.2f} s")
-    print("| scorer | sentences/s |")
+    rows = one_core(sentences, args.repeats)
+    rows += whole_command(args.megabytes)
+    rows += dask_against_local(sentences * 4)
+    rows += model_cost(args.data)
+    print(f"{len(os.sched_getaffinity(0))} cores; one-core rows: {len(sentences):,} sentences")
+    print("| measure | value |")
     print("| --- | ---: |")
-    for name, value in rows.items():
-        print(f"| {name} | {value:,.0f} |")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
 
 
 if __name__ == "__main__":
