@@ -230,6 +230,9 @@ def _anchor(head: tuple[str, ...]) -> int:
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
+    ordered = sorted(matches, key=lambda m: m.first)
+    if all(a.last < b.first for a, b in zip(ordered, ordered[1:], strict=False)):
+        return ordered  # the usual case: no two matches overlap
     taken: set[int] = set()
     chosen: list[Match] = []
     for match in sorted(matches, key=lambda m: (-m.size, m.first)):
