@@ -173,8 +173,11 @@ def dask_against_local(sentences: list[str]) -> Rows:
     n = len(sentences)
     return [
         ("local `score_many`, one process", f"{n / seconds_local:,.0f} sentences/s"),
-        ("Dask `score_bag`, LocalCluster of 2 worker processes", f"{n / seconds_dask:,.0f} sentences/s"),
-    ]  # fmt: skip
+        (
+            "Dask `score_bag`, LocalCluster of 2 worker processes",
+            f"{n / seconds_dask:,.0f} sentences/s",
+        ),
+    ]
 
 
 def model_cost(data: Path) -> Rows:
@@ -192,22 +195,29 @@ def model_cost(data: Path) -> Rows:
         "import time; t = time.perf_counter(); from classifier.persist import {0}; {0}(None); "
         "print(time.perf_counter() - t)"
     )
-    seconds = {
-        name: statistics.median(
-            float(subprocess.run([sys.executable, "-c", load.format(name)],
-                                 check=True, capture_output=True, text=True).stdout)
-            for _ in range(3)
-        )
-        for name in ("load_model", "load_scorer")
-    }  # fmt: skip
+
+    def load_seconds(function: str) -> float:
+        command = [sys.executable, "-c", load.format(function)]
+        runs = (subprocess.run(command, check=True, capture_output=True, text=True) for _ in "abc")
+        return statistics.median(float(run.stdout) for run in runs)
+
     model = default_model_path()
+    sizes = [path.stat().st_size / 1e6 for path in (model, weights_path(model))]
     return [
         ("training on all allowed training data (`scripts.train_default`)", f"{training:.1f} s"),
-        ("loading the pipeline (`CertaintyClassifier.load`, with imports)", f"{seconds['load_model']:.2f} s"),
-        ("loading the weights (`load_scorer`, with imports)", f"{seconds['load_scorer']:.2f} s"),
-        ("model files: pipeline (joblib) / weights (JSON)",
-         f"{model.stat().st_size / 1e6:.2f} MB / {weights_path(model).stat().st_size / 1e6:.2f} MB"),
-    ]  # fmt: skip
+        (
+            "loading the pipeline (`CertaintyClassifier.load`, with imports)",
+            f"{load_seconds('load_model'):.2f} s",
+        ),
+        (
+            "loading the weights (`load_scorer`, with imports)",
+            f"{load_seconds('load_scorer'):.2f} s",
+        ),
+        (
+            "model files: pipeline (joblib) / weights (JSON)",
+            f"{sizes[0]:.2f} MB / {sizes[1]:.2f} MB",
+        ),
+    ]
 
 
 def main() -> None:

@@ -3,8 +3,9 @@
 Needs the ``dask`` extra (``pip install "hedge-classifier[dask]"``). Dask is imported only
 when a function of this module is called; ``import classifier`` never imports it.
 
-Every worker must be able to import ``classifier`` at the same version, and scikit-learn at
-the same minor version, as the client (the model travels pickled, see below)::
+Every worker must be able to import ``classifier`` at the same version as the client. What
+travels is the model's :class:`~classifier.scorer.Scorer` (its weights, pickled, see below),
+so the workers do not import scikit-learn::
 
     import dask.bag as db
     import dask.dataframe as dd
@@ -22,8 +23,8 @@ the same minor version, as the client (the model travels pickled, see below)::
     scored = score_frame(ddf, column="text")  # adds certainty, label and cues columns
     scored.to_parquet("scored.parquet")
 
-How the model travels: each function wraps the model once with
-``dask.delayed(model, name="hedge-certainty-model-" + dask.base.tokenize(model))``, the same
+How the model travels: each function wraps the model's scorer once with
+``dask.delayed(scorer, name="hedge-certainty-model-" + dask.base.tokenize(scorer))``, the same
 as ``dask.delayed(model, pure=True)`` under a key prefix of its own, and passes that one
 graph node to every partition's task. The client pickles the model a fixed few times per
 computation (to hash it, to send the graph to the scheduler, and from there to the first
@@ -71,13 +72,15 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from classifier.cues import format_cues
-from classifier.model import CertaintyClassifier, SentenceScore, fitted_or_default
+from classifier.scorer import Scorer, SentenceScore, scorer_of
 
 if TYPE_CHECKING:
     import dask.bag
     import dask.dataframe
     import pandas as pd
     from dask.delayed import Delayed
+
+    from classifier.model import CertaintyClassifier
 
 __all__ = ["OUTPUT_COLUMNS", "score_bag", "score_frame"]
 
@@ -89,11 +92,11 @@ MODEL_KEY_PREFIX = "hedge-certainty-model"
 _INSTALL_HINT = 'this needs Dask: pip install "hedge-classifier[dask]"'
 
 
-def _shipped(model: CertaintyClassifier) -> Delayed:
+def _shipped(model: Scorer) -> Delayed:
     """Return ``model`` as one node of the task graph, keyed by its hash.
 
     Like ``dask.delayed(model, pure=True)`` (the same model gives the same key), but under
-    a key of its own: ``pure=True`` would name the node ``CertaintyClassifier-<hash>``, the
+    a key of its own: ``pure=True`` would name the node ``Scorer-<hash>``, the
     key that ``client.scatter(model)`` (and joblib's ``scatter=[model]``) uses for the same
     model. Data scattered to a worker directly under a key that the scheduler is releasing
     can be lost, so the two must not share a key.
@@ -143,7 +146,7 @@ def _partition_starts(lengths: list[int]) -> list[int]:
 
 
 def _score_items(
-    items: Iterable[Any], first: int, model: CertaintyClassifier, split: bool
+    items: Iterable[Any], first: int, model: Scorer, split: bool
 ) -> list[dict[str, Any]]:
     """Score one partition whose first item is item ``first`` of the bag."""
     documents = [_document(item, position) for position, item in enumerate(items, first)]
@@ -156,7 +159,7 @@ def _score_items(
 
 
 def score_bag(
-    bag: dask.bag.Bag, model: CertaintyClassifier | None = None, *, split: bool = True
+    bag: dask.bag.Bag, model: CertaintyClassifier | Scorer | None = None, *, split: bool = True
 ) -> dask.bag.Bag:
     """Score the texts of a Dask bag, one record per sentence, in order.
 
@@ -164,13 +167,14 @@ def score_bag(
     ----------
     bag : dask.bag.Bag
         Its items are texts (str), or ``(doc, text)`` pairs to name each record's document.
-    model : CertaintyClassifier, optional
-        A fitted model; None loads the bundled one. It is shipped to the workers once, as
-        one node of the task graph (see the module's documentation).
+    model : CertaintyClassifier or Scorer, optional
+        A fitted model or its scorer; None loads the bundled model's weights. Its scorer is
+        shipped to the workers once, as one node of the task graph (see the module's
+        documentation).
     split : bool, default=True
         True: each item is a document, split into sentences as
         :meth:`CertaintyClassifier.score` does. False: each item is one sentence, scored
-        as given. Each partition is scored with :meth:`CertaintyClassifier.score_many`.
+        as given. Each partition is scored with :meth:`Scorer.score_many`.
 
     Returns
     -------
@@ -186,7 +190,7 @@ def score_bag(
     Raises
     ------
     TypeError
-        If ``bag`` is not a Dask bag or ``model`` not a CertaintyClassifier; when computed,
+        If ``bag`` is not a Dask bag or ``model`` not a model or scorer; when computed,
         if an item is neither a str nor a ``(doc, text)`` pair.
     sklearn.exceptions.NotFittedError
         If ``model`` is not fitted.
@@ -209,7 +213,7 @@ def score_bag(
 
     if not isinstance(bag, db.Bag):
         raise TypeError(f"bag must be a dask.bag.Bag, got {type(bag).__name__}")
-    shared = _shipped(fitted_or_default(model))
+    shared = _shipped(scorer_of(model))
     partitions = bag.to_delayed()
     lengths = [dask.delayed(len, pure=True)(partition) for partition in partitions]
     starts = dask.delayed(_partition_starts, pure=True, nout=len(partitions))(lengths)
@@ -221,9 +225,7 @@ def score_bag(
 
 
 # ---------------------------------------------------------------------- data frames
-def _score_rows(
-    frame: pd.DataFrame, column: str, model: CertaintyClassifier, text_dtype: Any
-) -> pd.DataFrame:
+def _score_rows(frame: pd.DataFrame, column: str, model: Scorer, text_dtype: Any) -> pd.DataFrame:
     """Return ``frame`` with the :data:`OUTPUT_COLUMNS` of the sentences in ``column``."""
     import pandas as pd
 
@@ -245,7 +247,7 @@ def _score_rows(
 def score_frame(
     ddf: dask.dataframe.DataFrame,
     column: str = "text",
-    model: CertaintyClassifier | None = None,
+    model: CertaintyClassifier | Scorer | None = None,
 ) -> dask.dataframe.DataFrame:
     """Add the certainty, label and cues of the sentences in one column of a Dask data frame.
 
@@ -255,9 +257,10 @@ def score_frame(
         One sentence per row; sentences are scored as given, not split.
     column : str, default="text"
         The column of sentences; every value must be a str.
-    model : CertaintyClassifier, optional
-        A fitted model; None loads the bundled one. It is shipped to the workers once, as
-        one node of the task graph (see the module's documentation).
+    model : CertaintyClassifier or Scorer, optional
+        A fitted model or its scorer; None loads the bundled model's weights. Its scorer is
+        shipped to the workers once, as one node of the task graph (see the module's
+        documentation).
 
     Returns
     -------
@@ -272,8 +275,8 @@ def score_frame(
     Raises
     ------
     TypeError
-        If ``ddf`` is not a Dask data frame or ``model`` not a CertaintyClassifier; when
-        computed, if a value of ``column`` is not a str (missing values included).
+        If ``ddf`` is not a Dask data frame or ``model`` not a model or scorer;
+        when computed, if a value of ``column`` is not a str (missing values included).
     KeyError
         If ``ddf`` has no column ``column``.
     ValueError
@@ -304,7 +307,7 @@ def score_frame(
     taken = [name for name in OUTPUT_COLUMNS if name in columns]
     if taken:
         raise ValueError(f"ddf already has the output column(s) {taken}; rename or drop them")
-    local = fitted_or_default(model)
+    local = scorer_of(model)
     text_dtype = ddf.dtypes[column]
     if not isinstance(text_dtype, pd.StringDtype):
         text_dtype = object

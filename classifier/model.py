@@ -25,7 +25,7 @@ from classifier.scorer import (
     SentenceScore,
 )
 
-__all__ = ["CERTAIN", "UNCERTAIN", "CertaintyClassifier", "SentenceScore", "fitted_or_default"]
+__all__ = ["CERTAIN", "UNCERTAIN", "CertaintyClassifier", "SentenceScore"]
 
 #: Regularization strengths tried by cross-validation when ``C`` is None.
 C_GRID = (0.03, 0.1, 0.3, 1.0)
@@ -45,24 +45,6 @@ def _check_labels(labels: Any, n: int) -> np.ndarray:
         if label not in (CERTAIN, UNCERTAIN):
             raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
     return y
-
-
-def fitted_or_default(model: CertaintyClassifier | None) -> CertaintyClassifier:
-    """Return ``model`` after checking that it is fitted, or the bundled model for None.
-
-    Raises
-    ------
-    TypeError
-        If ``model`` is neither None nor a CertaintyClassifier.
-    sklearn.exceptions.NotFittedError
-        If ``model`` is not fitted.
-    """
-    if model is None:
-        return CertaintyClassifier.load()
-    if not isinstance(model, CertaintyClassifier):
-        raise TypeError(f"model must be a CertaintyClassifier or None, got {type(model).__name__}")
-    check_is_fitted(model, "pipeline_")
-    return model
 
 
 def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:

@@ -33,7 +33,8 @@ from classifier.cues import format_cues
 if TYPE_CHECKING:
     import pandas as pd
 
-    from classifier.model import CertaintyClassifier, SentenceScore
+    from classifier.model import CertaintyClassifier
+    from classifier.scorer import Scorer, SentenceScore
 
 __all__ = ["OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "score_frame"]
 
@@ -79,7 +80,7 @@ def score_frame(
     df: pd.DataFrame,
     column: str = "text",
     *,
-    model: CertaintyClassifier | None = None,
+    model: CertaintyClassifier | Scorer | None = None,
     sentences: bool = False,
 ) -> pd.DataFrame:
     """Return a copy of ``df`` with the certainty, label and cues of the texts in ``column``.
@@ -90,8 +91,9 @@ def score_frame(
         Any data frame; it is not changed.
     column : str, default="text"
         The column of texts; every cell must be a str.
-    model : CertaintyClassifier, optional
-        A fitted model; None loads the bundled one (pass one to score many frames).
+    model : CertaintyClassifier or Scorer, optional
+        A fitted model or its scorer; None loads the bundled one's weights (pass one to
+        score many frames).
     sentences : bool, default=False
         False: one row per row of ``df``, the verdict on its whole text (the lowest
         certainty of its sentences; uncertain if any sentence is; all their cues).
@@ -110,7 +112,7 @@ def score_frame(
     Raises
     ------
     TypeError
-        If ``df`` is not a DataFrame, ``model`` not a CertaintyClassifier, or a cell of
+        If ``df`` is not a DataFrame, ``model`` not a model or scorer, or a cell of
         ``column`` not a str (missing values included); the message names the row.
     KeyError
         If ``df`` has no column ``column``.
@@ -133,9 +135,9 @@ def score_frame(
     """
     added = (SENTENCE_COLUMNS if sentences else ()) + OUTPUT_COLUMNS
     texts = _checked_texts(df, column, added)
-    from classifier.model import fitted_or_default
+    from classifier.scorer import scorer_of
 
-    clf = fitted_or_default(model)
+    clf = scorer_of(model)
     scored = list(clf.score_many(texts))
     if sentences:
         return _by_sentence(df, column, scored)

@@ -31,6 +31,7 @@ __all__ = [
     "Linear",
     "Scorer",
     "SentenceScore",
+    "scorer_of",
 ]
 
 CERTAIN = "certain"
@@ -397,3 +398,28 @@ class Scorer:
 
         text = self.to_json().encode("utf-8")
         atomic_write(Path(path), lambda f: f.write(text))
+
+
+def scorer_of(model: Any) -> Scorer:
+    """Return the scorer of a fitted model, a scorer as it is, or the bundled model's for None.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is none of these.
+    sklearn.exceptions.NotFittedError
+        If ``model`` is a CertaintyClassifier that is not fitted.
+    """
+    if model is None:
+        from classifier.persist import load_scorer
+
+        return load_scorer()
+    if isinstance(model, Scorer):
+        return model
+    from classifier.model import CertaintyClassifier
+
+    if isinstance(model, CertaintyClassifier):
+        return model.scorer_
+    raise TypeError(
+        f"model must be a CertaintyClassifier, a Scorer or None, got {type(model).__name__}"
+    )

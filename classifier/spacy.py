@@ -6,7 +6,7 @@ registers the component factory and the extension attributes with spaCy;
 
 The component needs sentence boundaries: put it after a parser, a ``senter`` or the rule-based
 ``sentencizer``. It scores each sentence of ``doc.sents`` (its ``Span.text``) as given, with
-:meth:`CertaintyClassifier.score_sentences`, and sets:
+:meth:`~classifier.scorer.Scorer.score_sentences`, and sets:
 
 * ``Span._.certainty``: the probability that the sentence is certain;
 * ``Span._.hedge_label``: ``"certain"`` or ``"uncertain"``;
@@ -31,16 +31,18 @@ try:
 except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
-from classifier.model import CertaintyClassifier
+from classifier.persist import load_scorer
+from classifier.scorer import Scorer, scorer_of
 
 if TYPE_CHECKING:
-    from classifier.model import SentenceScore
+    from classifier.model import CertaintyClassifier
+    from classifier.scorer import SentenceScore
 
 __all__ = ["FACTORY", "HedgeCertainty"]
 
 #: The name under which the component factory is registered (``nlp.add_pipe(FACTORY)``).
 FACTORY = "hedge_certainty"
-#: Sentences per :meth:`CertaintyClassifier.score_sentences` call in ``nlp.pipe``.
+#: Sentences per :meth:`Scorer.score_sentences` call in ``nlp.pipe``.
 DEFAULT_BATCH_SIZE = 256
 
 for _extension in ("certainty", "hedge_label", "hedge_cues"):
@@ -57,9 +59,9 @@ class HedgeCertainty:
     ----------
     name : str
         The component's name in the pipeline.
-    model : CertaintyClassifier, str or None, default=None
-        A fitted model, a model file, or None for the bundled model; a file is loaded
-        once, here.
+    model : CertaintyClassifier, Scorer, str or None, default=None
+        A fitted model or its scorer, a model file, or None for the bundled model; a file's
+        weights are loaded once, here (:func:`~classifier.persist.load_scorer`).
     trusted : bool, default=False
         Load a model file without a manifest or saved with other versions (a model file
         can run code: only for files you trust).
@@ -68,14 +70,14 @@ class HedgeCertainty:
 
     Attributes
     ----------
-    model : CertaintyClassifier
-        The loaded model.
+    model : Scorer
+        The model's scorer.
     """
 
     def __init__(
         self,
         name: str = FACTORY,
-        model: CertaintyClassifier | str | None = None,
+        model: CertaintyClassifier | Scorer | str | None = None,
         *,
         trusted: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
@@ -84,10 +86,10 @@ class HedgeCertainty:
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
         self.name = name
         self.batch_size = batch_size
-        if isinstance(model, CertaintyClassifier):
-            self.model = model
+        if model is None or isinstance(model, str):
+            self.model = load_scorer(model, trusted=trusted)
         else:
-            self.model = CertaintyClassifier.load(model, trusted=trusted)
+            self.model = scorer_of(model)
 
     def __call__(self, doc: Doc) -> Doc:
         """Score the sentences of ``doc`` and set the extension attributes."""

@@ -12,6 +12,7 @@ from sklearn.exceptions import NotFittedError
 from classifier import CertaintyClassifier
 from classifier.cli import main as hedge
 from classifier.dask import MODEL_KEY_PREFIX, score_bag, score_frame
+from classifier.scorer import Scorer
 
 from .corpus import SENTENCES
 
@@ -68,7 +69,7 @@ def client():
 
 @pytest.fixture
 def pickles(monkeypatch):
-    """Count the times a CertaintyClassifier is pickled in this process (client and scheduler)."""
+    """Count the times a model or a scorer is pickled in this process (client and scheduler)."""
     count = []
 
     def reduce_ex(self, protocol):
@@ -76,6 +77,7 @@ def pickles(monkeypatch):
         return object.__reduce_ex__(self, protocol)
 
     monkeypatch.setattr(CertaintyClassifier, "__reduce_ex__", reduce_ex)
+    monkeypatch.setattr(Scorer, "__reduce_ex__", reduce_ex)
     return count
 
 
@@ -133,8 +135,10 @@ def test_score_bag_equals_local_scoring_in_order(client, clf):
     assert {r["doc"] for r in records} == set(range(len(TEXTS))) - {4}  # text 4 is empty
     for r in records:
         assert TEXTS[r["doc"]][r["start"] : r["end"]] == r["text"]
-    # the work ran in the worker processes, which had to load the model
-    assert set(client.run(lambda: "classifier.model" in sys.modules).values()) == {True}
+    # the work ran in the worker processes, which had to load the scorer
+    assert set(client.run(lambda: "classifier.scorer" in sys.modules).values()) == {True}
+    # ... and scored with plain weights: the workers never needed scikit-learn
+    assert set(client.run(lambda: "sklearn" in sys.modules).values()) == {False}
 
 
 def test_score_bag_records_are_those_of_the_jsonl_command(client, clf, tmp_path, capsys):
@@ -219,13 +223,13 @@ def test_model_is_pickled_once_not_per_partition(client, clf, pickles):
 def test_model_is_one_graph_node_under_its_own_key(clf):
     from dask.base import tokenize
 
-    token = tokenize(clf)
+    token = tokenize(clf.scorer_)
     bag = score_bag(db.from_sequence(TEXTS, npartitions=4), clf)
     frame = score_frame(dd.from_pandas(pd.DataFrame({"text": SENTENCES}), npartitions=3), model=clf)
     for collection in (bag, frame):
         names = [key[0] if isinstance(key, tuple) else key for key in collection.__dask_graph__()]
         assert [name for name in names if "model" in name] == [f"{MODEL_KEY_PREFIX}-{token}"]
-        assert f"CertaintyClassifier-{token}" not in names  # the key client.scatter(clf) uses
+        assert f"Scorer-{token}" not in names  # the key client.scatter(scorer) uses
 
 
 def test_joblib_dask_backend(client, clf, pickles):

@@ -9,6 +9,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
+import classifier.spacy  # noqa: E402
 from classifier.model import CertaintyClassifier  # noqa: E402
 from classifier.spacy import HedgeCertainty  # noqa: E402
 
@@ -87,9 +88,9 @@ def test_model_loaded_once_per_component(monkeypatch, clf):
 
     def load(path=None, *, trusted=False):
         calls.append((path, trusted))
-        return clf
+        return clf.scorer_
 
-    monkeypatch.setattr(CertaintyClassifier, "load", staticmethod(load))
+    monkeypatch.setattr(classifier.spacy, "load_scorer", load)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("hedge_certainty", config={"model": "my.joblib", "trusted": True})
@@ -100,9 +101,9 @@ def test_model_loaded_once_per_component(monkeypatch, clf):
     assert calls == [("my.joblib", True)]
 
 
-def test_component_takes_a_fitted_model(clf):
-    component = HedgeCertainty(model=clf)
-    assert component.model is clf
+def test_component_takes_a_fitted_model_or_its_scorer(clf):
+    assert HedgeCertainty(model=clf).model is clf.scorer_
+    assert HedgeCertainty(model=clf.scorer_).model is clf.scorer_
     with pytest.raises(ValueError, match="batch_size"):
         HedgeCertainty(model=clf, batch_size=0)
 
