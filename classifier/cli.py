@@ -429,6 +429,13 @@ def _emit(output: Path | None, write: Callable[[TextIO], None]) -> None:
     if output is None:
         write(sys.stdout)
         return
+    if output.exists() and not output.is_file():  # /dev/null, a named pipe: nothing to replace
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                write(stream)
+        except OSError as err:
+            raise CommandError(f"cannot write {output}: {err.strerror or err}") from None
+        return
     from classifier.persist import atomic_write
 
     def write_binary(f: BinaryIO) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -235,6 +237,23 @@ def test_output_file_is_written_atomically(tmp_path, capsys):
     assert target.read_text(encoding="utf-8") == stdout_out
     assert len(jsonl(stdout_out)) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.txt", "out.jsonl"]
+
+
+def test_output_to_a_named_pipe_is_written_into_it_not_replaced(tmp_path, capsys):
+    # as "-o /dev/null": a file that is not a regular one is written to, never renamed over
+    doc = write(tmp_path / "doc.txt", TEXT)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # so that opening it to write won't wait
+    try:
+        code, out, err = run(capsys, "score", "--format", "jsonl", "-o", str(pipe), str(doc))
+        received = os.read(reader, 1 << 16).decode("utf-8")
+    finally:
+        os.close(reader)
+    assert (code, out, err) == (0, "", "")
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert len(jsonl(received)) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.txt", "pipe"]
 
 
 def test_interrupt_exits_130_and_leaves_no_partial_output(tmp_path, capsys, monkeypatch):
