@@ -21,9 +21,10 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 
 from classifier.punkt import PunktParameters, PunktSplitter
 
@@ -135,13 +136,13 @@ def _read_fields(resource: Traversable, n_fields: int) -> Iterator[tuple[str, ..
         yield fields
 
 
-def _read_ortho_context(resource: Traversable) -> dict[str, int]:
-    table = {}
+def _read_ortho_context(resource: Traversable) -> Mapping[str, int]:
+    table: dict[str, int] = {}
     for typ, flags in _read_fields(resource, 2):
         if not (flags.isascii() and flags.isdigit() and 0 < int(flags) < 128):
             raise ValueError(f"{resource.name}: flags of {typ!r} must be 1-127, got {flags!r}")
         table[typ] = int(flags)
-    return table
+    return MappingProxyType(table)
 
 
 def load_punkt_parameters(directory: Traversable) -> PunktParameters:
