@@ -327,8 +327,9 @@ def _as_dict(record: _Record) -> dict[str, object]:
 
 
 def _write_jsonl(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     for record in records:
-        out.write(json.dumps(_as_dict(record), ensure_ascii=False) + "\n")
+        out.write(encode(_as_dict(record)) + "\n")
 
 
 def _delimited_writer(delimiter: str) -> Callable[[TextIO, Iterable[_Record], bool], None]:

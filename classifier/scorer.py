@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -78,11 +78,14 @@ class SentenceScore:
         """Return the score with its and its cues' character offsets moved by ``offset``."""
         if not offset:
             return self
-        return replace(
-            self,
-            start=self.start + offset,
-            end=self.end + offset,
-            cues=tuple(cue.shifted(offset) for cue in self.cues),
+        return SentenceScore(
+            self.text,
+            self.start + offset,
+            self.end + offset,
+            self.certainty,
+            self.label,
+            tuple([cue.shifted(offset) for cue in self.cues]),
+            self.rating,
         )
 
 
