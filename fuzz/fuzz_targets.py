@@ -72,6 +72,35 @@ def check_sentences(data: bytes) -> None:
     assert split_sentences(text) == sentences
 
 
+#: Characters of the ``punkt`` target's text: where Python's ``re`` (ours) and the
+#: ``regex`` module (NLTK's) agree on what is a word character and what is space.
+PUNKT_ALPHABET = (
+    "aAbBeEiIjJsStTuU19-.,;:?!\"'()[]{}  \n\t“”‘’«»*@&#`%"
+)
+_NLTK_PUNKT: Any = None
+
+
+def check_punkt(data: bytes) -> None:
+    """Our Punkt gives NLTK's spans on text made of :data:`PUNKT_ALPHABET`."""
+    global _NLTK_PUNKT
+    from collections import defaultdict
+
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from classifier.sentences import _tokenizer
+
+    ours = _tokenizer()
+    if _NLTK_PUNKT is None:
+        params = PunktParameters()
+        params.abbrev_types = set(ours.params.abbrev_types)
+        params.collocations = set(ours.params.collocations)
+        params.sent_starters = set(ours.params.sent_starters)
+        params.ortho_context = defaultdict(int, ours.params.ortho_context)
+        _NLTK_PUNKT = PunktSentenceTokenizer(params)
+    text = "".join(PUNKT_ALPHABET[byte % len(PUNKT_ALPHABET)] for byte in data)
+    assert list(ours.span_tokenize(text)) == list(_NLTK_PUNKT.span_tokenize(text)), text
+
+
 _CLASSIFIER: Any = None
 
 
@@ -140,19 +169,23 @@ def check_data(data: bytes) -> None:
 
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "sentences": check_sentences,
+    "punkt": check_punkt,
     "scorer": check_scorer,
     "lexicon": check_lexicon,
     "data": check_data,
 }
 #: The package modules each target exercises, instrumented for coverage.
 MODULES = {
-    "sentences": ["classifier.sentences"],
+    "sentences": ["classifier.sentences", "classifier.punkt"],
+    "punkt": ["classifier.punkt"],
     "scorer": [
         "classifier.sentences",
+        "classifier.punkt",
         "classifier.tokens",
         "classifier.cues",
         "classifier.rules",
-        "classifier.features",
+        "classifier.analysis",
+        "classifier.scorer",
         "classifier.model",
     ],
     "lexicon": ["classifier.lexicon", "classifier.tokens"],
