@@ -222,11 +222,12 @@ def _quote_balance(piece: str) -> tuple[int, int, int]:
     double quotes, and single quotes that open (at a word start) minus those that
     close (after ``.?!,``); apostrophes ("don't", "students'") count for neither.
     """
-    return (
-        piece.count('"'),
-        piece.count("\u201c") - piece.count("\u201d"),
-        len(_OPENING_SINGLE_QUOTE.findall(piece)) - len(_CLOSING_SINGLE_QUOTE.findall(piece)),
-    )
+    single = 0
+    if "'" in piece or "\u2018" in piece or "\u2019" in piece:
+        single = len(_OPENING_SINGLE_QUOTE.findall(piece)) - len(
+            _CLOSING_SINGLE_QUOTE.findall(piece)
+        )
+    return piece.count('"'), piece.count("\u201c") - piece.count("\u201d"), single
 
 
 def _is_open(balance: tuple[int, int, int]) -> bool:
