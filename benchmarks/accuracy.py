@@ -12,6 +12,7 @@ import numpy as np
 from scipy.stats import pearsonr, spearmanr
 
 from benchmarks.corpora import DEFAULT_DATA, evaluation_sets
+from classifier.evaluate import precision_recall_f1
 from classifier.model import UNCERTAIN, CertaintyClassifier
 
 #: Plain TF-IDF logistic regression, from shared/data/SPLITS.md.
@@ -26,13 +27,9 @@ REFERENCE = {
 
 
 def f1_uncertain(gold: list[str | None], predicted: np.ndarray) -> tuple[float, float, float]:
-    g = np.array([label == UNCERTAIN for label in gold])
-    p = predicted == UNCERTAIN
-    tp = float(np.sum(g & p))
-    precision = tp / max(float(p.sum()), 1.0)
-    recall = tp / max(float(g.sum()), 1.0)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    """Return precision, recall and F1 of ``uncertain`` for labels against predictions."""
+    actual = np.array([label == UNCERTAIN for label in gold])
+    return precision_recall_f1(actual, predicted == UNCERTAIN)
 
 
 def main() -> None:

@@ -10,13 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from classifier.scorer import CERTAIN, UNCERTAIN
+
 if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
 
-__all__ = ["CALIBRATION_BINS", "CalibrationBin", "EvaluationReport", "evaluate"]
+__all__ = [
+    "CALIBRATION_BINS",
+    "CalibrationBin",
+    "EvaluationReport",
+    "check_labels",
+    "evaluate",
+    "precision_recall_f1",
+]
 
-CERTAIN = "certain"
-UNCERTAIN = "uncertain"
 #: Classes in the order of the confusion matrix's rows (actual) and columns (predicted).
 CLASSES = (CERTAIN, UNCERTAIN)
 #: Equal-width bins of P(uncertain) in the calibration table.
@@ -220,6 +227,46 @@ def _correlations(
     )
 
 
+def check_labels(labels: Iterable[Any], n: int) -> np.ndarray:
+    """Return ``labels`` as an array after checking there are ``n``, each a class name.
+
+    Raises
+    ------
+    ValueError
+        For another number of labels, or a label other than certain/uncertain.
+    """
+    y = np.asarray(list(labels), dtype=object)
+    if len(y) != n:
+        raise ValueError(f"got {n} sentences but {len(y)} labels")
+    for i, label in enumerate(y):
+        if label not in CLASSES:
+            raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
+    return y
+
+
+def _counts(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[int, int, int, int]:
+    """Return ``(tn, fp, fn, tp)`` of predicted against actual uncertain (boolean arrays)."""
+    tp = int(np.sum(predicted & uncertain))
+    fp = int(np.sum(predicted & ~uncertain))
+    fn = int(np.sum(~predicted & uncertain))
+    return len(uncertain) - tp - fp - fn, fp, fn, tp
+
+
+def precision_recall_f1(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
+    """Return precision, recall and F1 of ``uncertain`` (0 where undefined).
+
+    Parameters
+    ----------
+    uncertain, predicted : numpy.ndarray of bool
+        Which sentences are uncertain, and which were predicted uncertain.
+    """
+    _, fp, fn, tp = _counts(uncertain, predicted)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return precision, recall, f1
+
+
 def evaluate(
     clf: CertaintyClassifier,
     sentences: Iterable[str],
@@ -251,28 +298,18 @@ def evaluate(
     """
     from sklearn.metrics import roc_auc_score
 
-    from classifier.features import check_sentences
+    from classifier.analysis import check_sentences
 
     texts = check_sentences(sentences)
-    y = list(labels)
+    labels = list(labels)
     if not texts:
         raise ValueError("no sentences to evaluate")
-    if len(y) != len(texts):
-        raise ValueError(f"got {len(texts)} sentences but {len(y)} labels")
-    for i, label in enumerate(y):
-        if label not in CLASSES:
-            raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
+    uncertain = check_labels(labels, len(texts)) == UNCERTAIN
     certainty = clf.certainty(texts)
     p_uncertain = 1.0 - certainty
-    uncertain = np.asarray(y, dtype=object) == UNCERTAIN
     predicted = certainty < clf.threshold_
-    tp = int(np.sum(predicted & uncertain))
-    fp = int(np.sum(predicted & ~uncertain))
-    fn = int(np.sum(~predicted & uncertain))
-    tn = int(np.sum(~predicted & ~uncertain))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    tn, fp, fn, tp = _counts(uncertain, predicted)
+    precision, recall, f1 = precision_recall_f1(uncertain, predicted)
     both = 0 < int(np.sum(uncertain)) < len(texts)
     pearson, spearman = _correlations(certainty, ratings)
     rating_pearson = rating_spearman = None

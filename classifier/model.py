@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from classifier.analysis import check_sentences
 from classifier.cues import DEFAULT_MAX_GAP, Cue
+from classifier.evaluate import check_labels, precision_recall_f1
 from classifier.features import CueFeaturizer
 from classifier.lexicon import Lexicon
 from classifier.scorer import (
@@ -37,16 +38,6 @@ MIN_RATINGS = 30
 THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.81, 0.01), 2))
 
 
-def _check_labels(labels: Any, n: int) -> np.ndarray:
-    y = np.asarray(list(labels), dtype=object)
-    if len(y) != n:
-        raise ValueError(f"got {n} sentences but {len(y)} labels")
-    for i, label in enumerate(y):
-        if label not in (CERTAIN, UNCERTAIN):
-            raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
-    return y
-
-
 def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
     if ratings is None:
         return np.full(n, np.nan)
@@ -59,12 +50,6 @@ def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
     if np.isinf(values).any():
         raise ValueError(f"rating {int(np.flatnonzero(np.isinf(values))[0])} is infinite")
     return values
-
-
-def _f1(y_uncertain: np.ndarray, predicted: np.ndarray) -> float:
-    tp = float(np.sum(predicted & y_uncertain))
-    denominator = float(np.sum(predicted) + np.sum(y_uncertain))
-    return 2 * tp / denominator if denominator else 0.0
 
 
 class CertaintyClassifier(ClassifierMixin, BaseEstimator):
@@ -148,7 +133,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
         sentences = check_sentences(X)
-        labels = _check_labels(y, len(sentences))
+        labels = check_labels(y, len(sentences))
         graded = _check_ratings(ratings, len(sentences))
         featurizer = CueFeaturizer(
             lexicon=self.lexicon,
@@ -167,7 +152,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             )[:, 0]
             thresholds = THRESHOLD_GRID if self.threshold is None else (self.threshold,)
             for threshold in thresholds:
-                f1 = _f1(uncertain, oof < threshold)
+                f1 = precision_recall_f1(uncertain, oof < threshold)[2]
                 if best is None or f1 > best[0]:
                     best = (f1, C, float(threshold), oof)
         assert best is not None
@@ -178,13 +163,13 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = model.classes_
         self.threshold_ = threshold
         predicted = oof < threshold
-        tp = float(np.sum(predicted & uncertain))
+        precision, recall, f1 = precision_recall_f1(uncertain, predicted)
         self.cv_metrics_: dict[str, Any] = {
             "C": C,
             "folds": self.cv,
-            "precision": tp / max(float(np.sum(predicted)), 1.0),
-            "recall": tp / max(float(np.sum(uncertain)), 1.0),
-            "f1": _f1(uncertain, predicted),
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
             "accuracy": float(np.mean(predicted == uncertain)),
         }
         self.rating_model_ = None
