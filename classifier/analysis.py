@@ -50,10 +50,14 @@ class Analysis:
     @property
     def cues(self) -> list[Cue]:
         """Return the verdicts as cues, with character offsets in ``text``."""
+        return self.cues_at(0)
+
+    def cues_at(self, offset: int) -> list[Cue]:
+        """Return the verdicts as cues, with character offsets in ``text`` moved by ``offset``."""
         if not self.verdicts:
             return []
         spans = tokenize(self.text)[1]
-        return [verdict.cue(self.text, spans) for verdict in self.verdicts]
+        return [verdict.cue(self.text, spans, offset) for verdict in self.verdicts]
 
     def feature_names(self) -> set[str]:
         """Return the names of all features of the sentence."""

@@ -206,14 +206,17 @@ class Verdict:
     negated: bool
     quoted: bool
 
-    def cue(self, text: str, spans: list[tuple[int, int]]) -> Cue:
-        """Return the verdict as a :class:`~classifier.cues.Cue` with offsets in ``text``."""
+    def cue(self, text: str, spans: list[tuple[int, int]], offset: int = 0) -> Cue:
+        """Return the verdict as a :class:`~classifier.cues.Cue`.
+
+        Its offsets are those in ``text`` moved by ``offset``.
+        """
         match = self.match
         pieces = [(spans[a][0], spans[b - 1][1]) for a, b in match.pieces]
         return Cue(
             text=" ... ".join(text[start:end] for start, end in pieces),
-            start=pieces[0][0],
-            end=pieces[-1][1],
+            start=pieces[0][0] + offset,
+            end=pieces[-1][1] + offset,
             category=self.category,
             entry=match.entry.cue,
             weight=match.entry.weight,

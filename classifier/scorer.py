@@ -136,11 +136,12 @@ class Linear:
         return totals
 
 
-def _probability_uncertain(log_odds: float) -> float:
+def _certainty(log_odds: float) -> float:
+    """Return P(certain) from the log-odds of uncertain, without overflow."""
     if log_odds >= 0:
-        return 1.0 / (1.0 + math.exp(-log_odds))
+        return 1.0 - 1.0 / (1.0 + math.exp(-log_odds))
     odds = math.exp(log_odds)
-    return odds / (1.0 + odds)
+    return 1.0 - odds / (1.0 + odds)
 
 
 def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -207,9 +208,7 @@ class Scorer:
     def certainty(self, sentences: Iterable[str]) -> list[float]:
         """Return P(certain) of each sentence."""
         analyze, uncertain = self.analyzer.analyze, self.uncertain
-        return [
-            1.0 - _probability_uncertain(uncertain(analyze(s))) for s in check_sentences(sentences)
-        ]
+        return [_certainty(uncertain(analyze(s))) for s in check_sentences(sentences)]
 
     def ratings(self, sentences: Iterable[str]) -> list[float]:
         """Return the predicted graded rating of each sentence.
@@ -247,13 +246,13 @@ class Scorer:
         threshold = self.threshold
         for text, offset in pieces:
             analysis = analyze(text)
-            certainty = 1.0 - _probability_uncertain(uncertain(analysis))
+            certainty = _certainty(uncertain(analysis))
             cues: tuple[Cue, ...] = ()
             if analysis.verdicts:
                 cues = tuple(
-                    cue.shifted(offset)
+                    cue
                     for cue, weight in zip(
-                        analysis.cues, uncertain.contributions(analysis), strict=True
+                        analysis.cues_at(offset), uncertain.contributions(analysis), strict=True
                     )
                     if cue.kept and cue.category != BOOSTER and weight > 0
                 )
