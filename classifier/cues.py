@@ -194,12 +194,9 @@ class CueMatcher:
         index = self._index
         for i in [i for i, word in enumerate(words) if word in index]:
             for offset, entry in index[words[i]]:
-                if len(entry.parts) == 1 and len(entry.parts[0]) == 1:  # most: one word
-                    match: Match | None = Match(entry, ((i, i + 1),))
-                elif offset > i:
+                if offset > i:
                     continue
-                else:
-                    match = self._match_at(words, i - offset, entry)
+                match = self._match_at(words, i - offset, entry)
                 if match is None:
                     continue
                 if entry.category == NEGATOR:
