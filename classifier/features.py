@@ -20,7 +20,7 @@ from classifier.analysis import WORD, Analysis, Analyzer, check_sentences
 from classifier.cues import DEFAULT_MAX_GAP
 from classifier.lexicon import Lexicon, load_lexicon
 
-__all__ = ["Analysis", "CueFeaturizer", "check_sentences"]
+__all__ = ["CueFeaturizer"]
 
 
 def _word_columns(vocabulary: dict[str, int]) -> dict[str, int]:

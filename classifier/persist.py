@@ -213,13 +213,13 @@ def load_scorer(path: str | Path | None = None, *, trusted: bool = False) -> Sco
 
     model_path = _model_file(path)
     manifest = _read_manifest(model_path, trusted)
-    name = None if manifest is None else manifest.get("weights_file")
-    if name is None:
+    if manifest is None or manifest.get("weights_file") is None:
         return load_model(model_path, trusted=trusted).scorer_
+    name = manifest["weights_file"]
     weights = model_path.parent / str(name)
     if Path(str(name)).name != name or not weights.is_file():
         raise ModelLoadError(f"{model_path}: its weights file {name!r} is missing")
-    if manifest is not None and manifest.get("weights_sha256") != sha256_file(weights):
+    if manifest.get("weights_sha256") != sha256_file(weights):
         raise ModelIntegrityError(
             f"{weights}: sha256 does not match its manifest {manifest_path(model_path).name}; "
             "the file is damaged or was replaced"
