@@ -16,11 +16,14 @@ __all__ = [
     "NEGATION_WINDOW",
     "false_friend_owners",
     "is_month_may",
+    "is_question",
     "is_negated",
     "judge",
     "negation_outcome",
     "quotation_flags",
     "suggest_as_propose",
+    "suggest_subjunctive",
+    "suspect_as_noun",
     "Verdict",
 ]
 
@@ -38,6 +41,41 @@ DOUBT_WORDS = frozenset({"doubt", "doubts", "doubted", "doubtful", "questioned",
 SUGGEST_FORMS = frozenset({"suggest", "suggests", "suggested", "suggesting"})
 
 OBJECT_PRONOUNS = frozenset({"me", "you", "him", "her", "us", "them"})
+
+#: Finite or modal forms that, as the first verb after "suggested that", show an indicative
+#: report of evidence ("suggested that the scheme had failed").
+INDICATIVE_MARKERS = frozenset(
+    {
+        "is", "are", "was", "were", "has", "have", "had", "may", "might", "could", "would",
+        "will", "can", "does", "did", "do", "'s", "seems", "seemed", "appears", "appeared",
+    }
+)  # fmt: skip
+#: Common verbs in their bare (subjunctive) form: "suggested that staff work from home".
+BARE_VERBS = frozenset(
+    {
+        "be", "work", "take", "stay", "use", "wait", "start", "meet", "hire", "keep", "move",
+        "return", "review", "adopt", "delay", "pay", "buy", "sell", "try", "leave", "go", "join",
+        "switch", "cut", "raise", "postpone", "limit", "focus", "avoid", "hold", "make", "give",
+        "get", "add", "call", "contact", "send", "visit", "apply", "reduce", "increase", "consider",
+        "book", "bring", "check", "come", "drop", "find", "follow", "look", "read", "rest",
+        "resign", "run", "see", "seek", "speak", "step", "stop", "talk", "tell", "wear", "write",
+        "open", "close", "share", "build", "change", "remain", "replace", "sign", "submit", "test",
+    }
+)  # fmt: skip
+#: Words that, read as a question's doubt ("Is it really safe?"), are hedges only there.
+QUESTION_CUES = frozenset({"really", "actually", "truly"})
+#: Words before "suspect(s)" that make it a noun ("the suspect", "two suspects").
+NOUN_LEADERS = frozenset(
+    {
+        "a", "an", "the", "this", "that", "these", "those", "two", "three", "four", "several",
+        "other", "main", "prime", "key", "chief", "murder", "police", "usual", "possible",
+        "one", "no", "any", "each", "both", "his", "her", "their", "our", "its", "male", "female",
+    }
+)  # fmt: skip
+#: Words after "suspect(s)" that make it a noun ("the suspect was arrested").
+NOUN_FOLLOWERS = frozenset(
+    {"was", "were", "is", "are", "has", "had", "who", "fled", "in", "'s", ",", ".", "remains"}
+)
 
 #: Words after "May" that make it a month ("May 2020", "May 5", "May of").
 MONTH_FOLLOWERS = frozenset({"of", ",", "."})
@@ -89,6 +127,64 @@ def suggest_as_propose(words: list[str], first: int) -> bool:
     if after == "to":
         return first + 2 < len(words) and words[first + 2] in OBJECT_PRONOUNS
     return after == "you" or (after.endswith("ing") and len(after) > 5)
+
+
+def suggest_subjunctive(words: list[str], first: int) -> bool:
+    """Tell whether "suggest(ed) that ..." proposes an action with a subjunctive complement.
+
+    The first verb after "that" decides: "be", "should" or a common bare verb proposes
+    ("suggested that staff work from home"); a finite or modal form reports evidence
+    ("suggested that the scheme had failed").
+
+    Examples
+    --------
+    >>> suggest_subjunctive(["he", "suggested", "that", "staff", "work", "from", "home"], 1)
+    True
+    >>> suggest_subjunctive(["data", "suggested", "that", "it", "had", "failed"], 1)
+    False
+    """
+    if words[first] not in SUGGEST_FORMS or first + 2 >= len(words) or words[first + 1] != "that":
+        return False
+    for word in words[first + 2 : first + 8]:
+        if word in INDICATIVE_MARKERS or (word.endswith("ed") and len(word) > 4):
+            return False
+        if word == "should" or word in BARE_VERBS:
+            return True
+    return False
+
+
+def is_question(words: list[str]) -> bool:
+    """Tell whether the sentence is a question (its last token is "?").
+
+    Examples
+    --------
+    >>> is_question(["is", "it", "really", "safe", "?"])
+    True
+    >>> is_question(["it", "is", "really", "safe", "."])
+    False
+    """
+    return bool(words) and words[-1] == "?"
+
+
+def suspect_as_noun(words: list[str], first: int) -> bool:
+    """Tell whether "suspect(s)" at ``first`` is the noun ("the suspect fled").
+
+    Examples
+    --------
+    >>> suspect_as_noun(["police", "arrested", "two", "suspects"], 3)
+    True
+    >>> suspect_as_noun(["we", "suspect", "a", "leak"], 1)
+    False
+    """
+    if words[first] not in ("suspect", "suspects"):
+        return False
+    before = words[first - 1] if first > 0 else ""
+    after = words[first + 1] if first + 1 < len(words) else "."
+    return before in NOUN_LEADERS or (
+        before not in OBJECT_PRONOUNS
+        and after in NOUN_FOLLOWERS
+        and before not in ("i", "we", "they", "you")
+    )
 
 
 def is_negated(words: list[str], first: int, negators: set[int]) -> bool:
@@ -272,8 +368,12 @@ def judge(
             kept, rule = False, f"false friend {friend!r}"
         elif written is not None and is_month_may(words, written[first], first):
             kept, rule = False, "false friend: the month May"
-        elif suggest_as_propose(words, first):
+        elif suggest_as_propose(words, first) or suggest_subjunctive(words, first):
             kept, rule = False, "false friend: 'suggest' as propose"
+        elif suspect_as_noun(words, first):
+            kept, rule = False, "false friend: 'suspect' the noun"
+        elif entry.cue in QUESTION_CUES and not is_question(words):
+            kept, rule = False, "not a question: no doubt expressed"
         elif negated:
             category, kept, rule = negation_outcome(category, entry.cue)
         quoted = quoted_tokens[first]
