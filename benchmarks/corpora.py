@@ -1,19 +1,44 @@
-"""The corpora of ``../shared/data`` and which part of each may train or only judge.
+"""The corpora and which part of each may train or only judge: the one place for the splits.
 
-This module is the one place that encodes ``shared/data/SPLITS.md``.
+It encodes ``shared/data/SPLITS.md`` (version 2) and the split of the team's own corpus
+(``data/corpus``, written to ``shared/GUIDELINE.md``): a sentence's ``fold`` is
+md5(id) mod 10 and folds 8-9 only judge, as for the shared corpora. The rule was fixed
+before any model was scored on the corpus.
+
+Every training sentence carries its ``domain``: the corpus whose labelling convention it
+follows (``bio``, ``wiki``, ``news``, ``reviews``, ``science`` or ``guideline``), and its
+``doc``, so that cross-validation folds keep a document's sentences together.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+#: The team's own corpus, written to the guideline.
+OWN_CORPUS = REPO / "data" / "corpus"
+#: The minimal-pair set of the graded scale (judges only).
+MINIMAL_PAIRS = REPO / "data" / "minimal_pairs.jsonl"
 
 #: Graded ratings (1 uncertain .. 6 certain) at or below this count as uncertain when the
 #: graded training split is used as binary training data. The midpoint of the scale.
 GRADED_UNCERTAIN_AT_MOST = 3.5
+#: Folds (md5(id) mod 10, or the file's ``fold``) that only judge.
+JUDGED_FOLDS = frozenset({8, 9})
+
+#: The labelling convention of each training corpus (see SPLITS.md), by domain name.
+DOMAINS = {
+    "bio": "CoNLL-2010 / BioScope biomedical text",
+    "wiki": "Szeged Wikipedia (no weasels)",
+    "news": "Szeged FactBank news",
+    "reviews": "SFU Review (counts 'or', 'if', 'can')",
+    "science": "Pei & Jurgens 2021 science findings (ratings <= 3.5 uncertain)",
+    "guideline": "the team's corpus, written to GUIDELINE.md",
+}
 
 
 @dataclass(frozen=True)
@@ -24,16 +49,32 @@ class Sentence:
     label: str | None  # "certain" / "uncertain", None for graded-only data
     cues: tuple[tuple[int, int], ...]
     rating: float | None = None
+    domain: str = ""
+    doc: str = ""
+    cue_types: tuple[str, ...] = ()
+    genre: str = ""
 
 
-def _rows(data: Path, name: str) -> list[dict]:
-    with open(data / name, encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
+def fold_of(identifier: str) -> int:
+    """Return md5(identifier) mod 10, the fold rule of SPLITS.md."""
+    return int(hashlib.md5(identifier.encode("utf-8")).hexdigest(), 16) % 10
 
 
-def _labeled(rows: list[dict]) -> list[Sentence]:
+def _rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _labeled(rows: list[dict], domain: str) -> list[Sentence]:
     return [
-        Sentence(r["text"], r["label"], tuple((s, e) for s, e, _ in r.get("cues", [])))
+        Sentence(
+            r["text"],
+            r["label"],
+            tuple((c[0], c[1]) for c in r.get("cues", [])),
+            domain=domain,
+            doc=str(r.get("doc_id", r["id"])),
+            cue_types=tuple(r.get("cue_types", ())),
+        )
         for r in rows
     ]
 
@@ -47,44 +88,116 @@ def _graded(rows: list[dict], binary: bool) -> list[Sentence]:
             else None,
             (),
             r["certainty"],
+            domain="science",
+            doc=r["id"],
         )
         for r in rows
     ]
 
 
+def _folds(rows: list[dict], judged: bool) -> list[dict]:
+    return [r for r in rows if (r["fold"] in JUDGED_FOLDS) == judged]
+
+
 def bio_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
     """Return the CoNLL-2010 bio training data (may train)."""
-    return _labeled(_rows(data, "conll2010/conll2010_bio_train.jsonl"))
+    return _labeled(_rows(data / "conll2010/conll2010_bio_train.jsonl"), "bio")
 
 
 def wiki_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
     """Return Szeged Wikipedia folds 0-7 (may train)."""
-    rows = _rows(data, "szeged_uncertainty/wiki_all.jsonl")
-    return _labeled([r for r in rows if r["fold"] <= 7])
+    return _labeled(_folds(_rows(data / "szeged_uncertainty/wiki_all.jsonl"), False), "wiki")
+
+
+def news_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
+    """Return Szeged FactBank folds 0-7 (may train)."""
+    rows = _rows(data / "szeged_uncertainty/factbank_all.jsonl")
+    return _labeled(_folds(rows, False), "news")
+
+
+def reviews_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
+    """Return SFU Review folds 0-7 (may train)."""
+    rows = _rows(data / "sfu_review/sfu_review_speculation.jsonl")
+    return _labeled(_folds(rows, False), "reviews")
 
 
 def graded_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
     """Return Pei & Jurgens graded train and val splits (may train), binarized."""
-    rows = _rows(data, "pei_jurgens_2021/sentence_certainty_train.jsonl")
-    rows += _rows(data, "pei_jurgens_2021/sentence_certainty_val.jsonl")
+    rows = _rows(data / "pei_jurgens_2021/sentence_certainty_train.jsonl")
+    rows += _rows(data / "pei_jurgens_2021/sentence_certainty_val.jsonl")
     return _graded(rows, binary=True)
 
 
-def training_sentences(data: Path = DEFAULT_DATA) -> list[Sentence]:
-    """Return every sentence SPLITS.md lets us train on."""
-    return bio_train(data) + wiki_train(data) + graded_train(data)
+def _own(judged: bool, corpus: Path) -> list[Sentence]:
+    sentences = []
+    for path in sorted(corpus.glob("*.jsonl")):
+        for r in _rows(path):
+            if (fold_of(r["id"]) in JUDGED_FOLDS) != judged:
+                continue
+            sentences.append(
+                Sentence(
+                    r["text"],
+                    r["label"],
+                    tuple((c[0], c[1]) for c in r["cues"]),
+                    float(r["rating"]),
+                    domain="guideline",
+                    doc=r["id"],
+                    cue_types=tuple(c[3] for c in r["cues"]),
+                    genre=r["genre"],
+                )
+            )
+    return sentences
 
 
-def evaluation_sets(data: Path = DEFAULT_DATA) -> dict[str, list[Sentence]]:
-    """Return the judged sets of SPLITS.md, by name (never train on these)."""
-    wiki = _rows(data, "szeged_uncertainty/wiki_all.jsonl")
+def own_train(corpus: Path = OWN_CORPUS) -> list[Sentence]:
+    """Return the training part of the team's corpus (folds 0-7)."""
+    return _own(False, corpus)
+
+
+def own_judged(corpus: Path = OWN_CORPUS) -> list[Sentence]:
+    """Return the judged part of the team's corpus (folds 8-9; never train or tune on it)."""
+    return _own(True, corpus)
+
+
+def training_parts(
+    data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS
+) -> dict[str, list[Sentence]]:
+    """Return every sentence SPLITS.md lets us train on, by domain."""
     return {
-        "bio": _labeled(_rows(data, "conll2010/conll2010_bio_eval_approx.jsonl")),
-        "wiki": _labeled([r for r in wiki if r["fold"] >= 8]),
-        "news": _labeled(_rows(data, "szeged_uncertainty/factbank_all.jsonl")),
-        "reviews": _labeled(_rows(data, "sfu_review/sfu_review_speculation.jsonl")),
-        "wiki-original": _labeled(
-            _rows(data, "conll2010_wiki_sample/conll2010_wiki_sample_pattern.jsonl")
-        ),
-        "graded": _graded(_rows(data, "pei_jurgens_2021/sentence_certainty_test.jsonl"), False),
+        "bio": bio_train(data),
+        "wiki": wiki_train(data),
+        "news": news_train(data),
+        "reviews": reviews_train(data),
+        "science": graded_train(data),
+        "guideline": own_train(corpus),
     }
+
+
+def training_sentences(data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS) -> list[Sentence]:
+    """Return every sentence SPLITS.md lets us train on."""
+    return [s for part in training_parts(data, corpus).values() for s in part]
+
+
+def evaluation_sets(
+    data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS
+) -> dict[str, list[Sentence]]:
+    """Return the judged sets of SPLITS.md and of our corpus, by name (never train on these)."""
+    wiki = _rows(data / "szeged_uncertainty/wiki_all.jsonl")
+    news = _rows(data / "szeged_uncertainty/factbank_all.jsonl")
+    reviews = _rows(data / "sfu_review/sfu_review_speculation.jsonl")
+    return {
+        "guideline": own_judged(corpus),
+        "bio": _labeled(_rows(data / "conll2010/conll2010_bio_eval_approx.jsonl"), "bio"),
+        "wiki": _labeled(_folds(wiki, True), "wiki"),
+        "news": _labeled(_folds(news, True), "news"),
+        "reviews": _labeled(_folds(reviews, True), "reviews"),
+        "wiki-original": _labeled(
+            _rows(data / "conll2010_wiki_sample/conll2010_wiki_sample_pattern.jsonl"), "wiki"
+        ),
+        "graded": _graded(_rows(data / "pei_jurgens_2021/sentence_certainty_test.jsonl"), False),
+    }
+
+
+def minimal_pairs(path: Path = MINIMAL_PAIRS) -> list[list[tuple[str, float]]]:
+    """Return the minimal-pair groups: each a list of (text, guideline rating)."""
+    return [[(i["text"], float(i["rating"])) for i in r["items"]] for r in _rows(path)]

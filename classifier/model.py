@@ -52,6 +52,103 @@ def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
     return values
 
 
+#: Domain name of sentences trained without ``domains``.
+SINGLE_DOMAIN = "data"
+#: Thresholds within this much of the best out-of-fold F1 form the plateau whose middle
+#: is chosen: an argmax over a noisy F1 curve would pick an accident of the folds.
+PLATEAU_TOLERANCE = 0.005
+
+
+def _check_domains(domains: Iterable[str] | None, n: int) -> np.ndarray:
+    if domains is None:
+        return np.full(n, SINGLE_DOMAIN, dtype=object)
+    values = np.asarray([str(d) for d in domains], dtype=object)
+    if values.shape != (n,):
+        raise ValueError(f"got {n} sentences but {len(values)} domains")
+    return values
+
+
+def _augment(features: Any, domain: np.ndarray, names: list[str]) -> Any:
+    """Return the features once shared and once per domain, plus a domain indicator.
+
+    With one domain the features are returned as they are.
+    """
+    import scipy.sparse as sp
+
+    if len(names) == 1:
+        return features
+    masks = [(domain == d).astype(float) for d in names]
+    blocks = [features] + [sp.diags(mask) @ features for mask in masks]
+    blocks.append(sp.csr_matrix(np.column_stack(masks)))
+    return sp.hstack(blocks, format="csr")
+
+
+def _convention(
+    coef: np.ndarray, intercept: float, width: int, names: list[str], domain: str
+) -> tuple[np.ndarray, float]:
+    """Return one domain's weights over the plain features: shared plus its own."""
+    if len(names) == 1:
+        return np.asarray(coef, dtype=float).copy(), float(intercept)
+    k = names.index(domain)
+    own = coef[width * (k + 1) : width * (k + 2)]
+    return coef[:width] + own, float(intercept + coef[width * (len(names) + 1) + k])
+
+
+def _folds(
+    labels: np.ndarray, domain: np.ndarray, groups: Iterable[Any] | None, cv: int, seed: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield cross-validation folds stratified by domain and label, by group when given."""
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    strata = np.array([f"{d}|{label}" for d, label in zip(domain, labels, strict=True)])
+    dummy = np.zeros(len(labels))
+    if groups is None:
+        yield from StratifiedKFold(cv, shuffle=True, random_state=seed).split(dummy, strata)
+    else:
+        ids = np.asarray([str(g) for g in groups], dtype=object)
+        if ids.shape != labels.shape:
+            raise ValueError(f"got {len(labels)} sentences but {len(ids)} groups")
+        splitter = StratifiedGroupKFold(cv, shuffle=True, random_state=seed)
+        yield from splitter.split(dummy, strata, ids)
+
+
+def _plateau(uncertain: np.ndarray, certainty: np.ndarray) -> tuple[float, float]:
+    """Return the middle of the best-F1 plateau of thresholds on P(certain), and that F1."""
+    f1s = np.array([precision_recall_f1(uncertain, certainty < t)[2] for t in THRESHOLD_GRID])
+    best = float(f1s.max())
+    plateau = np.flatnonzero(f1s >= best - PLATEAU_TOLERANCE)
+    return float(THRESHOLD_GRID[int(plateau[len(plateau) // 2])]), best
+
+
+def _binary_metrics(uncertain: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    precision, recall, f1 = precision_recall_f1(uncertain, predicted)
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "accuracy": float(np.mean(predicted == uncertain)),
+    }
+
+
+def _fitted_logistic(coef: np.ndarray, intercept: float) -> LogisticRegression:
+    """Return a fitted-looking logistic regression with these weights."""
+    model = LogisticRegression()
+    model.coef_ = np.asarray(coef, dtype=float).reshape(1, -1)
+    model.intercept_ = np.array([intercept])
+    model.classes_ = np.array([CERTAIN, UNCERTAIN], dtype=object)
+    model.n_features_in_ = model.coef_.shape[1]
+    return model
+
+
+def _fitted_ridge(coef: np.ndarray, intercept: float, alpha: float) -> Ridge:
+    """Return a fitted-looking ridge regression with these weights."""
+    model = Ridge(alpha=alpha)
+    model.coef_ = np.asarray(coef, dtype=float)
+    model.intercept_ = float(intercept)
+    model.n_features_in_ = len(model.coef_)
+    return model
+
+
 class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     """Score English sentences for certainty, and say which cue words made them hedged.
 
@@ -67,6 +164,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         threshold that maximizes out-of-fold F1 of ``uncertain``.
     max_gap, context, unigrams, min_df
         Passed to :class:`~classifier.features.CueFeaturizer`.
+    convention : str or None, default=None
+        With ``fit(..., domains=...)``: the domain whose labelling convention the model
+        predicts with; None for the first domain name in sorted order.
     cv : int, default=5
         Cross-validation folds for choosing ``C`` and ``threshold``.
     random_state : int, default=0
@@ -96,6 +196,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         context: bool = True,
         unigrams: bool = True,
         min_df: int = 2,
+        convention: str | None = None,
         cv: int = 5,
         random_state: int = 0,
     ) -> None:
@@ -106,12 +207,20 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.context = context
         self.unigrams = unigrams
         self.min_df = min_df
+        self.convention = convention
         self.cv = cv
         self.random_state = random_state
 
     # ------------------------------------------------------------------ training
     def fit(
-        self, X: Iterable[str], y: Iterable[str], ratings: Iterable[float] | None = None
+        self,
+        X: Iterable[str],
+        y: Iterable[str],
+        ratings: Iterable[float] | None = None,
+        *,
+        domains: Iterable[str] | None = None,
+        groups: Iterable[Any] | None = None,
+        sample_weight: Iterable[float] | None = None,
     ) -> CertaintyClassifier:
         """Fit on sentences ``X`` labeled ``"certain"`` or ``"uncertain"``.
 
@@ -125,16 +234,35 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             Graded certainty ratings (higher is more certain), NaN where a sentence has
             none. With at least :data:`MIN_RATINGS` of them, a ridge regression on the same
             features learns to predict them (:meth:`predict_rating`).
+        domains : iterable of str, optional
+            The corpus (labelling convention) of each sentence. With more than one,
+            every feature is learned once shared and once per domain (Daume 2007,
+            "Frustratingly easy domain adaptation"); a convention's weights are the shared
+            weights plus its own, and ``convention`` picks the one the model predicts with.
+        groups : iterable, optional
+            A document id per sentence: cross-validation folds keep a document together.
+        sample_weight : iterable of float, optional
+            A weight per sentence.
 
         Returns
         -------
         self
         """
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        from sklearn.model_selection import cross_val_predict
 
         sentences = check_sentences(X)
-        labels = check_labels(y, len(sentences))
-        graded = _check_ratings(ratings, len(sentences))
+        n = len(sentences)
+        labels = check_labels(y, n)
+        graded = _check_ratings(ratings, n)
+        domain = _check_domains(domains, n)
+        names = sorted(set(domain))
+        if self.convention is not None and self.convention not in names:
+            raise ValueError(
+                f"convention {self.convention!r} is not among the training domains {names}"
+            )
+        weights = np.ones(n) if sample_weight is None else np.asarray(list(sample_weight), float)
+        if weights.shape != (n,):
+            raise ValueError(f"got {n} sentences but {len(weights)} sample weights")
         featurizer = CueFeaturizer(
             lexicon=self.lexicon,
             max_gap=self.max_gap,
@@ -142,45 +270,73 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             unigrams=self.unigrams,
             min_df=self.min_df,
         )
-        features = featurizer.fit_transform(sentences)
-        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        base = featurizer.fit_transform(sentences)
+        features = _augment(base, domain, names)
+        folds = list(_folds(labels, domain, groups, self.cv, self.random_state))
         uncertain = labels == UNCERTAIN
-        best: tuple[float, float, float, np.ndarray] | None = None
+        best: tuple[float, float, np.ndarray] | None = None
         for C in C_GRID if self.C is None else (self.C,):
             oof = cross_val_predict(
-                self._logistic(C), features, labels, cv=folds, method="predict_proba"
+                self._logistic(C),
+                features,
+                labels,
+                cv=folds,
+                method="predict_proba",
+                params={"sample_weight": weights},
             )[:, 0]
-            thresholds = THRESHOLD_GRID if self.threshold is None else (self.threshold,)
-            for threshold in thresholds:
-                f1 = precision_recall_f1(uncertain, oof < threshold)[2]
-                if best is None or f1 > best[0]:
-                    best = (f1, C, float(threshold), oof)
+            # the mean over domains of each domain's best out-of-fold F1
+            quality = float(
+                np.mean([_plateau(uncertain[domain == d], oof[domain == d])[1] for d in names])
+            )
+            if best is None or quality > best[0]:
+                best = (quality, C, oof)
         assert best is not None
-        _, C, threshold, oof = best
-        model = self._logistic(C).fit(features, labels)
-        self.__dict__.pop("_scorer", None)
-        self.pipeline_ = Pipeline([("features", featurizer), ("model", model)])
-        self.classes_ = model.classes_
-        self.threshold_ = threshold
-        predicted = oof < threshold
-        precision, recall, f1 = precision_recall_f1(uncertain, predicted)
-        self.cv_metrics_: dict[str, Any] = {
-            "C": C,
-            "folds": self.cv,
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            "accuracy": float(np.mean(predicted == uncertain)),
+        _, C, oof = best
+        model = self._logistic(C).fit(features, labels, sample_weight=weights)
+        self.domains_ = names
+        self.conventions_ = {
+            d: _convention(model.coef_[0], model.intercept_[0], base.shape[1], names, d)
+            for d in names
         }
+        self.thresholds_ = {}
+        self.cv_metrics_: dict[str, Any] = {"C": C, "folds": self.cv}
+        for d in names:
+            mask = domain == d
+            threshold = (
+                _plateau(uncertain[mask], oof[mask])[0]
+                if self.threshold is None
+                else float(self.threshold)
+            )
+            self.thresholds_[d] = threshold
+            self.cv_metrics_[d] = _binary_metrics(uncertain[mask], oof[mask] < threshold)
+        convention = self.convention or names[0]
+        self.threshold_ = self.thresholds_[convention]
+        self.__dict__.pop("_scorer", None)
+        self.pipeline_ = Pipeline(
+            [("features", featurizer), ("model", _fitted_logistic(*self.conventions_[convention]))]
+        )
+        self.classes_ = model.classes_
+        self.cv_metrics_.update(self.cv_metrics_[convention])
         self.rating_model_ = None
+        self.rating_conventions_ = {}
         rated = np.flatnonzero(np.isfinite(graded))
         if len(rated) >= MIN_RATINGS:
-            self.rating_model_, self.cv_metrics_["rating"] = self._fit_ratings(
-                features[rated], graded[rated]
+            rated_domains = sorted(set(domain[rated]))
+            ridge, self.cv_metrics_["rating"] = self._fit_ratings(
+                _augment(base[rated], domain[rated], rated_domains), graded[rated], domain[rated]
             )
+            self.rating_conventions_ = {
+                d: _convention(ridge.coef_, ridge.intercept_, base.shape[1], rated_domains, d)
+                for d in rated_domains
+            }
+            rating_convention = convention if convention in rated_domains else rated_domains[0]
+            coef, intercept = self.rating_conventions_[rating_convention]
+            self.rating_model_ = _fitted_ridge(coef, intercept, ridge.alpha)
         return self
 
-    def _fit_ratings(self, features: Any, ratings: np.ndarray) -> tuple[Ridge, dict[str, Any]]:
+    def _fit_ratings(
+        self, features: Any, ratings: np.ndarray, domain: np.ndarray
+    ) -> tuple[Ridge, dict[str, Any]]:
         """Fit the rating regression, its ``alpha`` chosen by cross-validated Pearson r."""
         from scipy.stats import pearsonr
         from sklearn.model_selection import KFold, cross_val_predict
@@ -189,7 +345,15 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         best: tuple[float, float] | None = None
         for alpha in ALPHA_GRID:
             predicted = cross_val_predict(Ridge(alpha=alpha), features, ratings, cv=folds)
-            r = float(pearsonr(predicted, ratings).statistic)
+            # the mean over domains of the within-domain Pearson r (scales differ by corpus)
+            r = float(
+                np.mean(
+                    [
+                        pearsonr(predicted[domain == d], ratings[domain == d]).statistic
+                        for d in sorted(set(domain))
+                    ]
+                )
+            )
             if best is None or r > best[0]:
                 best = (r, alpha)
         assert best is not None
@@ -210,24 +374,58 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         cached: tuple[Pipeline, Scorer] | None = self.__dict__.get("_scorer")
         if cached is None or cached[0] is not self.pipeline_:
-            featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
-            names = featurizer.get_feature_names_out()
             model: LogisticRegression = self.pipeline_.named_steps["model"]
-            uncertain = Linear.from_columns(names, model.coef_[0], model.intercept_[0])
             rating_model: Ridge | None = getattr(self, "rating_model_", None)
             rating = None
             if rating_model is not None:
-                rating = Linear.from_columns(names, rating_model.coef_, rating_model.intercept_)
-            settings = {
-                "max_gap": featurizer.max_gap,
-                "context": featurizer.context,
-                "unigrams": featurizer.unigrams,
-            }
-            scorer = Scorer(featurizer.lexicon_, settings, uncertain, self.threshold_, rating)
+                rating = (rating_model.coef_, float(rating_model.intercept_))
+            scorer = self._scorer((model.coef_[0], model.intercept_[0]), rating)
             cached = (self.pipeline_, scorer)
             self.__dict__["_scorer"] = cached
         cached[1].threshold = self.threshold_
         return cached[1]
+
+    def to_scorer(self, convention: str | None = None) -> Scorer:
+        """Return a :class:`~classifier.scorer.Scorer` for one labelling convention.
+
+        Parameters
+        ----------
+        convention : str or None
+            A training domain (see ``domains_``); None for the model's own.
+        """
+        check_is_fitted(self, "pipeline_")
+        if convention is None:
+            return self.scorer_
+        conventions = getattr(self, "conventions_", {})
+        if convention not in conventions:
+            raise ValueError(
+                f"unknown convention {convention!r}; this model has {sorted(conventions)}"
+            )
+        ratings = getattr(self, "rating_conventions_", {})
+        rating = ratings.get(convention)
+        if rating is None and getattr(self, "rating_model_", None) is not None:
+            rating = (self.rating_model_.coef_, float(self.rating_model_.intercept_))
+        scorer = self._scorer(conventions[convention], rating)
+        scorer.threshold = self.thresholds_[convention]
+        return scorer
+
+    def _scorer(
+        self, uncertain: tuple[np.ndarray, float], rating: tuple[np.ndarray, float] | None
+    ) -> Scorer:
+        featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
+        names = featurizer.get_feature_names_out()
+        settings = {
+            "max_gap": featurizer.max_gap,
+            "context": featurizer.context,
+            "unigrams": featurizer.unigrams,
+        }
+        return Scorer(
+            featurizer.lexicon_,
+            settings,
+            Linear.from_columns(names, *uncertain),
+            self.threshold_,
+            None if rating is None else Linear.from_columns(names, *rating),
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         """Leave the scorer out of pickles; it is rebuilt from ``pipeline_``."""
