@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("models/default.joblib"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--leave-out", choices=sorted(DOMAINS), help="train without a corpus")
+    parser.add_argument("--guideline-weight", type=float, default=GUIDELINE_WEIGHT)
+    parser.add_argument("--C", type=float, default=None, help="default: chosen by cross-validation")
     args = parser.parse_args()
     parts = training_parts(args.data, args.corpus)
     if args.leave_out:
@@ -49,14 +51,16 @@ def main() -> None:
     sentences = [s for part in parts.values() for s in part]
     started = time.perf_counter()
     clf = CertaintyClassifier(
-        convention=CONVENTION if CONVENTION in parts else None, random_state=args.seed
+        C=args.C, convention=CONVENTION if CONVENTION in parts else None, random_state=args.seed
     ).fit(
         [s.text for s in sentences],
         [s.label for s in sentences],
         [guideline_rating(s) for s in sentences],
         domains=[s.domain for s in sentences],
         groups=[f"{s.domain}:{s.doc}" for s in sentences],
-        sample_weight=np.where([s.domain == CONVENTION for s in sentences], GUIDELINE_WEIGHT, 1.0),
+        sample_weight=np.where(
+            [s.domain == CONVENTION for s in sentences], args.guideline_weight, 1.0
+        ),
     )
     seconds = time.perf_counter() - started
     training = {
@@ -64,7 +68,7 @@ def main() -> None:
         "convention": clf.convention,
         "files": {name: dict(Counter(s.label for s in part)) for name, part in parts.items()},
         "sentences": len(sentences),
-        "guideline_weight": GUIDELINE_WEIGHT,
+        "guideline_weight": args.guideline_weight,
         "seed": args.seed,
     }
     manifest = clf.save(args.out, training)
