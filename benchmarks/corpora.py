@@ -100,8 +100,30 @@ def _folds(rows: list[dict], judged: bool) -> list[dict]:
 
 
 def bio_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
-    """Return the CoNLL-2010 bio training data (may train)."""
-    return _labeled(_rows(data / "conll2010/conll2010_bio_train.jsonl"), "bio")
+    """Return the CoNLL-2010 bio training data in its Szeged re-annotation (may train).
+
+    The label is ``label_conll_approx`` (uncertain when a cue is not of the investigation
+    type) and the cues are those that are not: the convention of the judged bio set, which
+    is derived from the Szeged re-annotation in the same way. It has cue types, which the
+    BioScope file does not.
+    """
+    investigation = "speculation_hypo_investigation"
+    sentences = []
+    for r in _rows(data / "szeged_uncertainty/bio_train_conll2010split.jsonl"):
+        kept = [
+            (c, t) for c, t in zip(r["cues"], r["cue_types"], strict=True) if t != investigation
+        ]
+        sentences.append(
+            Sentence(
+                r["text"],
+                r["label_conll_approx"],
+                tuple((c[0], c[1]) for c, _ in kept),
+                domain="bio",
+                doc=r["doc_id"],
+                cue_types=tuple(t for _, t in kept),
+            )
+        )
+    return sentences
 
 
 def wiki_train(data: Path = DEFAULT_DATA) -> list[Sentence]:

@@ -38,8 +38,10 @@ class Analysis:
         ``(name, value, owner)``: ``owner`` is the index of the cue in ``verdicts`` the
         feature belongs to, or :data:`SENTENCE`.
     words : set of str
-        The sentence's distinct tokens when the analyzer uses unigrams, else empty; those
-        that start with a letter are its ``word=`` features.
+        The sentence's distinct tokens when the analyzer uses unigrams and the sentence
+        has a kept hedge cue, else empty; those that start with a letter are its ``word=``
+        features. A sentence without a hedge cue has no word features, so the model can
+        call it uncertain only through a cue it can name.
     """
 
     text: str
@@ -79,7 +81,7 @@ class Analyzer:
         Add each cue's (and its category's) previous and next word as features, to tell
         "or" in "whether ... or" from "or" in a list.
     unigrams : bool
-        Add the sentence's words as features.
+        Add the words of sentences that have a kept hedge cue as features.
     """
 
     def __init__(self, lexicon: Lexicon, max_gap: int, context: bool, unigrams: bool) -> None:
@@ -90,10 +92,9 @@ class Analyzer:
     def analyze(self, sentence: str) -> Analysis:
         """Return the :class:`Analysis` of one sentence."""
         words = words_of(sentence)
-        unigrams = set(words) if self.unigrams else set()
         matches, false_friends, negators = self.matcher.find(words)
         if not matches:
-            return Analysis(sentence, [], [("hedges=0", 1.0, SENTENCE)], unigrams)
+            return Analysis(sentence, [], [("hedges=0", 1.0, SENTENCE)], set())
         verdicts = judge(sentence, words, matches, false_friends, negators)
         features: list[tuple[str, float, int]] = []
         add = features.append
@@ -124,6 +125,7 @@ class Analyzer:
             if cue.quoted:
                 add((f"cat={cue.category}|quoted", 1.0, i))
         add((f"hedges={min(len(hedges), 3)}", 1.0, SENTENCE))
+        unigrams = set(words) if self.unigrams and hedges else set()
         return Analysis(sentence, verdicts, features, unigrams)
 
 

@@ -379,7 +379,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             rating = None
             if rating_model is not None:
                 rating = (rating_model.coef_, float(rating_model.intercept_))
-            scorer = self._scorer((model.coef_[0], model.intercept_[0]), rating)
+            scorer = self._build_scorer((model.coef_[0], model.intercept_[0]), rating)
             cached = (self.pipeline_, scorer)
             self.__dict__["_scorer"] = cached
         cached[1].threshold = self.threshold_
@@ -405,11 +405,11 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         rating = ratings.get(convention)
         if rating is None and getattr(self, "rating_model_", None) is not None:
             rating = (self.rating_model_.coef_, float(self.rating_model_.intercept_))
-        scorer = self._scorer(conventions[convention], rating)
+        scorer = self._build_scorer(conventions[convention], rating)
         scorer.threshold = self.thresholds_[convention]
         return scorer
 
-    def _scorer(
+    def _build_scorer(
         self, uncertain: tuple[np.ndarray, float], rating: tuple[np.ndarray, float] | None
     ) -> Scorer:
         featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
