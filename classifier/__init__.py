@@ -1,5 +1,10 @@
 """hedge-classifier: sentence-level certainty scoring for English text, with its reasons.
 
+>>> import classifier
+>>> scorer = classifier.load()
+>>> [(s.text, s.label, [c.text for c in s.cues]) for s in scorer.score("It may rain. It rained.")]
+[('It may rain.', 'uncertain', ['may']), ('It rained.', 'certain', [])]
+
 Public names are imported on first use, so that ``import classifier`` (and ``hedge
 --help``) stays fast.
 """
@@ -7,6 +12,7 @@ Public names are imported on first use, so that ``import classifier`` (and ``hed
 from __future__ import annotations
 
 from importlib import import_module, metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,7 +28,8 @@ if TYPE_CHECKING:
     from classifier.evaluate import EvaluationReport, evaluate
     from classifier.features import CueFeaturizer
     from classifier.lexicon import Lexicon, load_lexicon
-    from classifier.model import CertaintyClassifier, SentenceScore
+    from classifier.model import CertaintyClassifier
+    from classifier.scorer import Scorer, SentenceScore
     from classifier.sentences import Sentence, split_sentences
 
 _HOMES = {
@@ -37,8 +44,9 @@ _HOMES = {
     "LexiconError": "errors",
     "ModelIntegrityError": "errors",
     "ModelLoadError": "errors",
+    "Scorer": "scorer",
     "Sentence": "sentences",
-    "SentenceScore": "model",
+    "SentenceScore": "scorer",
     "evaluate": "evaluate",
     "load_lexicon": "lexicon",
     "read_labeled": "data",
@@ -58,14 +66,46 @@ __all__ = [
     "LexiconError",
     "ModelIntegrityError",
     "ModelLoadError",
+    "Scorer",
     "Sentence",
     "SentenceScore",
     "evaluate",
+    "load",
     "load_lexicon",
     "read_labeled",
     "split_sentences",
     "train",
 ]
+
+
+def load(path: str | Path | None = None, *, trusted: bool = False) -> Scorer:
+    """Load a model's weights for scoring: the bundled model, or a saved one.
+
+    Plain JSON, checked against the model's manifest: fast, nothing unpickled and no
+    scikit-learn imported. To retrain or use scikit-learn, see
+    :class:`~classifier.model.CertaintyClassifier`.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A model file written by ``hedge train`` or ``CertaintyClassifier.save``
+        (``x.joblib``, with ``x.json`` and ``x.weights.json`` beside it); None for the
+        bundled model.
+    trusted : bool, default=False
+        As for :func:`classifier.persist.load_scorer`.
+
+    Returns
+    -------
+    Scorer
+        ``score(text)``, ``score_sentences``, ``score_many``, ``certainty``, ``explain``.
+
+    Raises
+    ------
+    ModelLoadError, ModelIntegrityError
+    """
+    from classifier.persist import load_scorer
+
+    return load_scorer(path, trusted=trusted)
 
 
 def __getattr__(name: str) -> Any:

@@ -32,7 +32,6 @@ from classifier.errors import HedgeError
 if TYPE_CHECKING:
     from classifier.cues import Cue
     from classifier.data import LabeledData
-    from classifier.model import CertaintyClassifier
     from classifier.scorer import Scorer, SentenceScore
 
 __all__ = ["build_parser", "main"]
@@ -51,8 +50,6 @@ CUE_OPEN, CUE_CLOSE = "[[", "]]"
 #: Separators of the ``cues`` column in CSV and TSV: ``text|category; text|category``.
 #: Output formats of ``hedge eval``.
 EVAL_FORMATS = ("text", "json")
-#: Values of ``--uncertain-value``.
-UNCERTAIN_VALUES = ("1", "0", "true", "false")
 
 MAIN_EPILOG = """\
 examples:
@@ -530,12 +527,6 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _load_model(args: argparse.Namespace) -> CertaintyClassifier:
-    from classifier.model import CertaintyClassifier
-
-    return CertaintyClassifier.load(args.model, trusted=args.trust_model)
-
-
 def _load_scorer(args: argparse.Namespace) -> Scorer:
     """Load the model's weights only: scoring needs no scikit-learn, and starts fast."""
     from classifier.persist import load_scorer
@@ -601,8 +592,9 @@ DATA_OPTIONS_HELP = """\
 labeled data: JSONL, JSON, CSV or TSV (by extension, or --data-format), UTF-8,
 one sentence per record with a text and a label column. Labels are
 certain/uncertain; or 0/1, true/false (1 and true mean uncertain unless
---uncertain-value 0); or graded ratings with --threshold T (a rating <= T
-means uncertain).
+--uncertain-value 0); or any two values, with --uncertain-value naming the one
+that means uncertain (e.g. --uncertain-value yes); or graded ratings with
+--threshold T (a rating <= T means uncertain).
 """
 
 
@@ -667,8 +659,9 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
     labels.add_argument(
         "--uncertain-value",
-        choices=UNCERTAIN_VALUES,
-        help="for 0/1 or true/false labels, the value meaning uncertain (default: 1, true)",
+        metavar="VALUE",
+        help="the label value meaning uncertain, e.g. 0 or yes; the one other value "
+        "means certain (default: uncertain, 1, true)",
     )
 
 
@@ -842,7 +835,7 @@ def _run_eval(args: argparse.Namespace) -> int:
 
         require_matplotlib()
     data = _read_data(args, min_per_class=0)
-    clf = _load_model(args)
+    clf = _load_scorer(args)
     from classifier.evaluate import evaluate
 
     report = evaluate(clf, data.sentences, data.labels, data.ratings)

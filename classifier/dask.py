@@ -72,7 +72,8 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from classifier.cues import format_cues
-from classifier.scorer import Scorer, SentenceScore, scorer_of
+from classifier.persist import scorer_of
+from classifier.scorer import Scorer, SentenceScore
 
 if TYPE_CHECKING:
     import dask.bag

@@ -9,6 +9,10 @@ binary
     ``0``/``1`` or ``true``/``false`` (JSON booleans and numbers too). By default
     ``1`` and ``true`` mean *uncertain* (the sentence is hedged), as in the CoNLL-2010
     and Szeged uncertainty corpora; ``uncertain_value="0"`` turns that around.
+your own
+    Any two values, with ``uncertain_value`` naming the one that means uncertain
+    (``uncertain_value="yes"``). :mod:`classifier.labels` reads the words, binary and
+    own labels, as it does for ``CertaintyClassifier.fit``.
 ratings
     Numbers on a graded scale (e.g. certainty ratings 1-6), with a ``threshold``:
     a rating at or below it means uncertain. The ratings are kept, for
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from classifier.errors import DataError
+from classifier.labels import CERTAIN, UNCERTAIN, LabelReader
 
 if TYPE_CHECKING:
     from classifier.lexicon import Lexicon
@@ -48,8 +53,6 @@ __all__ = [
     "train",
 ]
 
-CERTAIN = "certain"
-UNCERTAIN = "uncertain"
 #: Input formats, and the file extensions that select them.
 FORMATS = ("jsonl", "json", "csv", "tsv")
 _EXTENSIONS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
@@ -57,10 +60,6 @@ _EXTENSIONS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
 #: regularization and threshold by 5-fold stratified cross-validation, which needs at
 #: least one sentence of each class in every fold.
 MIN_PER_CLASS = 5
-#: Binary label values, as written, to their canonical form.
-_BINARY = {"1": "1", "true": "1", "0": "0", "false": "0"}
-#: How a label was written (see the module docstring).
-_WORDS, _BINARY_KIND, _RATINGS = "certain/uncertain", "0/1 or true/false", "ratings"
 #: Longest piece of a sentence quoted in an error message.
 _QUOTE = 60
 
@@ -148,24 +147,17 @@ class LabeledData:
 
 
 # ---------------------------------------------------------------------- options
-def _check_options(threshold: Any, uncertain_value: Any) -> tuple[float | None, str]:
-    """Validate ``threshold`` and ``uncertain_value``; return them canonical."""
+def _check_options(threshold: Any, uncertain_value: Any) -> tuple[float | None, LabelReader]:
+    """Validate ``threshold`` and ``uncertain_value``; return the threshold and a label reader."""
     if threshold is not None and uncertain_value is not None:
-        raise ValueError("give threshold (graded ratings) or uncertain_value (0/1), not both")
+        raise ValueError("give threshold (graded ratings) or uncertain_value, not both")
     if threshold is not None:
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
             raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
         if not math.isfinite(threshold):
             raise ValueError(f"threshold must be finite, got {threshold!r}")
         threshold = float(threshold)
-    if uncertain_value is None:
-        return threshold, "1"
-    value = str(uncertain_value).strip().lower()
-    if value not in _BINARY:
-        raise ValueError(
-            f"uncertain_value must be one of '1', '0', 'true', 'false', got {uncertain_value!r}"
-        )
-    return threshold, _BINARY[value]
+    return threshold, LabelReader(uncertain_value)
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -355,9 +347,9 @@ def _number(value: Any) -> float | None:
 
 
 def _parse_label(
-    value: Any, where: str, column: str, threshold: float | None, uncertain_value: str
-) -> tuple[str, float | None, str]:
-    """Return ``(label, rating, kind)`` of one label field; see the module docstring."""
+    value: Any, where: str, column: str, threshold: float | None, reader: LabelReader
+) -> tuple[str, float | None]:
+    """Return ``(label, rating)`` of one label field; see the module docstring."""
     prefix = f"{where}: column {column!r}:"
     if value is None or (isinstance(value, str) and not value.strip()):
         raise DataError(f"{prefix} empty label")
@@ -374,19 +366,12 @@ def _parse_label(
             )
         if not math.isfinite(number):
             raise DataError(f"{prefix} rating {value!r} is not finite")
-        return (UNCERTAIN if number <= threshold else CERTAIN), number, _RATINGS
-    token = str(value).strip().lower() if not isinstance(value, bool) else str(value).lower()
-    if token in (CERTAIN, UNCERTAIN):
-        return token, None, _WORDS
-    if number in (0.0, 1.0):
-        token = "1" if number == 1.0 else "0"
-    if token in _BINARY:
-        uncertain = _BINARY[token] == uncertain_value
-        return (UNCERTAIN if uncertain else CERTAIN), None, _BINARY_KIND
-    hint = "; graded ratings need a threshold" if number is not None else ""
-    raise DataError(
-        f"{prefix} unknown label {value!r}; expected certain/uncertain, 0/1 or true/false{hint}"
-    )
+        return (UNCERTAIN if number <= threshold else CERTAIN), number
+    try:
+        return reader.read(value, where), None
+    except ValueError as err:
+        hint = "; graded ratings need a threshold" if number not in (None, 0.0, 1.0) else ""
+        raise DataError(f"{prefix} {err}{hint}") from None
 
 
 # ---------------------------------------------------------------------- checks
@@ -423,24 +408,13 @@ def _check_data(examples: list[Example], files: Sequence[str], min_per_class: in
             )
 
 
-def _check_kinds(kinds: dict[str, str]) -> None:
-    """Fail when labels are written in more than one way; ``kinds`` maps kind to its first line."""
-    if len(kinds) > 1:
-        (a, where_a), (b, where_b) = list(kinds.items())[:2]
-        raise DataError(
-            f"{where_b}: label written as {b}, but {where_a} writes it as {a}; "
-            "use one kind of label throughout"
-        )
-
-
 # ---------------------------------------------------------------------- public
 def _read_file(
     path: Path,
     fmt: str | None,
     columns: tuple[str, str],
     threshold: float | None,
-    uncertain_value: str,
-    kinds: dict[str, str],
+    reader: LabelReader,
 ) -> list[Example]:
     name = str(path)
     chosen = _format_of(path, fmt)
@@ -456,11 +430,7 @@ def _read_file(
     for line, row in rows:
         where = f"{name}:{line}"
         sentence = _parse_text(row[text_col], where, text_col)
-        label, rating, kind = _parse_label(
-            row[label_col], where, label_col, threshold, uncertain_value
-        )
-        kinds.setdefault(kind, where)
-        _check_kinds(kinds)
+        label, rating = _parse_label(row[label_col], where, label_col, threshold, reader)
         examples.append(Example(sentence, label, rating, name, line))
     if not examples:
         raise DataError(f"{name}: no labeled rows")
@@ -492,9 +462,10 @@ def read_labeled(
     threshold : float, optional
         Read labels as graded ratings: a rating at or below ``threshold`` means
         uncertain. The ratings are kept (:attr:`LabeledData.ratings`).
-    uncertain_value : {"1", "0", "true", "false"}, optional
-        For 0/1 and true/false labels, the value that means uncertain; by default
-        ``1`` and ``true``. ``"0"`` and ``"false"`` are the same choice.
+    uncertain_value : str, optional
+        The label value that means uncertain; the one other value means certain. By
+        default ``uncertain``, ``1`` and ``true``; ``"0"`` and ``"false"`` are the same
+        choice, and any other value (``"yes"``) works too.
     min_per_class : int, default=MIN_PER_CLASS
         Fewest sentences of each class; 0 accepts a single class (for evaluation).
 
@@ -524,15 +495,14 @@ def read_labeled(
     ...     read_labeled(path).counts()
     {'certain': 5, 'uncertain': 5}
     """
-    checked_threshold, uncertain = _check_options(threshold, uncertain_value)
+    checked_threshold, reader = _check_options(threshold, uncertain_value)
     paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
     if not paths:
         raise ValueError("no file given")
     columns = (text_col, label_col)
-    kinds: dict[str, str] = {}
     examples: list[Example] = []
     for item in paths:
-        examples += _read_file(Path(item), fmt, columns, checked_threshold, uncertain, kinds)
+        examples += _read_file(Path(item), fmt, columns, checked_threshold, reader)
     files = tuple(str(p) for p in paths)
     _check_data(examples, files, min_per_class)
     return LabeledData(tuple(examples), files)
@@ -541,18 +511,15 @@ def read_labeled(
 def _from_rows(
     rows: Iterable[Any], threshold: float | None, uncertain_value: str | None
 ) -> LabeledData:
-    checked_threshold, uncertain = _check_options(threshold, uncertain_value)
+    checked_threshold, reader = _check_options(threshold, uncertain_value)
     name = "<rows>"
-    kinds: dict[str, str] = {}
     examples = []
     for number, row in enumerate(rows, start=1):
         where = f"{name}:{number}"
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) != 2:
             raise DataError(f"{where}: expected a (text, label) pair, found {_show(row)}")
         text = _parse_text(row[0], where, "text")
-        label, rating, kind = _parse_label(row[1], where, "label", checked_threshold, uncertain)
-        kinds.setdefault(kind, where)
-        _check_kinds(kinds)
+        label, rating = _parse_label(row[1], where, "label", checked_threshold, reader)
         examples.append(Example(text, label, rating, name, number))
     _check_data(examples, (name,), MIN_PER_CLASS)
     return LabeledData(tuple(examples), (name,))

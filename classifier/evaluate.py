@@ -1,4 +1,8 @@
-"""Evaluate a fitted classifier on labeled sentences: a typed report for JSON and for people."""
+"""Evaluate a model on labeled sentences: a typed report for JSON and for people.
+
+The numbers come from scikit-learn (``sklearn.metrics``, ``calibration_curve``) through
+:mod:`classifier.labels`; this module gathers them and prints them.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +14,29 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from classifier.scorer import CERTAIN, UNCERTAIN
+from classifier.labels import CLASSES, confusion, precision_recall_f1, read_labels
+from classifier.persist import scorer_of
 
 if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
+    from classifier.scorer import Scorer
 
 __all__ = [
     "CALIBRATION_BINS",
     "CalibrationBin",
     "EvaluationReport",
-    "check_labels",
     "evaluate",
-    "precision_recall_f1",
 ]
 
-#: Classes in the order of the confusion matrix's rows (actual) and columns (predicted).
-CLASSES = (CERTAIN, UNCERTAIN)
 #: Equal-width bins of P(uncertain) in the calibration table.
 CALIBRATION_BINS = 10
 
 
 @dataclass(frozen=True, slots=True)
 class CalibrationBin:
-    """Sentences whose P(uncertain) falls in ``[lower, upper)`` (the last bin includes 1).
+    """Sentences whose P(uncertain) falls in ``(lower, upper]`` (the first bin includes 0).
+
+    The bins of :func:`sklearn.calibration.calibration_curve` with ``strategy="uniform"``.
 
     Attributes
     ----------
@@ -184,20 +188,21 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def _calibration(p_uncertain: np.ndarray, uncertain: np.ndarray) -> tuple[CalibrationBin, ...]:
+    from sklearn.calibration import calibration_curve
+
+    observed, predicted = calibration_curve(
+        uncertain, p_uncertain, n_bins=CALIBRATION_BINS, strategy="uniform", pos_label=True
+    )
     edges = np.linspace(0.0, 1.0, CALIBRATION_BINS + 1)
-    # bin i holds [edges[i], edges[i + 1]); P = 1 goes into the last bin
-    index = np.clip(np.floor(p_uncertain * CALIBRATION_BINS).astype(int), 0, CALIBRATION_BINS - 1)
+    # calibration_curve returns the non-empty bins only; count them as it bins them
+    counts = np.bincount(np.searchsorted(edges[1:-1], p_uncertain), minlength=CALIBRATION_BINS)
+    filled = iter(zip(predicted.tolist(), observed.tolist(), strict=True))
     bins = []
-    for i in range(CALIBRATION_BINS):
-        members = index == i
-        count = int(np.sum(members))
+    for i, count in enumerate(counts.tolist()):
+        mean_predicted, observed_rate = next(filled) if count else (None, None)
         bins.append(
             CalibrationBin(
-                lower=float(edges[i]),
-                upper=float(edges[i + 1]),
-                count=count,
-                mean_predicted=float(np.mean(p_uncertain[members])) if count else None,
-                observed_rate=float(np.mean(uncertain[members])) if count else None,
+                float(edges[i]), float(edges[i + 1]), count, mean_predicted, observed_rate
             )
         )
     return tuple(bins)
@@ -227,65 +232,31 @@ def _correlations(
     )
 
 
-def check_labels(labels: Iterable[Any], n: int) -> np.ndarray:
-    """Return ``labels`` as an array after checking there are ``n``, each a class name.
-
-    Raises
-    ------
-    ValueError
-        For another number of labels, or a label other than certain/uncertain.
-    """
-    y = np.asarray(list(labels), dtype=object)
-    if len(y) != n:
-        raise ValueError(f"got {n} sentences but {len(y)} labels")
-    for i, label in enumerate(y):
-        if label not in CLASSES:
-            raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
-    return y
-
-
-def _counts(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[int, int, int, int]:
-    """Return ``(tn, fp, fn, tp)`` of predicted against actual uncertain (boolean arrays)."""
-    tp = int(np.sum(predicted & uncertain))
-    fp = int(np.sum(predicted & ~uncertain))
-    fn = int(np.sum(~predicted & uncertain))
-    return len(uncertain) - tp - fp - fn, fp, fn, tp
-
-
-def precision_recall_f1(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
-    """Return precision, recall and F1 of ``uncertain`` (0 where undefined).
-
-    Parameters
-    ----------
-    uncertain, predicted : numpy.ndarray of bool
-        Which sentences are uncertain, and which were predicted uncertain.
-    """
-    _, fp, fn, tp = _counts(uncertain, predicted)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-    return precision, recall, f1
-
-
 def evaluate(
-    clf: CertaintyClassifier,
+    model: CertaintyClassifier | Scorer | None,
     sentences: Iterable[str],
-    labels: Iterable[str],
+    labels: Iterable[Any],
     ratings: Sequence[float] | None = None,
+    *,
+    uncertain_labels: Any = None,
 ) -> EvaluationReport:
-    """Score ``sentences`` with ``clf`` and compare its verdicts with ``labels``.
+    """Score ``sentences`` with ``model`` and compare its verdicts with ``labels``.
 
     Parameters
     ----------
-    clf : CertaintyClassifier
-        A fitted classifier.
+    model : CertaintyClassifier, Scorer or None
+        A fitted classifier, a scorer (:func:`classifier.load`), or None for the bundled
+        model.
     sentences : iterable of str
         The sentences, each scored as one sentence.
-    labels : iterable of str
-        ``"certain"`` or ``"uncertain"`` for each.
+    labels : iterable
+        The label of each, written as :mod:`classifier.labels` says (``"certain"`` /
+        ``"uncertain"``, 0/1, booleans); one class alone is allowed.
     ratings : sequence of float, optional
         Graded certainty ratings of the sentences, to correlate with the model's
         certainty (higher rating = more certain).
+    uncertain_labels : optional
+        The label value(s) meaning uncertain, as in ``CertaintyClassifier.fit``.
 
     Returns
     -------
@@ -294,38 +265,43 @@ def evaluate(
     Raises
     ------
     ValueError
-        For labels other than certain/uncertain, no sentences, or lengths that differ.
+        For a label that is not one, no sentences, or lengths that differ.
     """
-    from sklearn.metrics import roc_auc_score
+    from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
 
     from classifier.analysis import check_sentences
 
     texts = check_sentences(sentences)
-    labels = list(labels)
+    values = list(labels)
     if not texts:
         raise ValueError("no sentences to evaluate")
-    uncertain = check_labels(labels, len(texts)) == UNCERTAIN
-    certainty = clf.certainty(texts)
+    if len(values) != len(texts):
+        raise ValueError(f"got {len(texts)} sentences but {len(values)} labels")
+    uncertain = read_labels(values, uncertain_labels)
+    scorer = scorer_of(model)
+    certainty = np.asarray(scorer.certainty(texts), dtype=float)
     p_uncertain = 1.0 - certainty
-    predicted = certainty < clf.threshold_
-    tn, fp, fn, tp = _counts(uncertain, predicted)
+    predicted = certainty < scorer.threshold
     precision, recall, f1 = precision_recall_f1(uncertain, predicted)
     both = 0 < int(np.sum(uncertain)) < len(texts)
     pearson, spearman = _correlations(certainty, ratings)
     rating_pearson = rating_spearman = None
-    if ratings is not None and getattr(clf, "rating_model_", None) is not None:
-        rating_pearson, rating_spearman = _correlations(clf.predict_rating(texts), ratings)
+    if ratings is not None and scorer.rating is not None:
+        rating_pearson, rating_spearman = _correlations(
+            np.asarray(scorer.ratings(texts), dtype=float), ratings
+        )
+    (tn, fp), (fn, tp) = confusion(uncertain, predicted)
     return EvaluationReport(
         n=len(texts),
         n_uncertain=int(np.sum(uncertain)),
-        threshold=float(clf.threshold_),
+        threshold=float(scorer.threshold),
         precision=precision,
         recall=recall,
         f1=f1,
-        accuracy=(tp + tn) / len(texts),
+        accuracy=float(accuracy_score(uncertain, predicted)),
         confusion=((tn, fp), (fn, tp)),
         roc_auc=float(roc_auc_score(uncertain, p_uncertain)) if both else None,
-        brier=float(np.mean((p_uncertain - uncertain) ** 2)),
+        brier=float(brier_score_loss(uncertain, p_uncertain, pos_label=True)),
         calibration=_calibration(p_uncertain, uncertain),
         pearson=pearson,
         spearman=spearman,

@@ -26,10 +26,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from classifier.bundled import bundled
 from classifier.errors import LexiconError
 from classifier.tokens import tokenize
 
@@ -267,7 +267,7 @@ def _read(path: Path) -> str:
 
 @lru_cache(maxsize=1)
 def _default_lexicon() -> Lexicon:
-    root = resources.files("classifier.lexicons")
+    root = bundled("lexicons")
     files = sorted(
         (item.name, item.read_text(encoding="utf-8-sig"))
         for item in root.iterdir()

@@ -1,8 +1,16 @@
-"""The certainty classifier: fit, score text, explain, save and load."""
+"""The trainable certainty classifier: a scikit-learn estimator, and its export as a Scorer.
+
+Scoring text (sentences with cues, explanations, batches) is the job of the
+:class:`~classifier.scorer.Scorer` that a fitted classifier exports (``clf.scorer_``,
+``clf.to_scorer()``); the classifier itself keeps to scikit-learn's contract, so that
+``cross_val_score``, ``GridSearchCV`` and ``Pipeline`` work on it.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
@@ -10,23 +18,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
+from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
+from classifier._compat import Interval
 from classifier.analysis import check_sentences
-from classifier.cues import DEFAULT_MAX_GAP, Cue
-from classifier.evaluate import check_labels, precision_recall_f1
+from classifier.cues import DEFAULT_MAX_GAP
 from classifier.features import CueFeaturizer
+from classifier.labels import CERTAIN, UNCERTAIN, check_labels, precision_recall_f1
 from classifier.lexicon import Lexicon
-from classifier.scorer import (
-    CERTAIN,
-    DEFAULT_BATCH_SIZE,
-    UNCERTAIN,
-    Linear,
-    Scorer,
-    SentenceScore,
-)
+from classifier.persist import load_model, save_model
+from classifier.scorer import Linear, Scorer
 
-__all__ = ["CERTAIN", "UNCERTAIN", "CertaintyClassifier", "SentenceScore"]
+__all__ = ["CertaintyClassifier"]
 
 #: Regularization strengths tried by cross-validation when ``C`` is None.
 C_GRID = (0.03, 0.1, 0.3, 1.0)
@@ -174,6 +178,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
+    classes_ : numpy.ndarray
+        The two label values ``y`` used, sorted; columns of :meth:`predict_proba`.
+    uncertain_class_ : object
+        The one of ``classes_`` that means uncertain.
     pipeline_ : sklearn.pipeline.Pipeline
         ``CueFeaturizer`` then ``LogisticRegression``.
     threshold_ : float
@@ -184,7 +192,36 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         chosen ``alpha`` of the rating regression.
     rating_model_ : Ridge or None
         The rating regression, when the model was trained with ratings.
+    scorer_ : Scorer
+        The fitted model's weights, which do all text scoring (see :meth:`to_scorer`).
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import cross_val_score
+    >>> X = [f"It may rain on day {i}." for i in range(6)] + [
+    ...     f"It rained on day {i}." for i in range(6)]
+    >>> y = [1] * 6 + [0] * 6
+    >>> clf = CertaintyClassifier(min_df=1, cv=3).fit(X, y)
+    >>> clf.classes_, clf.predict(["It may rain on day 9.", "It rained on day 9."]).tolist()
+    (array([0, 1]), [1, 0])
+    >>> cross_val_score(CertaintyClassifier(min_df=1, cv=2), X, y, cv=3).tolist()
+    [1.0, 1.0, 1.0]
+    >>> [(s.label, [c.text for c in s.cues]) for s in clf.scorer_.score("It may rain on day 9.")]
+    [('uncertain', ['may'])]
     """
+
+    _parameter_constraints: dict[str, list[Any]] = {
+        "lexicon": [Lexicon, str, os.PathLike, None],
+        "C": [Interval(Real, 0, None, closed="neither"), None],
+        "threshold": [Interval(Real, 0, 1, closed="both"), None],
+        "max_gap": [Interval(Integral, 0, None, closed="left")],
+        "context": ["boolean"],
+        "unigrams": ["boolean"],
+        "min_df": [Interval(Integral, 1, None, closed="left")],
+        "convention": [str, None],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
 
     def __init__(
         self,
@@ -215,21 +252,24 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     def fit(
         self,
         X: Iterable[str],
-        y: Iterable[str],
+        y: Iterable[Any],
         ratings: Iterable[float] | None = None,
         *,
         domains: Iterable[str] | None = None,
         groups: Iterable[Any] | None = None,
         sample_weight: Iterable[float] | None = None,
+        uncertain_labels: Any = None,
     ) -> CertaintyClassifier:
-        """Fit on sentences ``X`` labeled ``"certain"`` or ``"uncertain"``.
+        """Fit on sentences ``X`` and their labels ``y``.
 
         Parameters
         ----------
         X : iterable of str
             Sentences.
-        y : iterable of str
-            Their labels.
+        y : iterable
+            Their labels: ``"certain"``/``"uncertain"``, or 0/1 or booleans (1 and True
+            mean uncertain), or any two values with ``uncertain_labels``
+            (:mod:`classifier.labels`). :meth:`predict` returns the same values.
         ratings : iterable of float, optional
             Graded certainty ratings (higher is more certain), NaN where a sentence has
             none. With at least :data:`MIN_RATINGS` of them, a ridge regression on the same
@@ -243,16 +283,28 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             A document id per sentence: cross-validation folds keep a document together.
         sample_weight : iterable of float, optional
             A weight per sentence.
+        uncertain_labels : label value or iterable of them, optional
+            The value of ``y`` that means uncertain, e.g. ``"yes"`` or ``0``.
 
         Returns
         -------
         self
+
+        Raises
+        ------
+        sklearn.utils._param_validation.InvalidParameterError
+            For an invalid parameter, with scikit-learn's message.
+        ValueError
+            For labels that are not two values, one of each class (naming the first
+            bad one).
         """
         from sklearn.model_selection import cross_val_predict
 
+        self._validate_params()
         sentences = check_sentences(X)
         n = len(sentences)
-        labels = check_labels(y, n)
+        is_uncertain, classes, uncertain_class = check_labels(y, n, uncertain_labels)
+        labels = np.where(is_uncertain, UNCERTAIN, CERTAIN).astype(object)
         graded = _check_ratings(ratings, n)
         domain = _check_domains(domains, n)
         names = sorted(set(domain))
@@ -315,7 +367,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.pipeline_ = Pipeline(
             [("features", featurizer), ("model", _fitted_logistic(*self.conventions_[convention]))]
         )
-        self.classes_ = model.classes_
+        self.classes_ = classes
+        self.uncertain_class_ = uncertain_class
         self.cv_metrics_.update(self.cv_metrics_[convention])
         self.rating_model_ = None
         self.rating_conventions_ = {}
@@ -388,6 +441,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     def to_scorer(self, convention: str | None = None) -> Scorer:
         """Return a :class:`~classifier.scorer.Scorer` for one labelling convention.
 
+        The scorer scores text without scikit-learn: sentences with their cues
+        (``score``, ``score_sentences``, ``score_many``), ``certainty``, ``ratings`` and
+        ``explain``.
+
         Parameters
         ----------
         convention : str or None
@@ -403,8 +460,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             )
         ratings = getattr(self, "rating_conventions_", {})
         rating = ratings.get(convention)
-        if rating is None and getattr(self, "rating_model_", None) is not None:
-            rating = (self.rating_model_.coef_, float(self.rating_model_.intercept_))
+        rating_model: Ridge | None = getattr(self, "rating_model_", None)
+        if rating is None and rating_model is not None:
+            rating = (rating_model.coef_, float(rating_model.intercept_))
         scorer = self._build_scorer(conventions[convention], rating)
         scorer.threshold = self.thresholds_[convention]
         return scorer
@@ -433,10 +491,43 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         state.pop("_scorer", None)
         return state
 
+    def __sklearn_tags__(self) -> Tags:
+        """Declare the input: an iterable of raw text, not a numeric array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        assert tags.classifier_tags is not None
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    def _uncertain_column(self) -> int:
+        """Return the index in ``classes_`` of the class that means uncertain."""
+        check_is_fitted(self, "pipeline_")
+        # models saved before uncertain_class_ existed were fitted on certain/uncertain
+        uncertain_class = getattr(self, "uncertain_class_", UNCERTAIN)
+        return int(np.flatnonzero(self.classes_ == uncertain_class)[0])
+
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
-        """Return ``[P(certain), P(uncertain)]`` for each sentence (columns as ``classes_``)."""
-        certainty = self.certainty(X)
-        return np.column_stack([certainty, 1.0 - certainty])
+        """Return the probability of each class of ``classes_`` for each sentence."""
+        column = self._uncertain_column()
+        certainty = np.asarray(self.scorer_.certainty(X), dtype=float)
+        columns = [certainty, 1.0 - certainty]
+        return np.column_stack(columns if column == 1 else columns[::-1])
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """Return the log-odds of ``classes_[1]`` for each sentence, as scikit-learn does."""
+        column = self._uncertain_column()
+        scorer = self.scorer_
+        log_odds = np.array([scorer.log_odds(s) for s in check_sentences(X)], dtype=float)
+        return log_odds if column == 1 else -log_odds
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Return the label of each sentence, as a value of ``classes_``."""
+        column = self._uncertain_column()
+        uncertain = np.asarray(self.scorer_.certainty(X), dtype=float) < self.threshold_
+        return np.where(uncertain, self.classes_[column], self.classes_[1 - column]).astype(
+            self.classes_.dtype
+        )
 
     def predict_rating(self, X: Iterable[str]) -> np.ndarray:
         """Return the predicted graded certainty rating of each sentence.
@@ -451,67 +542,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         """
         return np.asarray(self.scorer_.ratings(X), dtype=float)
 
-    def certainty(self, X: Iterable[str]) -> np.ndarray:
-        """Return P(certain) for each sentence."""
-        return np.asarray(self.scorer_.certainty(X), dtype=float)
-
-    def predict(self, X: Iterable[str]) -> np.ndarray:
-        """Return ``"certain"`` or ``"uncertain"`` for each sentence."""
-        uncertain = self.certainty(X) < self.threshold_
-        return np.where(uncertain, UNCERTAIN, CERTAIN).astype(object)
-
-    def explain(self, sentence: str) -> list[tuple[Cue, float]]:
-        """Return every cue of one sentence, kept or discarded, with its contribution.
-
-        Parameters
-        ----------
-        sentence : str
-            One sentence, not split further.
-
-        Returns
-        -------
-        list of (Cue, float)
-            In text order; the float is the cue's contribution to the log-odds of
-            ``uncertain``. Offsets are within ``sentence``.
-        """
-        return self.scorer_.explain(sentence)
-
-    def score(self, text: str) -> list[SentenceScore]:
-        """Split ``text`` into sentences and score each.
-
-        Parameters
-        ----------
-        text : str
-            Any English text.
-
-        Returns
-        -------
-        list of SentenceScore
-            One per sentence, in order, with offsets into ``text``.
-        """
-        return self.scorer_.score(text)
-
-    def score_many(
-        self,
-        texts: Iterable[str],
-        *,
-        split: bool = True,
-        n_jobs: int = 1,
-        batch_size: int = DEFAULT_BATCH_SIZE,
-    ) -> Iterator[list[SentenceScore]]:
-        """Score many texts lazily, in bounded batches, optionally on several processes.
-
-        See :meth:`classifier.scorer.Scorer.score_many`.
-        """
-        return self.scorer_.score_many(texts, split=split, n_jobs=n_jobs, batch_size=batch_size)
-
-    def score_sentences(self, sentences: Iterable[str]) -> list[SentenceScore]:
-        """Score sentences as given, without splitting; offsets are within each sentence."""
-        return self.scorer_.score_sentences(sentences)
-
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, training: dict[str, Any] | None = None) -> Path:
-        """Save the fitted model with joblib, and its JSON manifest beside it.
+        """Save the fitted model with joblib, its weights and its JSON manifest beside it.
 
         Parameters
         ----------
@@ -525,17 +558,16 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         Path
             The manifest's path.
         """
-        from classifier.persist import save_model
-
         check_is_fitted(self, "pipeline_")
         return save_model(self, Path(path), training or {})
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, trusted: bool = False) -> CertaintyClassifier:
-        """Load a model saved by :meth:`save`, or the bundled default model.
+        """Load a model saved by :meth:`save`, or the bundled default model, to retrain or study.
 
-        Loading a joblib file can run code: load only files you trust. The manifest's
-        sha256 and versions are checked before the file is unpickled.
+        To score text, :func:`classifier.load` is faster and unpickles nothing. Loading a
+        joblib file can run code: load only files you trust. The manifest's sha256 and
+        versions are checked before the file is unpickled.
 
         Parameters
         ----------
@@ -548,6 +580,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         ------
         ModelLoadError, ModelIntegrityError
         """
-        from classifier.persist import load_model
+        from classifier.errors import ModelLoadError
 
-        return load_model(path, trusted=trusted)
+        clf = load_model(path, trusted=trusted)
+        if not isinstance(clf, cls):
+            raise ModelLoadError(f"{path}: holds a {type(clf).__name__}, not a {cls.__name__}")
+        return clf

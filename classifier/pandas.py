@@ -135,7 +135,7 @@ def score_frame(
     """
     added = (SENTENCE_COLUMNS if sentences else ()) + OUTPUT_COLUMNS
     texts = _checked_texts(df, column, added)
-    from classifier.scorer import scorer_of
+    from classifier.persist import scorer_of
 
     clf = scorer_of(model)
     scored = list(clf.score_many(texts))

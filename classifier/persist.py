@@ -20,16 +20,16 @@ import platform
 import tempfile
 import warnings
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from classifier import __version__
+from classifier.bundled import bundled
 from classifier.errors import ModelIntegrityError, ModelLoadError
+from classifier.scorer import Scorer
 
 if TYPE_CHECKING:
-    from classifier.model import CertaintyClassifier
-    from classifier.scorer import Scorer
+    from classifier.model import CertaintyClassifier  # above this module: no import
 
 __all__ = [
     "FORMAT",
@@ -38,6 +38,7 @@ __all__ = [
     "load_model",
     "load_scorer",
     "save_model",
+    "scorer_of",
     "sha256_file",
 ]
 
@@ -102,7 +103,8 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     }
     atomic_write(path, lambda f: joblib.dump(payload, f, compress=3))
     weights = weights_path(path)
-    clf.scorer_.save(weights)
+    weights_text = clf.scorer_.to_json().encode("utf-8")
+    atomic_write(weights, lambda f: f.write(weights_text))
     featurizer = clf.pipeline_.named_steps["features"]
     manifest = {
         "format": FORMAT,
@@ -134,7 +136,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
 
 def default_model_path() -> Path:
     """Return the path of the bundled default model."""
-    return Path(str(resources.files("classifier.models") / DEFAULT_MODEL))
+    return Path(str(bundled("models") / DEFAULT_MODEL))
 
 
 def _release(version: str, parts: int) -> str:
@@ -209,8 +211,6 @@ def load_scorer(path: str | Path | None = None, *, trusted: bool = False) -> Sco
     ------
     ModelLoadError, ModelIntegrityError
     """
-    from classifier.scorer import Scorer
-
     model_path = _model_file(path)
     manifest = _read_manifest(model_path, trusted)
     if manifest is None or manifest.get("weights_file") is None:
@@ -235,8 +235,6 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
     import joblib
     import sklearn
 
-    from classifier.model import CertaintyClassifier
-
     model_path = _model_file(path)
     _check_manifest(model_path, trusted)
     try:
@@ -248,7 +246,8 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
     if not (
         isinstance(payload, dict)
         and payload.get("format") == FORMAT
-        and isinstance(payload.get("classifier"), CertaintyClassifier)
+        # CertaintyClassifier is defined above this module: know it by its export
+        and callable(getattr(payload.get("classifier"), "to_scorer", None))
     ):
         raise ModelLoadError(f"{model_path}: not a {FORMAT}")
     if payload.get("format_version") != FORMAT_VERSION:
@@ -258,3 +257,25 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
         )
     clf: CertaintyClassifier = payload["classifier"]
     return clf
+
+
+def scorer_of(model: Any) -> Scorer:
+    """Return the scorer of a fitted model, a scorer as it is, or the bundled model's for None.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is none of these.
+    sklearn.exceptions.NotFittedError
+        If ``model`` is a CertaintyClassifier that is not fitted.
+    """
+    if model is None:
+        return load_scorer()
+    if isinstance(model, Scorer):
+        return model
+    if callable(getattr(type(model), "to_scorer", None)):  # a CertaintyClassifier
+        scorer: Scorer = model.scorer_
+        return scorer
+    raise TypeError(
+        f"model must be a CertaintyClassifier, a Scorer or None, got {type(model).__name__}"
+    )

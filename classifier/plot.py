@@ -1,8 +1,9 @@
 """Plots of an evaluation: a reliability diagram and the precision-recall curve, in one PNG.
 
 Needs the ``plot`` extra (``pip install "hedge-classifier[plot]"``). matplotlib is imported
-only when a function of this module is called, and only its object-oriented API with the
-Agg canvas is used: no ``pyplot``, so no global state and no display is touched.
+only when a function of this module is called. The curves are scikit-learn's
+(``CalibrationDisplay``, ``PrecisionRecallDisplay``), drawn on a figure of our own with the
+Agg canvas: it is not registered with ``pyplot`` and no display is touched.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from classifier.errors import HedgeError
+from classifier.labels import confusion, read_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,16 +72,8 @@ def _check_inputs(
     y = list(labels)
     if len(y) != report.n:
         raise ValueError(f"the report has {report.n} sentences but got {len(y)} labels")
-    for i, label in enumerate(y):
-        if label not in ("certain", "uncertain"):
-            raise ValueError(f"label {i} is {label!r}, expected 'certain' or 'uncertain'")
-    uncertain = np.asarray(y, dtype=object) == "uncertain"
-    predicted = p_certain < report.threshold
-    confusion = tuple(
-        tuple(int(np.sum((uncertain == actual) & (predicted == guess))) for guess in (False, True))
-        for actual in (False, True)
-    )
-    if confusion != report.confusion:
+    uncertain = read_labels(y)
+    if confusion(uncertain, p_certain < report.threshold) != report.confusion:
         raise ValueError(
             "the certainties and labels do not give the report's confusion matrix: "
             "they are not those the report was made from"
@@ -87,8 +81,12 @@ def _check_inputs(
     return 1.0 - p_certain, uncertain
 
 
-def _reliability(ax: Axes, report: EvaluationReport) -> None:
+def _reliability(
+    ax: Axes, report: EvaluationReport, p_uncertain: np.ndarray, uncertain: np.ndarray
+) -> None:
     """Draw observed against predicted P(uncertain) per bin, over the bins' sizes."""
+    from sklearn.calibration import CalibrationDisplay
+
     bins = report.calibration
     counts = ax.twinx()
     counts.bar(
@@ -104,15 +102,17 @@ def _reliability(ax: Axes, report: EvaluationReport) -> None:
     counts.set_ylabel("sentences per bin (log scale)")
     ax.set_zorder(counts.get_zorder() + 1)
     ax.patch.set_visible(False)
-    filled = [b for b in bins if b.count]
-    ax.plot([0, 1], [0, 1], linestyle="--", color=REFERENCE_COLOR, label="perfectly calibrated")
-    ax.plot(
-        np.array([b.mean_predicted for b in filled], dtype=float),
-        np.array([b.observed_rate for b in filled], dtype=float),
-        marker="o",
+    CalibrationDisplay.from_predictions(
+        uncertain,
+        p_uncertain,
+        n_bins=len(bins),  # the bins of the report's table
+        strategy="uniform",
+        pos_label=True,
+        name=f"model (Brier {report.brier:.3f})",
+        ax=ax,
+        ref_line=True,
         color=LINE_COLOR,
         clip_on=False,
-        label=f"model (Brier {report.brier:.3f})",
     )
     ax.axvline(
         1.0 - report.threshold,
@@ -145,6 +145,35 @@ def _precision_recall(
     ax: Axes, report: EvaluationReport, p_uncertain: np.ndarray, uncertain: np.ndarray
 ) -> None:
     """Draw the precision-recall curve of ``uncertain`` with the model's threshold marked."""
+    if uncertain.any():
+        from sklearn.metrics import PrecisionRecallDisplay
+
+        PrecisionRecallDisplay.from_predictions(
+            uncertain,
+            p_uncertain,
+            pos_label=True,
+            name="model",
+            ax=ax,
+            plot_chance_level=True,
+            chance_level_kw={"linestyle": "--", "color": REFERENCE_COLOR},
+            color=LINE_COLOR,
+        )
+        ax.plot(
+            [report.recall],
+            [report.precision],
+            marker="o",
+            markersize=9,
+            linestyle="none",
+            clip_on=False,
+            color=MARK_COLOR,
+            label=(
+                f"threshold {report.threshold:.2f}: precision {report.precision:.3f}, "
+                f"recall {report.recall:.3f}, F1 {report.f1:.3f}"
+            ),
+        )
+        ax.legend(loc="upper center", bbox_to_anchor=LEGEND_ANCHOR, fontsize="small")
+    else:
+        ax.text(0.5, 0.5, "no sentence labeled uncertain:\nno curve", ha="center")
     ax.set(
         xlim=(0, 1),
         ylim=(0, 1.02),
@@ -152,35 +181,6 @@ def _precision_recall(
         ylabel="precision of uncertain",
         title="Precision-recall of uncertain",
     )
-    if not uncertain.any():
-        ax.text(0.5, 0.5, "no sentence labeled uncertain:\nno curve", ha="center")
-        return
-    from sklearn.metrics import average_precision_score, precision_recall_curve
-
-    precision, recall, _ = precision_recall_curve(uncertain, p_uncertain)
-    average = float(average_precision_score(uncertain, p_uncertain))
-    ax.plot(recall, precision, color=LINE_COLOR, label=f"model (average precision {average:.3f})")
-    prevalence = report.n_uncertain / report.n
-    ax.axhline(
-        prevalence,
-        linestyle="--",
-        color=REFERENCE_COLOR,
-        label=f"chance: share uncertain {prevalence:.3f}",
-    )
-    ax.plot(
-        [report.recall],
-        [report.precision],
-        marker="o",
-        markersize=9,
-        linestyle="none",
-        clip_on=False,
-        color=MARK_COLOR,
-        label=(
-            f"threshold {report.threshold:.2f}: precision {report.precision:.3f}, "
-            f"recall {report.recall:.3f}, F1 {report.f1:.3f}"
-        ),
-    )
-    ax.legend(loc="upper center", bbox_to_anchor=LEGEND_ANCHOR, fontsize="small")
 
 
 def evaluation_figure(
@@ -195,8 +195,8 @@ def evaluation_figure(
         calibration bins, so that it agrees with the printed table.
     certainty : sequence of float
         The model's certainty of each sentence the report was made from, in order.
-    labels : sequence of str
-        Their labels, ``"certain"`` or ``"uncertain"``.
+    labels : sequence
+        Their labels, as :mod:`classifier.labels` reads them (words, 0/1, booleans).
 
     Returns
     -------
@@ -218,7 +218,7 @@ def evaluation_figure(
     figure = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2)
-    _reliability(left, report)
+    _reliability(left, report, p_uncertain, uncertain)
     _precision_recall(right, report, p_uncertain, uncertain)
     return figure
 
@@ -246,14 +246,14 @@ def plot_evaluation(
     Examples
     --------
     >>> import tempfile
-    >>> from classifier import CertaintyClassifier
+    >>> import classifier
     >>> from classifier.evaluate import evaluate
-    >>> clf = CertaintyClassifier.load()
+    >>> scorer = classifier.load()
     >>> sentences = ["It may rain.", "It rained.", "Perhaps.", "The sky is blue."]
     >>> labels = ["uncertain", "certain", "uncertain", "certain"]
-    >>> report = evaluate(clf, sentences, labels)
+    >>> report = evaluate(scorer, sentences, labels)
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     png = plot_evaluation(report, clf.certainty(sentences), labels, f"{folder}/e.png")
+    ...     png = plot_evaluation(report, scorer.certainty(sentences), labels, f"{folder}/e.png")
     ...     png.read_bytes()[:8]
     b'\x89PNG\r\n\x1a\n'
     """

@@ -157,7 +157,7 @@ def _line_sentences(text: str) -> tuple[list[str], list[int]]:
     return sentences, offsets
 
 
-def _contributions(model: CertaintyClassifier | Scorer, score: SentenceScore) -> tuple[float, ...]:
+def _contributions(model: Scorer, score: SentenceScore) -> tuple[float, ...]:
     """Return the contribution of each cue of ``score`` to the log-odds of uncertain."""
     weights = {(cue.start, cue.end, cue.entry): weight for cue, weight in model.explain(score.text)}
     return tuple(
@@ -187,17 +187,20 @@ def score_document(
     Document
         With offsets into ``text`` and each cue's contribution.
     """
+    from classifier.persist import scorer_of
+
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
+    scorer = scorer_of(model)
     if by_lines:
         sentences, offsets = _line_sentences(text)
         scores = [
             score.shifted(offset)
-            for score, offset in zip(model.score_sentences(sentences), offsets, strict=True)
+            for score, offset in zip(scorer.score_sentences(sentences), offsets, strict=True)
         ]
     else:
-        scores = model.score(text)
-    contributions = tuple(_contributions(model, score) for score in scores)
+        scores = scorer.score(text)
+    contributions = tuple(_contributions(scorer, score) for score in scores)
     return Document(name, text, tuple(scores), contributions)
 
 

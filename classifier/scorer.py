@@ -16,26 +16,21 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
-from pathlib import Path
 from typing import Any
 
 from classifier.analysis import SENTENCE, WORD, Analysis, Analyzer, check_sentences
 from classifier.cues import Cue
+from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.lexicon import BOOSTER, Lexicon, LexiconEntry
 from classifier.sentences import split_sentences
 
 __all__ = [
-    "CERTAIN",
-    "UNCERTAIN",
     "DEFAULT_BATCH_SIZE",
     "Linear",
     "Scorer",
     "SentenceScore",
-    "scorer_of",
 ]
 
-CERTAIN = "certain"
-UNCERTAIN = "uncertain"
 #: Texts per batch in :meth:`Scorer.score_many`.
 DEFAULT_BATCH_SIZE = 256
 #: ``format`` of a weights file.
@@ -172,8 +167,16 @@ def _score_batch(scorer: Scorer, texts: list[str], split: bool) -> list[list[Sen
 class Scorer:
     """Score sentences with a trained model's weights.
 
-    Get one from a fitted model (``CertaintyClassifier.scorer_``) or from its weights file
-    (:func:`classifier.persist.load_scorer`, which ``hedge score`` uses).
+    Get one with :func:`classifier.load` (a model's weights file; what ``hedge score``
+    uses) or from a fitted model (``CertaintyClassifier.scorer_`` or ``to_scorer()``).
+
+    Examples
+    --------
+    >>> import classifier
+    >>> scorer = classifier.load()
+    >>> [(s.label, [(c.text, c.category) for c in s.cues]) for s in scorer.score(
+    ...     "It may rain. The sky is blue.")]
+    [('uncertain', [('may', 'modal')]), ('certain', [])]
 
     Parameters
     ----------
@@ -393,35 +396,3 @@ class Scorer:
         except (ValueError, KeyError, TypeError, AttributeError) as err:
             detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
             raise ValueError(f"{name}: {detail}") from None
-
-    def save(self, path: str | Path) -> None:
-        """Write :meth:`to_json` to ``path`` atomically."""
-        from classifier.persist import atomic_write
-
-        text = self.to_json().encode("utf-8")
-        atomic_write(Path(path), lambda f: f.write(text))
-
-
-def scorer_of(model: Any) -> Scorer:
-    """Return the scorer of a fitted model, a scorer as it is, or the bundled model's for None.
-
-    Raises
-    ------
-    TypeError
-        If ``model`` is none of these.
-    sklearn.exceptions.NotFittedError
-        If ``model`` is a CertaintyClassifier that is not fitted.
-    """
-    if model is None:
-        from classifier.persist import load_scorer
-
-        return load_scorer()
-    if isinstance(model, Scorer):
-        return model
-    from classifier.model import CertaintyClassifier
-
-    if isinstance(model, CertaintyClassifier):
-        return model.scorer_
-    raise TypeError(
-        f"model must be a CertaintyClassifier, a Scorer or None, got {type(model).__name__}"
-    )

@@ -23,9 +23,9 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 
+from classifier.bundled import bundled
 from classifier.punkt import PunktParameters, PunktSplitter
 
 if sys.version_info >= (3, 11):
@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 #: Package holding the Punkt parameter folder, and the folder's name.
-MODELS_PACKAGE = "classifier.models"
 PUNKT_FOLDER = "punkt"
 
 #: Titles (lowercase, no final period) that stand before a name and so never end a
@@ -180,7 +179,7 @@ def load_punkt_parameters(directory: Traversable) -> PunktParameters:
 
 @functools.lru_cache(maxsize=1)
 def _tokenizer() -> PunktSplitter:
-    directory = resources.files(MODELS_PACKAGE) / PUNKT_FOLDER
+    directory = bundled("models") / PUNKT_FOLDER
     return PunktSplitter(load_punkt_parameters(directory))
 
 

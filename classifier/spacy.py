@@ -31,8 +31,8 @@ try:
 except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
-from classifier.persist import load_scorer
-from classifier.scorer import Scorer, scorer_of
+from classifier.persist import load_scorer, scorer_of
+from classifier.scorer import Scorer
 
 if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
