@@ -148,7 +148,7 @@ def _precision_recall(
     if uncertain.any():
         from sklearn.metrics import PrecisionRecallDisplay
 
-        PrecisionRecallDisplay.from_predictions(
+        display = PrecisionRecallDisplay.from_predictions(
             uncertain,
             p_uncertain,
             pos_label=True,
@@ -156,8 +156,8 @@ def _precision_recall(
             ax=ax,
             plot_chance_level=True,
             chance_level_kw={"linestyle": "--", "color": REFERENCE_COLOR},
-            color=LINE_COLOR,
         )
+        display.line_.set_color(LINE_COLOR)  # set here: its keywords differ across versions
         ax.plot(
             [report.recall],
             [report.precision],

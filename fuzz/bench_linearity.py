@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     clf = CertaintyClassifier.load()
-    clf.score(prose(10_000))  # warm up: the splitter and lexicon load on first use
+    clf.scorer_.score(prose(10_000))  # warm up: the splitter and lexicon load on first use
     small = args.size
     inputs = {
         "prose": prose,

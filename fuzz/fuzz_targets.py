@@ -110,7 +110,7 @@ def check_scorer(data: bytes) -> None:
     if _CLASSIFIER is None:
         from classifier.model import CertaintyClassifier
 
-        _CLASSIFIER = CertaintyClassifier.load()
+        _CLASSIFIER = CertaintyClassifier.load().scorer_
     text = decode(data)
     scores = _CLASSIFIER.score(text)
     position = 0

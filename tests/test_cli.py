@@ -64,7 +64,7 @@ def test_jsonl_one_record_per_sentence_in_order(tmp_path, capsys, clf):
     code, out, err = run(capsys, "score", "--format", "jsonl", str(doc))
     assert (code, err) == (0, "")
     records = jsonl(out)
-    expected = clf.score(TEXT)
+    expected = clf.scorer_.score(TEXT)
     assert len(records) == len(expected) == 3
     for index, (record, score) in enumerate(zip(records, expected, strict=True)):
         assert list(record) == JSONL_KEYS

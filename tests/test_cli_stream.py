@@ -30,7 +30,7 @@ def document(tmp_path):
 
 def test_chunked_reading_gives_the_same_sentences_as_the_whole_text(capsys, monkeypatch, document):
     path, text = document
-    whole = [(s.start, s.end, s.certainty) for s in CertaintyClassifier.load().score(text)]
+    whole = [(s.start, s.end, s.certainty) for s in CertaintyClassifier.load().scorer_.score(text)]
     monkeypatch.setattr(cli, "CHUNK_CHARS", 50)  # a chunk per paragraph or two
     records = score_jsonl(capsys, str(path))
     assert [(r["start"], r["end"], r["certainty"]) for r in records] == whole

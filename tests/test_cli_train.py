@@ -299,11 +299,11 @@ def test_explain_names_cue_category_rule_and_contribution(capsys):
     code, out, err = run(capsys, "explain", sentence)
     assert (code, err) == (0, "")
     clf = CertaintyClassifier.load()
-    score = clf.score_sentences([sentence])[0]
+    score = clf.scorer_.score_sentences([sentence])[0]
     lines = out.splitlines()
     assert lines[0] == sentence
     assert lines[1].split()[:3] == [score.label, "certainty", f"{score.certainty:.2f}"]
-    (month, month_weight), (modal, modal_weight) = clf.explain(sentence)
+    (month, month_weight), (modal, modal_weight) = clf.scorer_.explain(sentence)
     month_line = next(line for line in lines if line.strip().startswith("May "))
     assert month_line.split()[:2] == ["May", "modal"]
     assert "discarded: false friend: the month May" in month_line
@@ -370,7 +370,7 @@ def test_score_explain_text_and_jsonl(capsys, tmp_path):
     assert code == 0
     record = json.loads(out.splitlines()[0])
     clf = CertaintyClassifier.load()
-    weights = {cue.text: weight for cue, weight in clf.explain(record["text"]) if cue.kept}
+    weights = {cue.text: weight for cue, weight in clf.scorer_.explain(record["text"]) if cue.kept}
     (cue,) = record["cues"]
     assert list(cue) == ["text", "start", "end", "category", "contribution"]
     assert cue["contribution"] == weights["may"]

@@ -44,7 +44,7 @@ def clf():
 
 def test_score_from_threads_equals_sequential(clf):
     texts = make_texts(200)
-    sequential = [clf.score(text) for text in texts]
+    sequential = [clf.scorer_.score(text) for text in texts]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         threaded = list(pool.map(clf.score, texts))
     assert threaded == sequential
@@ -55,8 +55,8 @@ def test_batches_from_threads_equal_sequential(clf):
     batches = [texts[i : i + 10] for i in range(0, len(texts), 10)]
     proba = [clf.predict_proba(batch) for batch in batches]
     labels = [clf.predict(batch) for batch in batches]
-    scores = [clf.score_sentences(batch) for batch in batches]
-    explained = [clf.explain(text) for text in texts]
+    scores = [clf.scorer_.score_sentences(batch) for batch in batches]
+    explained = [clf.scorer_.explain(text) for text in texts]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         futures = (
             [pool.submit(clf.predict_proba, b) for b in batches],
@@ -79,12 +79,12 @@ def test_first_use_from_threads_equals_sequential():
     from classifier.sentences import _tokenizer
 
     texts = make_texts(8, seed=2)
-    expected = [CertaintyClassifier.load().score(text) for text in texts]
+    expected = [CertaintyClassifier.load().scorer_.score(text) for text in texts]
     _tokenizer.cache_clear()
     _default_lexicon.cache_clear()
 
     def load_and_score(text):
-        return CertaintyClassifier.load().score(text)
+        return CertaintyClassifier.load().scorer_.score(text)
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         assert list(pool.map(load_and_score, texts)) == expected

@@ -112,13 +112,13 @@ def local_records(clf, texts):
             ],
         }
         for doc, text in enumerate(texts)
-        for index, s in enumerate(clf.score(text))
+        for index, s in enumerate(clf.scorer_.score(text))
     ]
 
 
 def local_cues(clf, sentences):
     return [
-        "; ".join(f"{c.text}|{c.category}" for c in s.cues) for s in clf.score_sentences(sentences)
+        "; ".join(f"{c.text}|{c.category}" for c in s.cues) for s in clf.scorer_.score_sentences(sentences)
     ]
 
 
@@ -158,7 +158,7 @@ def test_score_bag_of_sentences(client, clf):
     sentences = SENTENCES + ["Perhaps.", ""]
     bag = db.from_sequence([(f"s{i}", s) for i, s in enumerate(sentences)], npartitions=5)
     records = client.compute(score_bag(bag, clf, split=False)).result()
-    scores = clf.score_sentences(sentences)
+    scores = clf.scorer_.score_sentences(sentences)
     assert [r["doc"] for r in records] == [f"s{i}" for i in range(len(sentences))]
     assert {r["sentence"] for r in records} == {0}
     assert_same_certainty([r["certainty"] for r in records], [s.certainty for s in scores])
@@ -171,7 +171,7 @@ def test_score_bag_of_sentences(client, clf):
 
 # ---------------------------------------------------------------------- data frames
 def test_score_frame_equals_local_scoring_in_order(client, clf):
-    sentences = SENTENCES + [s.text for text in TEXTS for s in clf.score(text)]
+    sentences = SENTENCES + [s.text for text in TEXTS for s in clf.scorer_.score(text)]
     index = [f"row{i:03d}" for i in range(len(sentences))]
     frame = pd.DataFrame({"id": range(len(sentences)), "text": sentences}, index=index)
     scored = score_frame(dd.from_pandas(frame, npartitions=4), model=clf)
@@ -180,7 +180,7 @@ def test_score_frame_equals_local_scoring_in_order(client, clf):
     assert list(result.index) == index
     assert result["id"].tolist() == list(range(len(sentences)))
     assert result["text"].tolist() == sentences
-    assert_same_certainty(result["certainty"].to_numpy(), clf.certainty(sentences))
+    assert_same_certainty(result["certainty"].to_numpy(), clf.scorer_.certainty(sentences))
     assert result["label"].tolist() == clf.predict(sentences).tolist()
     assert result["cues"].tolist() == local_cues(clf, sentences)
     assert "may|modal" in result["cues"].tolist()

@@ -287,8 +287,8 @@ def test_train_from_a_file_and_from_rows_agree(tmp_path):
     assert from_file.random_state == 3
     assert from_file.cv_metrics_ == from_rows.cv_metrics_
     sentences = ["The drug might work.", "The drug works."]
-    np.testing.assert_array_equal(from_file.certainty(sentences), from_rows.certainty(sentences))
-    assert from_file.certainty(sentences)[0] < from_file.certainty(sentences)[1]
+    np.testing.assert_array_equal(from_file.scorer_.certainty(sentences), from_rows.scorer_.certainty(sentences))
+    assert from_file.scorer_.certainty(sentences)[0] < from_file.scorer_.certainty(sentences)[1]
 
 
 def test_train_checks_rows_like_files():

@@ -17,17 +17,19 @@ from sklearn.metrics import (
 )
 
 from classifier.evaluate import CALIBRATION_BINS, EvaluationReport, evaluate
+from classifier.scorer import Scorer
 
 
-class FixedClassifier:
-    """Stands in for a fitted CertaintyClassifier: each sentence's certainty is given."""
+class FixedClassifier(Scorer):
+    """Stands in for a model's Scorer: each sentence's certainty is given."""
 
     def __init__(self, certainty: dict[str, float], threshold: float) -> None:
         self._certainty = certainty
-        self.threshold_ = threshold
+        self.threshold = threshold
+        self.rating = None
 
-    def certainty(self, sentences: list[str]) -> np.ndarray:
-        return np.array([self._certainty[s] for s in sentences])
+    def certainty(self, sentences):
+        return [self._certainty[s] for s in sentences]
 
 
 RNG = np.random.default_rng(0)
@@ -81,7 +83,8 @@ def test_calibration_bins(report):
     assert sum(b.count for b in bins) == N
     for i, b in enumerate(bins):
         assert (b.lower, b.upper) == pytest.approx((i / 10, (i + 1) / 10))
-        inside = (p >= b.lower) & ((p < b.upper) | (i == CALIBRATION_BINS - 1))
+        # calibration_curve's bins: (lower, upper], the first one with 0
+        inside = ((p > b.lower) | (i == 0)) & (p <= b.upper)
         assert b.count == int(inside.sum())
         if b.count:
             assert b.mean_predicted == pytest.approx(p[inside].mean())
@@ -155,7 +158,7 @@ def test_format_text(report):
     [
         ([], [], "no sentences"),
         (["a"], ["certain", "certain"], "1 sentences but 2 labels"),
-        (["a"], ["maybe"], "label 0 is 'maybe'"),
+        (["a"], ["maybe"], "label 0: unknown label 'maybe'"),
     ],
 )
 def test_bad_input(sentences, labels, message):

@@ -31,7 +31,7 @@ def small() -> CertaintyClassifier:
 
 
 def test_bundled_model_on_the_acceptance_sentences(bundled):
-    hedged, firm = bundled.score(f"{RUSSIA_HEDGED} {RUSSIA_FIRM}")
+    hedged, firm = bundled.scorer_.score(f"{RUSSIA_HEDGED} {RUSSIA_FIRM}")
     assert hedged.text == RUSSIA_HEDGED and firm.text == RUSSIA_FIRM
     assert hedged.label == "uncertain" and hedged.certainty < 0.3
     assert "low_probability" in {c.category for c in hedged.cues}
@@ -49,7 +49,7 @@ def test_bundled_model_on_the_acceptance_sentences(bundled):
     ],
 )
 def test_bundled_model_flags_hedges_and_names_a_cue(bundled, sentence):
-    (score,) = bundled.score_sentences([sentence])
+    (score,) = bundled.scorer_.score_sentences([sentence])
     assert score.label == "uncertain"
     assert score.cues
 
@@ -64,18 +64,18 @@ def test_bundled_model_flags_hedges_and_names_a_cue(bundled, sentence):
     ],
 )
 def test_bundled_model_ignores_false_friends(bundled, sentence):
-    (score,) = bundled.score_sentences([sentence])
+    (score,) = bundled.scorer_.score_sentences([sentence])
     assert score.label == "certain", score
 
 
 def test_a_booster_does_not_cancel_a_hedge(bundled):
-    (score,) = bundled.score_sentences(["Definitely, unless it rains, which it might."])
+    (score,) = bundled.scorer_.score_sentences(["Definitely, unless it rains, which it might."])
     assert score.label == "uncertain"
 
 
 def test_score_offsets_point_into_the_text(bundled):
     text = "  It may rain.\n\nThe sky is blue.  Perhaps not. "
-    scores = bundled.score(text)
+    scores = bundled.scorer_.score(text)
     assert [s.text for s in scores] == ["It may rain.", "The sky is blue.", "Perhaps not."]
     for s in scores:
         assert text[s.start : s.end] == s.text
@@ -88,14 +88,14 @@ def test_prediction_api_shapes_and_consistency(bundled):
     proba = bundled.predict_proba(sentences)
     assert proba.shape == (2, 2) and np.allclose(proba.sum(axis=1), 1.0)
     assert list(bundled.classes_) == ["certain", "uncertain"]
-    assert np.array_equal(bundled.certainty(sentences), proba[:, 0])
+    assert np.array_equal(bundled.scorer_.certainty(sentences), proba[:, 0])
     assert list(bundled.predict(sentences)) == ["uncertain", "certain"]
-    assert [s.certainty for s in bundled.score_sentences(sentences)] == list(proba[:, 0])
+    assert [s.certainty for s in bundled.scorer_.score_sentences(sentences)] == list(proba[:, 0])
 
 
 def test_empty_input(bundled):
-    assert bundled.score("") == []
-    assert bundled.score(" \n ") == []
+    assert bundled.scorer_.score("") == []
+    assert bundled.scorer_.score(" \n ") == []
     assert bundled.predict_proba([]).shape == (0, 2)
 
 
@@ -103,7 +103,7 @@ def test_bad_input_types(bundled):
     with pytest.raises(TypeError, match="str object received"):
         bundled.predict_proba("It may rain.")
     with pytest.raises(TypeError, match="text must be str, got bytes"):
-        bundled.score(b"It may rain.")
+        bundled.scorer_.score(b"It may rain.")
 
 
 def test_fit_checks_labels():
@@ -203,14 +203,14 @@ def test_ratings_train_a_rating_regression():
     assert clf.cv_metrics_["rating"]["sentences"] == len(sentences) - 1
     hedged, firm = clf.predict_rating(["The drug may possibly help.", "The drug was given."])
     assert hedged < firm
-    (score,) = clf.score_sentences(["The drug was given."])
+    (score,) = clf.scorer_.score_sentences(["The drug was given."])
     assert score.rating == pytest.approx(firm)
 
 
 def test_rating_errors(small):
     with pytest.raises(ValueError, match="trained without ratings"):
         small.predict_rating(["It may rain."])
-    assert small.score_sentences(["It may rain."])[0].rating is None
+    assert small.scorer_.score_sentences(["It may rain."])[0].rating is None
     with pytest.raises(ValueError, match="2 sentences but 1 ratings"):
         CertaintyClassifier().fit(["a", "b"], ["certain", "uncertain"], [1.0])
     with pytest.raises(ValueError, match="rating 1 is infinite"):

@@ -45,7 +45,7 @@ def test_one_row_per_row_aggregated(df, clf):
     assert list(out.index) == list(df.index)
     pd.testing.assert_frame_equal(out[["id", "text", "source"]], df)
     for text, (_, row) in zip(TEXTS, out.iterrows(), strict=True):
-        scores = clf.score(text)
+        scores = clf.scorer_.score(text)
         if not scores:
             assert math.isnan(row["certainty"]) and pd.isna(row["label"])
             assert row["cues"] == ""
@@ -67,7 +67,7 @@ def test_one_row_per_sentence(df, clf):
     expected = [
         (label, i, text, s)
         for label, text in zip(df.index, TEXTS, strict=True)
-        for i, s in enumerate(clf.score(text))
+        for i, s in enumerate(clf.scorer_.score(text))
     ]
     assert len(out) == len(expected) == 5  # the empty text gives no row
     assert list(out.index) == [label for label, *_ in expected]

@@ -125,7 +125,7 @@ def cue_spans(node: Node) -> list[Node]:
 # ---------------------------------------------------------------------- structure
 def test_every_sentence_once_in_order(clf, page):
     root = parse(page)
-    scores = clf.score(TEXT)
+    scores = clf.scorer_.score(TEXT)
     assert len(scores) == 5
     assert [s.text() for s in sentence_spans(root)] == [s.text for s in scores]
     body = root.find_all("main")[0].text()
@@ -134,7 +134,7 @@ def test_every_sentence_once_in_order(clf, page):
 
 
 def test_sentence_attributes_and_shading(clf, page):
-    scores = clf.score(TEXT)
+    scores = clf.scorer_.score(TEXT)
     for span, score in zip(sentence_spans(parse(page)), scores, strict=True):
         assert score.label in span.classes
         assert float(span.attrs["data-certainty"]) == score.certainty
@@ -144,11 +144,11 @@ def test_sentence_attributes_and_shading(clf, page):
 
 def test_cues_marked_with_category_and_contribution(clf, page):
     root = parse(page)
-    scores = clf.score(TEXT)
+    scores = clf.scorer_.score(TEXT)
     marked = 0
     for span, score in zip(sentence_spans(root), scores, strict=True):
         cues = cue_spans(span)
-        weights = {(c.text, c.category): w for c, w in clf.explain(score.text)}
+        weights = {(c.text, c.category): w for c, w in clf.scorer_.explain(score.text)}
         for cue in score.cues:
             pieces = [c for c in cues if c.attrs["title"].startswith(f"{cue.text}: ")]
             assert pieces, cue
@@ -203,7 +203,7 @@ def test_lines_keep_their_line_breaks(clf):
 
 
 def test_summary_counts_and_top_categories(clf, page):
-    scores = clf.score(TEXT)
+    scores = clf.scorer_.score(TEXT)
     summary = parse(page).find_all("section", "summary")[0]
     text = " ".join(summary.text().split())
     uncertain = sum(s.label == "uncertain" for s in scores)
@@ -295,7 +295,7 @@ def test_render_without_contributions_shows_category(clf):
 
 def test_render_rejects_other_objects(clf):
     with pytest.raises(TypeError, match="document 0"):
-        render_html([clf.score("It may rain.")])  # type: ignore[list-item]
+        render_html([clf.scorer_.score("It may rain.")])  # type: ignore[list-item]
 
 
 def test_empty_document(clf):
@@ -316,7 +316,7 @@ def test_cli_html_file_and_stdin(tmp_path, capsys, monkeypatch, clf):
         str(tmp_path / "a.txt"),
         "standard input",
     ]
-    assert [s.text() for s in sentence_spans(articles[0])] == [s.text for s in clf.score(TEXT)]
+    assert [s.text() for s in sentence_spans(articles[0])] == [s.text for s in clf.scorer_.score(TEXT)]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ATTACK.encode())))
     assert main(["score", "--format", "html"]) == 0
     page = capsys.readouterr().out
@@ -364,7 +364,7 @@ def test_plot_evaluation_writes_a_two_panel_png(tmp_path, clf):
     sentences = HEDGED + FIRM
     labels = ["uncertain"] * len(HEDGED) + ["certain"] * len(FIRM)
     report = evaluate(clf, sentences, labels)
-    certainty = clf.certainty(sentences)
+    certainty = clf.scorer_.certainty(sentences)
     figure = evaluation_figure(report, certainty, labels)
     left, right = figure.axes[:2]
     assert "Reliability" in left.get_title() and "Precision-recall" in right.get_title()

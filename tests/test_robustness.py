@@ -59,9 +59,9 @@ def is_blank(text):
 
 
 def assert_scores_text(clf, text):
-    scores = clf.score(text)
+    scores = clf.scorer_.score(text)
     assert_valid_scores(text, scores)
-    assert clf.score(text) == scores  # deterministic
+    assert clf.scorer_.score(text) == scores  # deterministic
     return scores
 
 
@@ -104,7 +104,7 @@ def test_score_keeps_its_contract_on_any_text(clf, text):
 def test_split_sentences_matches_score(clf, text):
     sentences = split_sentences(text)
     assert [(s.text, s.start, s.end) for s in sentences] == [
-        (s.text, s.start, s.end) for s in clf.score(text)
+        (s.text, s.start, s.end) for s in clf.scorer_.score(text)
     ]
 
 
@@ -115,7 +115,7 @@ def test_sentence_lists_give_probabilities_and_scores(clf, sentences):
     assert proba.shape == (len(sentences), 2)
     assert np.all(np.isfinite(proba)) and np.all((proba >= 0) & (proba <= 1))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-    scores = clf.score_sentences(sentences)
+    scores = clf.scorer_.score_sentences(sentences)
     assert [s.text for s in scores] == sentences
     for sentence, s, p in zip(sentences, scores, proba[:, 0], strict=True):
         assert (s.start, s.end) == (0, len(sentence))
@@ -161,20 +161,20 @@ def test_score_keeps_its_contract_on_nasty_text(clf, text):
     ids=["empty", "spaces", "CRLF", "BOM", "invisible"],
 )
 def test_empty_and_blank_text_have_no_sentence(clf, text):
-    assert clf.score(text) == []
+    assert clf.scorer_.score(text) == []
 
 
 def test_crlf_and_cr_split_like_lf(clf):
     lf = "It may rain.\n\nIt rained.\nPerhaps."
     for other in (lf.replace("\n", "\r\n"), lf.replace("\n", "\r")):
-        scores = clf.score(other)
-        assert [s.text for s in scores] == [s.text for s in clf.score(lf)]
-        assert [s.certainty for s in scores] == [s.certainty for s in clf.score(lf)]
+        scores = clf.scorer_.score(other)
+        assert [s.text for s in scores] == [s.text for s in clf.scorer_.score(lf)]
+        assert [s.certainty for s in scores] == [s.certainty for s in clf.scorer_.score(lf)]
 
 
 def test_a_byte_order_mark_is_left_out_of_the_sentence(clf):
-    plain = clf.score("It may rain. It rained.")
-    marked = clf.score("\ufeffIt may rain. It rained.\u200b")
+    plain = clf.scorer_.score("It may rain. It rained.")
+    marked = clf.scorer_.score("\ufeffIt may rain. It rained.\u200b")
     assert [s.text for s in marked] == [s.text for s in plain]
     assert [s.start for s in marked] == [s.start + 1 for s in plain]
     assert [s.certainty for s in marked] == [s.certainty for s in plain]
@@ -190,7 +190,7 @@ def test_one_megabyte_sentence_without_punctuation(clf):
 
 def test_one_hundred_thousand_mays(clf):
     text = "may " * 100_000
-    (score,) = clf.score(text)
+    (score,) = clf.scorer_.score(text)
     assert_valid_scores(text, [score])
     assert len(score.cues) == 100_000
     assert score.certainty < 0.01 and score.label == "uncertain"
@@ -241,14 +241,14 @@ def test_false_friend_owners_agree_with_false_friend(friend_pieces, match_pieces
 def test_many_cues_and_false_friends_in_one_sentence_are_all_judged(clf):
     unit = '"may" \u201cmight\u201d military might, it may rain '
     text = unit * 2_000
-    (score,) = clf.score(text)
+    (score,) = clf.scorer_.score(text)
     assert_valid_scores(text, [score])
     assert [c.text for c in score.cues] == ["may", "might", "may"] * 2_000
     first = [c.start for c in score.cues[:3]]
     assert [c.start for c in score.cues] == [
         start + k * len(unit) for k in range(2_000) for start in first
     ]
-    judged = clf.explain(text)
+    judged = clf.scorer_.explain(text)
     assert [(c.quoted, c.kept) for c, _ in judged] == [
         (True, True),
         (True, True),
@@ -290,12 +290,12 @@ def test_bad_sentence_containers_raise_type_error_naming_index_and_type(clf, met
 @pytest.mark.parametrize("bad", [None, b"It may rain.", 42, ["It may rain."]])
 def test_score_takes_only_str(clf, bad):
     with pytest.raises(TypeError, match=f"text must be str, got {type(bad).__name__}"):
-        clf.score(bad)
+        clf.scorer_.score(bad)
 
 
 def test_explain_takes_only_str(clf):
     with pytest.raises(TypeError, match="sentence must be str, got bytes"):
-        clf.explain(b"It may rain.")
+        clf.scorer_.explain(b"It may rain.")
 
 
 SENTENCES = ["It may rain tomorrow.", "The sky is blue.", "", "\ufeff\u0130 might."]
@@ -305,7 +305,7 @@ def assert_same_as_list(clf, make):
     """``make()`` returns a fresh container holding SENTENCES."""
     np.testing.assert_array_equal(clf.predict_proba(make()), clf.predict_proba(SENTENCES))
     np.testing.assert_array_equal(clf.predict(make()), clf.predict(SENTENCES))
-    assert clf.score_sentences(make()) == clf.score_sentences(SENTENCES)
+    assert clf.scorer_.score_sentences(make()) == clf.scorer_.score_sentences(SENTENCES)
 
 
 def test_numpy_array_of_strings_works_like_a_list(clf):
@@ -345,7 +345,7 @@ def test_empty_containers_give_empty_results(clf):
     for empty in ([], (), np.array([], dtype=str)):
         assert clf.predict_proba(empty).shape == (0, 2)
         assert clf.predict(empty).shape == (0,)
-        assert clf.score_sentences(empty) == []
+        assert clf.scorer_.score_sentences(empty) == []
 
 
 # --- custom lexicons -----------------------------------------------------------------
@@ -509,7 +509,7 @@ def test_custom_lexicon_with_bom_and_crlf_trains_and_scores(tmp_path):
     labels = ["uncertain"] * 6 + ["certain"] * 6
     clf = CertaintyClassifier(lexicon=path.parent, C=1.0, threshold=0.5, cv=2, min_df=1)
     clf.fit(sentences, labels)
-    (score,) = clf.score("Perhaps it may rain.")
+    (score,) = clf.scorer_.score("Perhaps it may rain.")
     assert [c.text for c in score.cues] == ["Perhaps", "may"]
 
 

@@ -58,7 +58,7 @@ def test_scorer_follows_a_changed_threshold_and_a_refit():
     first = clf.scorer_
     clf.threshold_ = 0.999
     assert clf.scorer_ is first and first.threshold == 0.999
-    assert {s.label for s in clf.score_sentences(MIXED[:3])} == {"uncertain"}
+    assert {s.label for s in clf.scorer_.score_sentences(MIXED[:3])} == {"uncertain"}
     clf.fit(SENTENCES[:20], LABELS[:20])
     assert clf.scorer_ is not first
 
@@ -69,14 +69,14 @@ def test_weights_file_round_trip_scores_the_same(rated, tmp_path):
     assert manifest["weights_file"] == "m.weights.json"
     loaded = load_scorer(path)
     text = " ".join(MIXED + SENTENCES)
-    assert loaded.score(text) == rated.score(text)
+    assert loaded.score(text) == rated.scorer_.score(text)
     assert loaded.threshold == rated.threshold_
     assert loaded.lexicon == rated.pipeline_.named_steps["features"].lexicon_
 
 
 def test_bundled_weights_match_the_bundled_pipeline(bundled):
     text = " ".join(MIXED + SENTENCES)
-    assert load_scorer().score(text) == bundled.score(text)
+    assert load_scorer().score(text) == bundled.scorer_.score(text)
 
 
 def test_weights_file_errors(rated, tmp_path):
@@ -104,7 +104,7 @@ def test_a_model_saved_without_weights_is_scored_through_its_pipeline(rated, tmp
     del manifest["weights_file"], manifest["weights_sha256"]
     manifest_path.write_text(json.dumps(manifest))
     weights_path(path).unlink()
-    assert load_scorer(path).score_sentences(MIXED) == rated.score_sentences(MIXED)
+    assert load_scorer(path).score_sentences(MIXED) == rated.scorer_.score_sentences(MIXED)
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def nlp():
 def check_doc(doc, clf) -> None:
     sentences = list(doc.sents)
     assert len(sentences) >= 2
-    scores = clf.score_sentences([s.text for s in sentences])
+    scores = clf.scorer_.score_sentences([s.text for s in sentences])
     for sentence, score in zip(sentences, scores, strict=True):
         assert sentence._.certainty == score.certainty
         assert sentence._.hedge_label == score.label

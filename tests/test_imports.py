@@ -1,0 +1,119 @@
+"""The package's modules import one another in one direction: no cycles.
+
+Two checks: a graph of every ``classifier.*`` import written in the package (at the top of
+a module or inside a function; imports under ``if TYPE_CHECKING:`` are for type checkers
+only and left out) has no cycle, and each module imports alone in a fresh interpreter.
+The package's ``__init__`` is left out of the graph: it is the front door, and imports
+every public name lazily, on first use.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "classifier"
+MODULES = sorted(path.stem for path in PACKAGE.glob("*.py") if path.stem != "__init__")
+#: Modules whose import needs an optional extra.
+NEEDS = {"spacy": "spacy", "pandas": "pandas", "dask": "dask", "plot": "matplotlib"}
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """Return the ``classifier`` modules a module's code imports, outside TYPE_CHECKING."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = node.module.split(".")
+            if parts[0] == "classifier" and len(parts) > 1:
+                found.add(parts[1])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "classifier" and len(parts) > 1:
+                    found.add(parts[1])
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph = {}
+    for name in MODULES:
+        tree = ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
+        graph[name] = {m for m in _imported(tree) if m in MODULES and m != name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """Return one cycle of ``graph`` as a path that ends where it starts, or None."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def walk(node: str) -> list[str] | None:
+        state[node] = "open"
+        path.append(node)
+        for after in sorted(graph[node]):
+            if state.get(after) == "open":
+                return path[path.index(after) :] + [after]
+            if after not in state and (cycle := walk(after)):
+                return cycle
+        state[node] = "done"
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := walk(node)):
+            return cycle
+    return None
+
+
+def test_find_cycle_finds_one():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_package_imports_have_no_cycle():
+    graph = import_graph()
+    assert graph["model"] >= {"persist", "scorer", "labels"}  # the graph sees the imports
+    cycle = find_cycle(graph)
+    assert cycle is None, " -> ".join(cycle or [])
+
+
+def test_the_bottom_modules_import_nothing_above_them():
+    graph = import_graph()
+    assert graph["errors"] == set()
+    assert graph["labels"] == set()
+    assert "model" not in graph["scorer"] | graph["persist"] | graph["evaluate"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_each_module_imports_alone(name):
+    needs = NEEDS.get(name)
+    if needs and importlib.util.find_spec(needs) is None:
+        pytest.skip(f"needs {needs}")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import classifier.{name}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
