@@ -15,8 +15,8 @@ import numpy as np
 from scipy.stats import pearsonr, spearmanr
 
 from benchmarks.corpora import DEFAULT_DATA, OWN_CORPUS, Sentence, evaluation_sets, minimal_pairs
-from classifier.evaluate import precision_recall_f1
-from classifier.model import UNCERTAIN, CertaintyClassifier
+from classifier.labels import UNCERTAIN, precision_recall_f1
+from classifier.model import CertaintyClassifier
 from classifier.scorer import Scorer
 
 #: Plain TF-IDF logistic regression, from shared/data/SPLITS.md.

@@ -158,7 +158,7 @@ def dask_against_local(sentences: list[str]) -> Rows:
 
     clf = CertaintyClassifier.load()
     started = time.perf_counter()
-    local = [s for scores in clf.score_many(sentences, split=False) for s in scores]
+    local = [s for scores in clf.scorer_.score_many(sentences, split=False) for s in scores]
     seconds_local = time.perf_counter() - started
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,

@@ -88,7 +88,8 @@ class LabelReader:
             tokens = [_token(value) for value in given]
             if not tokens or None in tokens:
                 raise ValueError(
-                    f"uncertain_labels must be one label value or several, got {uncertain_labels!r}"
+                    "the uncertain label must be one label value or several, "
+                    f"got {uncertain_labels!r}"
                 )
             self.uncertain = frozenset(t for t in tokens if t is not None)
         self.first: tuple[str, str] | None = None  # (kind or certain value, where first seen)

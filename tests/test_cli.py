@@ -17,8 +17,8 @@ import pytest
 from classifier import cli
 from classifier.cli import main
 from classifier.cues import Cue
-from classifier.model import CertaintyClassifier, SentenceScore
-from classifier.scorer import Scorer
+from classifier.model import CertaintyClassifier
+from classifier.scorer import Scorer, SentenceScore
 
 TEXT = "It may rain tomorrow. The sky is blue.\n\nPerhaps the results suggest an effect.\n"
 JSONL_KEYS = ["doc", "sentence", "start", "end", "text", "certainty", "label", "cues"]

@@ -46,7 +46,7 @@ def test_score_from_threads_equals_sequential(clf):
     texts = make_texts(200)
     sequential = [clf.scorer_.score(text) for text in texts]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        threaded = list(pool.map(clf.score, texts))
+        threaded = list(pool.map(clf.scorer_.score, texts))
     assert threaded == sequential
 
 
@@ -61,8 +61,8 @@ def test_batches_from_threads_equal_sequential(clf):
         futures = (
             [pool.submit(clf.predict_proba, b) for b in batches],
             [pool.submit(clf.predict, b) for b in batches],
-            [pool.submit(clf.score_sentences, b) for b in batches],
-            [pool.submit(clf.explain, t) for t in texts],
+            [pool.submit(clf.scorer_.score_sentences, b) for b in batches],
+            [pool.submit(clf.scorer_.explain, t) for t in texts],
         )
         results = [[f.result() for f in group] for group in futures]
     for got, want in zip(results[0], proba, strict=True):

@@ -118,7 +118,8 @@ def local_records(clf, texts):
 
 def local_cues(clf, sentences):
     return [
-        "; ".join(f"{c.text}|{c.category}" for c in s.cues) for s in clf.scorer_.score_sentences(sentences)
+        "; ".join(f"{c.text}|{c.category}" for c in s.cues)
+        for s in clf.scorer_.score_sentences(sentences)
     ]
 
 

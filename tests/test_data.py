@@ -141,8 +141,8 @@ def test_option_errors(tmp_path):
     path = write(tmp_path / "d.csv", csv_text())
     with pytest.raises(ValueError, match="not both"):
         read_labeled(path, threshold=3, uncertain_value="1")
-    with pytest.raises(ValueError, match="uncertain_value must be one of"):
-        read_labeled(path, uncertain_value="yes")
+    with pytest.raises(ValueError, match="uncertain label must be one label value"):
+        read_labeled(path, uncertain_value=[])
     with pytest.raises(ValueError, match="finite"):
         read_labeled(path, threshold=float("nan"))
 
@@ -287,7 +287,9 @@ def test_train_from_a_file_and_from_rows_agree(tmp_path):
     assert from_file.random_state == 3
     assert from_file.cv_metrics_ == from_rows.cv_metrics_
     sentences = ["The drug might work.", "The drug works."]
-    np.testing.assert_array_equal(from_file.scorer_.certainty(sentences), from_rows.scorer_.certainty(sentences))
+    np.testing.assert_array_equal(
+        from_file.scorer_.certainty(sentences), from_rows.scorer_.certainty(sentences)
+    )
     assert from_file.scorer_.certainty(sentences)[0] < from_file.scorer_.certainty(sentences)[1]
 
 

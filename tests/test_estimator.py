@@ -159,7 +159,7 @@ def test_every_spelling_of_the_labels_trains_the_same_model(spelling):
         (["certain", 1], None, "label 1: labels are written as 'certain/uncertain' at label 0"),
         (["yes", "no", "nope"], "yes", "label 2: with uncertain_labels"),
         (["certain", "certain"], None, "one value for certain and one for uncertain"),
-        (["yes", "no"], [], "uncertain_labels must be"),
+        (["yes", "no"], [], "uncertain label must be one label value"),
     ],
 )
 def test_bad_labels_are_named(y, uncertain_labels, message):

@@ -122,7 +122,7 @@ def test_output_does_not_depend_on_the_hash_seed():
         "clf = CertaintyClassifier.load()\n"
         "texts = ['It may, perhaps, possibly rain, some say, if the odds are long.',\n"
         "         'The results suggest it might be likely, though unclear.'] * 3\n"
-        "print(repr(clf.scorer_.certainty(texts).tolist()), repr(clf.predict_rating(texts).tolist()))\n"
+        "print(repr(clf.scorer_.certainty(texts)), repr(clf.predict_rating(texts).tolist()))\n"
     )
     outputs = {
         subprocess.run(

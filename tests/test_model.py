@@ -107,7 +107,7 @@ def test_bad_input_types(bundled):
 
 
 def test_fit_checks_labels():
-    with pytest.raises(ValueError, match="label 1 is 'maybe'"):
+    with pytest.raises(ValueError, match="label 1: unknown label 'maybe'"):
         CertaintyClassifier().fit(["a", "b"], ["certain", "maybe"])
     with pytest.raises(ValueError, match="2 sentences but 1 labels"):
         CertaintyClassifier().fit(["a", "b"], ["certain"])

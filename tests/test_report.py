@@ -316,7 +316,8 @@ def test_cli_html_file_and_stdin(tmp_path, capsys, monkeypatch, clf):
         str(tmp_path / "a.txt"),
         "standard input",
     ]
-    assert [s.text() for s in sentence_spans(articles[0])] == [s.text for s in clf.scorer_.score(TEXT)]
+    spans = sentence_spans(articles[0])
+    assert [s.text() for s in spans] == [s.text for s in clf.scorer_.score(TEXT)]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ATTACK.encode())))
     assert main(["score", "--format", "html"]) == 0
     page = capsys.readouterr().out

@@ -260,7 +260,9 @@ def test_many_cues_and_false_friends_in_one_sentence_are_all_judged(clf):
 # --- API input checks --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", ["predict_proba", "predict", "score_sentences"])
+@pytest.mark.parametrize(
+    "method", ["predict_proba", "predict", "decision_function", "scorer_.score_sentences"]
+)
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
@@ -283,8 +285,11 @@ def test_many_cues_and_false_friends_in_one_sentence_are_all_judged(clf):
     ],
 )  # fmt: skip
 def test_bad_sentence_containers_raise_type_error_naming_index_and_type(clf, method, bad, message):
+    target = clf
+    for name in method.split("."):
+        target = getattr(target, name)
     with pytest.raises(TypeError, match=message):
-        getattr(clf, method)(bad)
+        target(bad)
 
 
 @pytest.mark.parametrize("bad", [None, b"It may rain.", 42, ["It may rain."]])

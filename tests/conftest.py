@@ -1,0 +1,52 @@
+"""The wheel of the checkout, built once, and a virtual environment with it installed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (path,) = out.glob("hedge_classifier-*.whl")
+    return path
+
+
+@pytest.fixture(scope="session")
+def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a fresh virtual environment with the wheel installed (its ``bin`` holds hedge).
+
+    The wheel is installed without dependencies; the test environment's packages (numpy,
+    scikit-learn, pandas, spaCy, Dask, matplotlib) are added behind it on ``sys.path``, so
+    that the README's optional examples run too. The test environment's own editable
+    install of hedge-classifier is not: its finder is never run.
+    """
+    venv = tmp_path_factory.mktemp("wheel-env") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = sysconfig.get_paths()["purelib"]
+    (Path(site) / "test-environment.pth").write_text(ours + "\n", encoding="utf-8")
+    return venv
