@@ -8,16 +8,18 @@ values mean uncertain and the one other value means certain. The same rules serv
 :meth:`~classifier.model.CertaintyClassifier.fit`, :func:`classifier.data.read_labeled`
 (and so ``hedge train`` and ``hedge eval``) and :func:`classifier.evaluate.evaluate`.
 
-scikit-learn is imported only inside the metric functions, so that scoring, which needs
-the label names, does not pay for it.
+NumPy and scikit-learn are imported only inside the functions, so that scoring, which
+needs the label names, does not pay for them (``hedge score`` starts without either).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from numbers import Real
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "CERTAIN",
@@ -42,9 +44,10 @@ WORDS, BINARY_KIND, OWN = "certain/uncertain", "0/1 or true/false", "your labels
 
 def _token(value: Any) -> str | None:
     """Return a label value as lower-case text; 0/1 numbers and booleans as "0"/"1"."""
-    if isinstance(value, (bool, np.bool_)):
+    value = _key(value)
+    if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, Real):
         return "0" if value == 0 else "1" if value == 1 else None
     if isinstance(value, str):
         token = value.strip().lower()
@@ -80,11 +83,8 @@ class LabelReader:
     def __init__(self, uncertain_labels: Any = None) -> None:
         self.uncertain: frozenset[str] | None = None
         if uncertain_labels is not None:
-            given = (
-                [uncertain_labels]
-                if isinstance(uncertain_labels, (str, bool, int, float, np.generic))
-                else list(uncertain_labels)
-            )
+            one = isinstance(_key(uncertain_labels), (str, Real))
+            given = [uncertain_labels] if one else list(uncertain_labels)
             tokens = [_token(value) for value in given]
             if not tokens or None in tokens:
                 raise ValueError(
@@ -148,6 +148,8 @@ def read_labels(y: Iterable[Any], uncertain_labels: Any = None) -> np.ndarray:
     ValueError
         Naming the first label that is not one, or that is written unlike the others.
     """
+    import numpy as np
+
     reader = LabelReader(uncertain_labels)
     uncertain = []
     for i, value in enumerate(y):
@@ -187,6 +189,8 @@ def check_labels(
         For another number of labels, a label that is not one, labels written in two
         ways, or not exactly one value of each class.
     """
+    import numpy as np
+
     values = list(y)
     if len(values) != n:
         raise ValueError(f"got {n} sentences but {len(values)} labels")
@@ -213,8 +217,8 @@ def check_labels(
 
 
 def _key(value: Any) -> Any:
-    """Return a numpy scalar as the Python value it holds, so that it can key a dict."""
-    return value.item() if isinstance(value, np.generic) else value
+    """Return a NumPy scalar as the Python value it holds (``np.True_`` as True)."""
+    return value.item() if type(value).__module__ == "numpy" and hasattr(value, "item") else value
 
 
 def precision_recall_f1(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:

@@ -117,3 +117,21 @@ def test_each_module_imports_alone(name):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+FRONT_DOOR = """
+import sys
+import classifier
+scorer = classifier.load()
+(score,) = scorer.score("It may rain.")
+print(type(scorer).__name__, score.label, [cue.text for cue in score.cues])
+heavy = {"numpy", "scipy", "sklearn", "joblib", "pickle", "nltk"}
+print(sorted({m.split(".")[0] for m in sys.modules} & heavy))
+"""
+
+
+def test_the_front_door_scores_without_numpy_scikit_learn_or_a_pickle():
+    result = subprocess.run(
+        [sys.executable, "-c", FRONT_DOOR], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == ["Scorer uncertain ['may']", "[]"]
