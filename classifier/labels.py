@@ -224,17 +224,23 @@ def _key(value: Any) -> Any:
 def precision_recall_f1(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
     """Return precision, recall and F1 of ``uncertain`` (0 where undefined).
 
+    The numbers of ``sklearn.metrics.precision_recall_fscore_support(average="binary",
+    zero_division=0)`` (a test checks they are equal), counted here because the threshold
+    search of ``CertaintyClassifier.fit`` calls this hundreds of times: on 32,255 sentences
+    scikit-learn's function took 13 ms a call, these counts 0.06 ms (measured 2026-12-01).
+
     Parameters
     ----------
     uncertain, predicted : numpy.ndarray of bool
         Which sentences are uncertain, and which were predicted uncertain.
     """
-    from sklearn.metrics import precision_recall_fscore_support
-
-    precision, recall, f1, _ = precision_recall_fscore_support(
-        uncertain, predicted, average="binary", pos_label=True, zero_division=0.0
-    )
-    return float(precision), float(recall), float(f1)
+    tp = int((predicted & uncertain).sum())
+    fp = int((predicted & ~uncertain).sum())
+    fn = int((~predicted & uncertain).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return precision, recall, f1
 
 
 def confusion(

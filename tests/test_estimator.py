@@ -182,3 +182,17 @@ def test_own_labels_in_files_and_on_the_command_line(tmp_path, capsys):
     assert main(["eval", str(data), "--model", str(model), "--uncertain-value", "yes"]) == 0
     out = capsys.readouterr().out
     assert f"{int(UNCERTAIN.sum())} uncertain, {int((~UNCERTAIN).sum())} certain" in out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_precision_recall_f1_are_scikit_learns(seed):
+    from sklearn.metrics import precision_recall_fscore_support
+
+    from classifier.labels import precision_recall_f1
+
+    rng = np.random.default_rng(seed)
+    uncertain, predicted = rng.random(200) < 0.3, rng.random(200) < 0.1 * seed
+    expected = precision_recall_fscore_support(
+        uncertain, predicted, average="binary", zero_division=0.0
+    )[:3]
+    assert precision_recall_f1(uncertain, predicted) == tuple(map(float, expected))
