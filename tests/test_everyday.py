@@ -114,7 +114,7 @@ def test_domains_learn_one_convention_each():
     a = clf.to_scorer("a").certainty(sentence)[0]
     b = clf.to_scorer("b").certainty(sentence)[0]
     assert a < b
-    assert clf.certainty(sentence)[0] == pytest.approx(a)  # the model predicts with "a"
+    assert clf.scorer_.certainty(sentence)[0] == pytest.approx(a)  # the model predicts with "a"
     assert set(clf.thresholds_) == {"a", "b"}
     with pytest.raises(ValueError, match="unknown convention 'c'"):
         clf.to_scorer("c")
