@@ -195,3 +195,14 @@ def test_precision_recall_f1_are_scikit_learns(seed):
         uncertain, predicted, average="binary", zero_division=0.0
     )[:3]
     assert precision_recall_f1(uncertain, predicted) == tuple(map(float, expected))
+
+
+def test_evaluate_reads_labels_as_fit_does(fitted):
+    from classifier.evaluate import evaluate
+
+    sentences = SENTENCES[:3] + SENTENCES[-3:]
+    words = LABELS[:3] + LABELS[-3:]
+    by_words = evaluate(fitted, sentences, words)
+    assert evaluate(fitted, sentences, [int(w == "uncertain") for w in words]) == by_words
+    yes_no = ["yes" if w == "uncertain" else "no" for w in words]
+    assert evaluate(fitted.scorer_, sentences, yes_no, uncertain_labels="yes") == by_words
