@@ -137,23 +137,3 @@ def test_bad_arguments(clf):
 
 
 # ---------------------------------------------------------------------- README
-def test_readme_example(capsys):
-    # the code of the README's "pandas" section, exactly
-    import pandas as pd
-
-    from classifier.pandas import score_frame
-
-    df = pd.DataFrame({"id": [1, 2], "text": ["It may rain. The sky is blue.", "It rained."]})
-    print(score_frame(df).round(3))
-    print(score_frame(df, sentences=True)[["id", "sentence", "start", "end", "text", "label"]])
-    # end of the README's code
-    printed = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
-    assert printed == [
-        "   id                           text  certainty      label       cues",
-        "0   1  It may rain. The sky is blue.      0.081  uncertain  may|modal",
-        "1   2                     It rained.      0.996    certain",
-        "   id  sentence  start  end              text      label",
-        "0   1         0      0   12      It may rain.  uncertain",
-        "0   1         1     13   29  The sky is blue.    certain",
-        "1   2         0      0   10        It rained.    certain",
-    ]

@@ -116,25 +116,3 @@ def test_import_classifier_does_not_import_spacy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
-
-
-def test_readme_example(capsys):
-    # the code of the README's "spaCy" section, exactly
-    import spacy
-
-    import classifier.spacy  # noqa: F401 -- registers the "hedge_certainty" component
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("hedge_certainty")
-    doc = nlp("The protein may play a role in DNA repair. It binds to RAD51.")
-    for sent in doc.sents:
-        cues = [(cue.text, cue.category) for cue in sent._.hedge_cues]
-        print(f"{sent._.certainty:.3f} {sent._.hedge_label:9} {sent.text} {cues}")
-    print(f"document: {doc._.certainty:.3f}")
-    # end of the README's code
-    assert capsys.readouterr().out.splitlines() == [
-        "0.032 uncertain The protein may play a role in DNA repair. [('may', 'modal')]",
-        "0.996 certain   It binds to RAD51. []",
-        "document: 0.032",
-    ]
