@@ -174,7 +174,7 @@ def score_bag(
         documentation).
     split : bool, default=True
         True: each item is a document, split into sentences as
-        :meth:`CertaintyClassifier.score` does. False: each item is one sentence, scored
+        :meth:`Scorer.score` does. False: each item is one sentence, scored
         as given. Each partition is scored with :meth:`Scorer.score_many`.
 
     Returns

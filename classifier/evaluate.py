@@ -1,7 +1,9 @@
 """Evaluate a model on labeled sentences: a typed report for JSON and for people.
 
-The numbers come from scikit-learn (``sklearn.metrics``, ``calibration_curve``) through
-:mod:`classifier.labels`; this module gathers them and prints them.
+The confusion matrix, accuracy, ROC AUC, Brier score and calibration bins come from
+scikit-learn (``sklearn.metrics``, ``calibration_curve``), precision, recall and F1 from
+:func:`classifier.labels.precision_recall_f1` (scikit-learn's numbers, counted faster);
+this module gathers them and prints them.
 """
 
 from __future__ import annotations

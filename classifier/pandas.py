@@ -4,7 +4,7 @@ Needs the ``pandas`` extra (``pip install "hedge-classifier[pandas]"``); pandas 
 only when :func:`score_frame` is called. For data frames larger than memory, see
 :mod:`classifier.dask`.
 
-Each cell is split into sentences, as :meth:`CertaintyClassifier.score` does. By default the
+Each cell is split into sentences, as :meth:`Scorer.score` does. By default the
 result has one row per input row, with the verdict on the whole cell:
 
 * ``certainty``: the *lowest* certainty of its sentences (a text is as certain as its most
