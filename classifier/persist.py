@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from classifier import __version__
 from classifier.bundled import bundled
 from classifier.errors import ModelIntegrityError, ModelLoadError
+from classifier.lexicon import Lexicon, load_lexicon
 from classifier.scorer import Scorer
 
 if TYPE_CHECKING:
@@ -200,17 +201,28 @@ def _model_file(path: str | Path | None) -> Path:
     return model_path
 
 
-def load_scorer(path: str | Path | None = None, *, trusted: bool = False) -> Scorer:
+def load_scorer(
+    path: str | Path | None = None,
+    *,
+    trusted: bool = False,
+    extra_lexicon: str | Path | Lexicon | None = None,
+) -> Scorer:
     """Load the weights of a model file as a :class:`~classifier.scorer.Scorer`.
 
     The weights file named by the manifest is read as JSON, after its sha256 is checked,
     without importing scikit-learn or unpickling anything. A model saved without one
     (or without a manifest, when ``trusted``) is loaded with :func:`load_model` instead.
+    ``extra_lexicon`` (a lexicon directory or a :class:`Lexicon`) adds cues without
+    retraining: see :meth:`Scorer.with_lexicon` for how they are weighted.
 
     Raises
     ------
-    ModelLoadError, ModelIntegrityError
+    ModelLoadError, ModelIntegrityError, LexiconError
     """
+    if extra_lexicon is not None:
+        if not isinstance(extra_lexicon, Lexicon):
+            extra_lexicon = load_lexicon(extra_lexicon)
+        return load_scorer(path, trusted=trusted).with_lexicon(extra_lexicon)
     model_path = _model_file(path)
     manifest = _read_manifest(model_path, trusted)
     if manifest is None or manifest.get("weights_file") is None:

@@ -20,12 +20,14 @@ from typing import Any
 
 from classifier.analysis import SENTENCE, WORD, Analysis, Analyzer, check_sentences
 from classifier.cues import Cue
+from classifier.errors import LexiconError
 from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.lexicon import BOOSTER, Lexicon, LexiconEntry
 from classifier.sentences import split_sentences
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "DocumentScore",
     "Linear",
     "Scorer",
     "SentenceScore",
@@ -81,6 +83,67 @@ class SentenceScore:
             self.label,
             tuple([cue.shifted(offset) for cue in self.cues]),
             self.rating,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScore:
+    """The verdict on a whole text: what its sentences' verdicts add up to.
+
+    A document has no certainty of its own: it is described by two numbers that answer
+    different questions, both computed from its sentences' scores. ``uncertain_share``
+    says how much of the text is hedged; ``certainty`` says how hedged its most hedged
+    sentence is. A text without a sentence (empty or blank) has ``sentences == 0`` and
+    None for both, and for ``label``.
+
+    Attributes
+    ----------
+    certainty : float or None
+        The lowest certainty of its sentences.
+    uncertain_share : float or None
+        The share of its sentences labeled uncertain, in [0, 1].
+    label : str or None
+        ``"uncertain"`` if any sentence is (the same as ``certainty`` below the
+        threshold), else ``"certain"``.
+    sentences : int
+        Number of sentences.
+    uncertain : int
+        Number of uncertain sentences.
+    categories : tuple of str
+        The categories of the cues of its sentences, each once, sorted.
+    scores : tuple of SentenceScore
+        The sentences' scores, with offsets into the text.
+    """
+
+    certainty: float | None
+    uncertain_share: float | None
+    label: str | None
+    sentences: int
+    uncertain: int
+    categories: tuple[str, ...]
+    scores: tuple[SentenceScore, ...] = ()
+
+    @classmethod
+    def of(cls, scores: Iterable[SentenceScore]) -> DocumentScore:
+        """Return the verdict on a text whose sentences scored ``scores``.
+
+        Examples
+        --------
+        >>> DocumentScore.of([]).label is None
+        True
+        """
+        scores = tuple(scores)
+        if not scores:
+            return cls(None, None, None, 0, 0, (), ())
+        uncertain = sum(score.label == UNCERTAIN for score in scores)
+        return cls(
+            certainty=min(score.certainty for score in scores),
+            uncertain_share=uncertain / len(scores),
+            label=UNCERTAIN if uncertain else CERTAIN,
+            sentences=len(scores),
+            uncertain=uncertain,
+            categories=tuple(sorted({cue.category for s in scores for cue in s.cues})),
+            scores=scores,
         )
 
 
@@ -199,13 +262,67 @@ class Scorer:
         uncertain: Linear,
         threshold: float,
         rating: Linear | None = None,
+        *,
+        added: Iterable[str] = (),
     ) -> None:
         self.lexicon = lexicon
         self.settings = dict(settings)
         self.uncertain = uncertain
         self.threshold = threshold
         self.rating = rating
+        self.added = frozenset(added)
         self.analyzer = Analyzer(lexicon, **self.settings)
+
+    def with_lexicon(self, extra: Lexicon) -> Scorer:
+        """Return a scorer that also finds the entries of ``extra``, without retraining.
+
+        An added cue is scored through the weights the model already has: those of its
+        category (``cat=...``, and with ``context`` ``cat=...|prev=``/``|next=`` of its
+        neighbouring words), its prior (the ``prior`` weight times its ``weight``
+        column) and the count of hedges in the sentence; features of the entry itself
+        (``cue=...``) have no weight. So it counts as an average cue of its category with
+        its prior, whatever its words. An added booster, negator or false friend works
+        through the rules only. Retraining with the entries (``hedge train --lexicon``)
+        learns their own weights and is better when there is labeled data.
+
+        Parameters
+        ----------
+        extra : Lexicon
+            New entries (see :func:`classifier.lexicon.load_lexicon`).
+
+        Returns
+        -------
+        Scorer
+            The same weights and threshold; its ``added`` holds the cues of ``extra``.
+
+        Raises
+        ------
+        LexiconError
+            If an entry of ``extra`` has the cue or the words of an entry the model has,
+            naming both places.
+        """
+        if not isinstance(extra, Lexicon):
+            raise TypeError(f"extra must be a Lexicon, got {type(extra).__name__}")
+        mine = {e.parts: e for e in self.lexicon.entries}
+        for entry in extra.entries:
+            clash = mine.get(entry.parts) or self.lexicon.by_cue.get(entry.cue)
+            if clash is not None:
+                raise LexiconError(
+                    f"{entry.where}:cue: {entry.cue!r} is already in the model's lexicon "
+                    f"({clash.cue!r} at {clash.where}); retrain to change an entry"
+                )
+        return Scorer(
+            self.lexicon.merged(extra),
+            self.settings,
+            self.uncertain,
+            self.threshold,
+            self.rating,
+            added=self.added | {entry.cue for entry in extra.entries},
+        )
+
+    def is_added(self, cue: Cue) -> bool:
+        """Return whether ``cue`` matched an entry added by :meth:`with_lexicon`."""
+        return cue.entry in self.added
 
     # ------------------------------------------------------------------ numbers
     def certainty(self, sentences: Iterable[str]) -> list[float]:
@@ -274,6 +391,20 @@ class Scorer:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, got {type(text).__name__}")
         return list(self.scores([(s.text, s.start) for s in split_sentences(text)]))
+
+    def score_document(self, text: str) -> DocumentScore:
+        """Split ``text`` into sentences, score each, and return the verdict on the whole.
+
+        Examples
+        --------
+        >>> from classifier.persist import load_scorer
+        >>> doc = load_scorer().score_document("It may rain. The sky is blue. It is cold.")
+        >>> doc.label, doc.sentences, doc.uncertain, doc.categories
+        ('uncertain', 3, 1, ('modal',))
+        >>> round(doc.uncertain_share, 3), doc.certainty == doc.scores[0].certainty
+        (0.333, True)
+        """
+        return DocumentScore.of(self.score(text))
 
     def score_sentences(self, sentences: Iterable[str]) -> list[SentenceScore]:
         """Score sentences as given, without splitting; offsets are within each sentence."""
@@ -345,6 +476,8 @@ class Scorer:
             "uncertain": linear(self.uncertain),
             "rating": linear(self.rating),
         }
+        if self.added:
+            document["added"] = sorted(self.added)
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
     @classmethod
@@ -392,6 +525,7 @@ class Scorer:
                 uncertain,
                 float(document["threshold"]),
                 linear(document["rating"]),
+                added=[str(cue) for cue in document.get("added", [])],
             )
         except (ValueError, KeyError, TypeError, AttributeError) as err:
             detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
