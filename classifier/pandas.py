@@ -4,27 +4,36 @@ Needs the ``pandas`` extra (``pip install "hedge-classifier[pandas]"``); pandas 
 only when :func:`score_frame` is called. For data frames larger than memory, see
 :mod:`classifier.dask`.
 
-Each cell is split into sentences, as :meth:`Scorer.score` does. By default the
-result has one row per input row, with the verdict on the whole cell:
+Each cell is split into sentences, as :meth:`Scorer.score` does. By default
+(``per="document"``) the result has one row per input row, with the verdict on the whole
+cell, the :class:`~classifier.scorer.DocumentScore` of :meth:`Scorer.score_document`:
 
-* ``certainty``: the *lowest* certainty of its sentences (a text is as certain as its most
-  hedged sentence); NaN for a cell without a sentence (empty or blank);
-* ``label``: ``"uncertain"`` if any of its sentences is uncertain, else ``"certain"`` (the
-  same as comparing ``certainty`` with the model's threshold); missing for a cell without a
-  sentence;
+* ``certainty``: the *lowest* certainty of its sentences (float64);
+* ``uncertain_share``: the share of its sentences that are uncertain (float64);
+* ``label``: ``"uncertain"`` if any of its sentences is uncertain, else ``"certain"``;
+* ``sentences`` and ``uncertain``: how many sentences, and how many uncertain (Int64);
+* ``categories``: the categories of its cues, each once, sorted, joined by ``"; "``;
 * ``cues``: the cues of all its sentences, in text order, as ``hedge score --format csv``
   writes them: ``"text|category"`` items joined by ``"; "``; empty when there are none.
 
-With ``sentences=True`` there is one row per sentence instead (like
+A cell without a sentence (empty or blank) has 0 sentences and missing ``certainty``,
+``uncertain_share`` and ``label``.
+
+With ``per="sentence"`` there is one row per sentence instead (like
 ``DataFrame.explode``): the row's index label and other columns are repeated, the text
 column holds the sentence, and ``sentence`` (its 0-based number in the cell), ``start`` and
-``end`` (its character offsets in the cell) come before the same three columns for the
-sentence alone. A cell without a sentence gives no row.
+``end`` (its character offsets in the cell) come before ``certainty``, ``label`` and
+``cues`` of the sentence alone. A cell without a sentence keeps one row, with every added
+column missing.
+
+Missing cells (None, NaN, ``pd.NA``) give missing results in every added column: NaN in
+float columns, ``<NA>`` in integer ones, None in text ones. ``errors="raise"`` raises
+instead. A cell that is neither text nor missing (a number) always raises.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,18 +45,26 @@ if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
     from classifier.scorer import Scorer, SentenceScore
 
-__all__ = ["OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "score_frame"]
+__all__ = ["DOCUMENT_COLUMNS", "OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "score_frame"]
 
-#: The columns :func:`score_frame` adds, in order.
+#: The columns :func:`score_frame` adds with ``per="document"``, in order.
+DOCUMENT_COLUMNS = (
+    "certainty", "uncertain_share", "label", "sentences", "uncertain", "categories", "cues",
+)  # fmt: skip
+#: The columns it adds with ``per="sentence"``, after :data:`SENTENCE_COLUMNS`.
 OUTPUT_COLUMNS = ("certainty", "label", "cues")
-#: The columns added before them with ``sentences=True``.
+#: The columns added before them with ``per="sentence"``.
 SENTENCE_COLUMNS = ("sentence", "start", "end")
 #: What to install when pandas is missing.
 _INSTALL_HINT = 'this needs pandas: pip install "hedge-classifier[pandas]"'
+_PER = ("document", "sentence")
+_ERRORS = ("coerce", "raise")
 
 
-def _checked_texts(df: pd.DataFrame, column: str, added: tuple[str, ...]) -> list[str]:
-    """Return the texts of ``column`` after checking the frame, its columns and its cells."""
+def _checked_texts(
+    df: pd.DataFrame, column: str, added: tuple[str, ...], errors: str
+) -> list[str | None]:
+    """Return the texts of ``column`` (None for a missing cell) after checking the frame."""
     try:
         import pandas as pd
     except ImportError as err:
@@ -66,14 +83,29 @@ def _checked_texts(df: pd.DataFrame, column: str, added: tuple[str, ...]) -> lis
             f"the data frame already has the column{'s' * (len(clashes) > 1)} "
             f"{', '.join(map(repr, clashes))} that score_frame adds"
         )
-    texts = df[column].tolist()
-    for row, (label, text) in enumerate(zip(df.index, texts, strict=True)):
-        if not isinstance(text, str):
+    texts: list[str | None] = []
+    for row, (label, text) in enumerate(zip(df.index, df[column].tolist(), strict=True)):
+        if isinstance(text, str):
+            texts.append(text)
+        elif errors == "coerce" and _is_missing(text):
+            texts.append(None)
+        else:
+            hint = " (pass errors='coerce' to score it as missing)" if _is_missing(text) else ""
             raise TypeError(
                 f"column {column!r} at index {label!r} (row {row}) is "
-                f"{type(text).__name__}, expected str"
+                f"{type(text).__name__}, expected str{hint}"
             )
     return texts
+
+
+def _is_missing(value: Any) -> bool:
+    """Return whether a cell is a missing value (None, NaN, NaT, ``pd.NA``)."""
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array cell: not a scalar
+        return False
 
 
 def score_frame(
@@ -81,7 +113,8 @@ def score_frame(
     column: str = "text",
     *,
     model: CertaintyClassifier | Scorer | None = None,
-    sentences: bool = False,
+    per: str = "document",
+    errors: str = "coerce",
 ) -> pd.DataFrame:
     """Return a copy of ``df`` with the certainty, label and cues of the texts in ``column``.
 
@@ -90,73 +123,98 @@ def score_frame(
     df : pandas.DataFrame
         Any data frame; it is not changed.
     column : str, default="text"
-        The column of texts; every cell must be a str.
+        The column of texts; every cell must be a str or missing.
     model : CertaintyClassifier or Scorer, optional
         A fitted model or its scorer; None loads the bundled one's weights (pass one to
         score many frames).
-    sentences : bool, default=False
-        False: one row per row of ``df``, the verdict on its whole text (the lowest
-        certainty of its sentences; uncertain if any sentence is; all their cues).
-        True: one row per sentence, as described in the module's documentation.
+    per : {"document", "sentence"}, default="document"
+        ``"document"``: one row per row of ``df``, the verdict on its whole text.
+        ``"sentence"``: one row per sentence. See the module's documentation.
+    errors : {"coerce", "raise"}, default="coerce"
+        ``"coerce"``: a missing cell gives missing results. ``"raise"``: it raises.
 
     Returns
     -------
     pandas.DataFrame
-        ``df``'s columns, then ``certainty`` (float64), ``label`` and ``cues`` (of the dtype
-        of ``column`` when that is a pandas string dtype, as text is by default in pandas 3,
-        else object); with ``sentences=True``, ``column`` holds each
-        sentence and ``sentence``, ``start`` and ``end`` (int64) come before ``certainty``.
-        The index labels are ``df``'s (repeated, with ``sentences=True``, for a text of
-        several sentences).
+        ``df``'s columns, then :data:`DOCUMENT_COLUMNS`, or with ``per="sentence"``
+        ``column`` holding each sentence and :data:`SENTENCE_COLUMNS` (Int64) then
+        :data:`OUTPUT_COLUMNS`. Text columns have the dtype of ``column`` when that is a
+        pandas string dtype (as text is by default in pandas 3), else object. The index
+        labels are ``df``'s (repeated with ``per="sentence"``).
 
     Raises
     ------
     TypeError
         If ``df`` is not a DataFrame, ``model`` not a model or scorer, or a cell of
-        ``column`` not a str (missing values included); the message names the row.
+        ``column`` neither a str nor missing (or missing, with ``errors="raise"``); the
+        message names the row.
     KeyError
         If ``df`` has no column ``column``.
     ValueError
-        If ``df`` already has a column that would be added, or duplicate column names.
+        If ``per`` or ``errors`` is not one of its values, ``df`` already has a column that
+        would be added, or has duplicate column names.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"text": ["It may rain. The sky is blue.", "It rained."]})
+    >>> df = pd.DataFrame({"text": ["It may rain. The sky is blue.", "It rained.", None]})
     >>> scored = score_frame(df)
-    >>> scored["label"].tolist(), scored["cues"].tolist()
-    (['uncertain', 'certain'], ['may|modal', ''])
-    >>> by_sentence = score_frame(df, sentences=True)
-    >>> by_sentence[["text", "sentence", "start", "end", "label"]]
-                   text  sentence  start  end      label
-    0      It may rain.         0      0   12  uncertain
-    0  The sky is blue.         1     13   29    certain
-    1        It rained.         0      0   10    certain
+    >>> scored[["sentences", "uncertain", "uncertain_share"]]
+       sentences  uncertain  uncertain_share
+    0          2          1              0.5
+    1          1          0              0.0
+    2       <NA>       <NA>              NaN
+    >>> scored["cues"].tolist()[:2], scored["label"].isna().tolist()
+    (['may|modal', ''], [False, False, True])
+    >>> by_sentence = score_frame(df, per="sentence")
+    >>> by_sentence[["sentence", "start", "end", "certainty"]].round(3)
+       sentence  start   end  certainty
+    0         0      0    12      0.081
+    0         1     13    29      0.996
+    1         0      0    10      0.996
+    2      <NA>   <NA>  <NA>        NaN
     """
-    added = (SENTENCE_COLUMNS if sentences else ()) + OUTPUT_COLUMNS
-    texts = _checked_texts(df, column, added)
+    if per not in _PER:
+        raise ValueError(f"per must be one of {', '.join(map(repr, _PER))}, got {per!r}")
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
+    added = SENTENCE_COLUMNS + OUTPUT_COLUMNS if per == "sentence" else DOCUMENT_COLUMNS
+    texts = _checked_texts(df, column, added, errors)
     from classifier.persist import scorer_of
+    from classifier.scorer import DocumentScore
 
     clf = scorer_of(model)
-    scored = list(clf.score_many(texts))
-    if sentences:
+    present = [text for text in texts if text is not None]
+    scored_present = iter(clf.score_many(present))
+    scored = [None if text is None else next(scored_present) for text in texts]
+    if per == "sentence":
         return _by_sentence(df, column, scored)
-    certainty = [min(s.certainty for s in scores) if scores else float("nan") for scores in scored]
-    labels = [
-        (
-            ("uncertain" if any(s.label == "uncertain" for s in scores) else "certain")
-            if scores
-            else None
-        )
-        for scores in scored
-    ]
+    documents = [None if s is None else DocumentScore.of(s) for s in scored]
+
+    def field(name: str) -> list[Any]:
+        return [None if d is None else getattr(d, name) for d in documents]
+
     # lists and arrays, not Series: assigned by position, whatever the index labels
     out = df.assign(
-        certainty=np.asarray(certainty, dtype="float64"),
-        label=labels,
-        cues=[format_cues(cue for s in scores for cue in s.cues) for scores in scored],
+        certainty=np.asarray(field("certainty"), dtype="float64"),
+        uncertain_share=np.asarray(field("uncertain_share"), dtype="float64"),
+        label=field("label"),
+        sentences=_integers(field("sentences")),
+        uncertain=_integers(field("uncertain")),
+        categories=[None if d is None else "; ".join(d.categories) for d in documents],
+        cues=[
+            None if d is None else format_cues(c for s in d.scores for c in s.cues)
+            for d in documents
+        ],
     )
-    return _with_text_dtype(out, df[column], ("label", "cues"))
+    return _with_text_dtype(out, df[column], ("label", "categories", "cues"))
+
+
+def _integers(values: list[int | None]) -> Any:
+    """Return ``values`` as a pandas nullable integer array (None is ``<NA>``)."""
+    import pandas as pd
+
+    return pd.array(values, dtype="Int64")
 
 
 def _with_text_dtype(out: pd.DataFrame, texts: pd.Series, names: tuple[str, ...]) -> pd.DataFrame:
@@ -167,17 +225,39 @@ def _with_text_dtype(out: pd.DataFrame, texts: pd.Series, names: tuple[str, ...]
     return out.astype(dict.fromkeys(names, dtype))
 
 
-def _by_sentence(df: pd.DataFrame, column: str, scored: list[list[SentenceScore]]) -> pd.DataFrame:
-    """Return one row per sentence: ``df``'s rows repeated, ``column`` holding the sentence."""
-    rows = [row for row, scores in enumerate(scored) for _ in scores]
-    flat = [score for scores in scored for score in scores]
+def _by_sentence(
+    df: pd.DataFrame, column: str, scored: list[list[SentenceScore] | None]
+) -> pd.DataFrame:
+    """Return one row per sentence: ``df``'s rows repeated, ``column`` holding the sentence.
+
+    A row without a sentence (missing, empty or blank text) keeps one row with missing
+    results.
+    """
+    rows: list[int] = []
+    flat: list[tuple[int, SentenceScore] | None] = []
+    for row, scores in enumerate(scored):
+        if not scores:
+            rows.append(row)
+            flat.append(None)
+            continue
+        for number, score in enumerate(scores):
+            rows.append(row)
+            flat.append((number, score))
+    texts = df[column].tolist()
+    sentences = [
+        texts[row] if item is None else item[1].text for row, item in zip(rows, flat, strict=True)
+    ]
+
+    def field(name: str) -> list[Any]:
+        return [None if item is None else getattr(item[1], name) for item in flat]
+
     out = df.iloc[rows].assign(
-        **{column: [s.text for s in flat]},
-        sentence=np.asarray([n for scores in scored for n in range(len(scores))], dtype="int64"),
-        start=np.asarray([s.start for s in flat], dtype="int64"),
-        end=np.asarray([s.end for s in flat], dtype="int64"),
-        certainty=np.asarray([s.certainty for s in flat], dtype="float64"),
-        label=[s.label for s in flat],
-        cues=[format_cues(s.cues) for s in flat],
+        **{column: sentences},
+        sentence=_integers([None if item is None else item[0] for item in flat]),
+        start=_integers(field("start")),
+        end=_integers(field("end")),
+        certainty=np.asarray(field("certainty"), dtype="float64"),
+        label=field("label"),
+        cues=[None if item is None else format_cues(item[1].cues) for item in flat],
     )
     return _with_text_dtype(out, df[column], (column, "label", "cues"))
