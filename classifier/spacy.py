@@ -1,23 +1,35 @@
 """A spaCy pipeline component, ``hedge_certainty``, that scores the sentences of a Doc.
 
 Needs the ``spacy`` extra (``pip install "hedge-classifier[spacy]"``). Importing this module
-registers the component factory and the extension attributes with spaCy;
+registers the component factory and the default extension attributes with spaCy;
 ``import classifier`` alone never imports spaCy.
 
 The component needs sentence boundaries: put it after a parser, a ``senter`` or the rule-based
 ``sentencizer``. It scores each sentence of ``doc.sents`` (its ``Span.text``) as given, with
-:meth:`~classifier.scorer.Scorer.score_sentences`, and sets:
+:meth:`~classifier.scorer.Scorer.score_sentences`, and sets, with the default ``prefix``
+``"hedge_"``:
 
-* ``Span._.certainty``: the probability that the sentence is certain;
+* ``doc.spans["hedge_cues"]``: one span per hedge cue that pushed its sentence toward
+  uncertain, labeled with its category (from the first word of a discontinuous cue to its
+  last; expanded to whole spaCy tokens);
+* ``Span._.hedge_certainty``: the probability that the sentence is certain;
 * ``Span._.hedge_label``: ``"certain"`` or ``"uncertain"``;
-* ``Span._.hedge_cues``: a tuple of :class:`~classifier.cues.Cue`, with character offsets
-  in ``doc.text`` (``doc.text[cue.start:cue.end]`` is the cue, from its first word to its
-  last for a discontinuous one);
-* ``Doc._.certainty``: the lowest certainty of its sentences (a text is as certain as its
-  most hedged sentence); None for a Doc without a sentence.
+* ``Span._.hedge_cues``: the cue spans inside the sentence (read from ``doc.spans``);
+* on the Doc, the fields of its :class:`~classifier.scorer.DocumentScore`, the same numbers
+  as :meth:`Scorer.score_document` gives for its sentences: ``Doc._.hedge_certainty`` (the
+  lowest certainty of its sentences), ``Doc._.hedge_uncertain_share``,
+  ``Doc._.hedge_label``, ``Doc._.hedge_sentences``, ``Doc._.hedge_uncertain`` and
+  ``Doc._.hedge_categories`` (the sorted labels of the cue spans); None (and 0
+  sentences) for a Doc without a sentence.
 
-Extension values on sentences are kept by the Doc, so they are there on the spans that
-``doc.sents`` yields later. The model is loaded once, when the component is created.
+Another ``prefix`` (``config={"prefix": "my_"}``) names them ``my_certainty``,
+``doc.spans["my_cues"]`` and so on, as negspacy's ``extension_name`` does, so that two
+components (two models) can annotate one Doc.
+
+Every value is plain data (floats, ints, strings, spans), so Docs survive
+``nlp.pipe(texts, n_process=2)``, ``Doc.to_bytes`` and ``DocBin(store_user_data=True)``:
+extension values travel in ``doc.user_data``, which ``DocBin`` keeps only with
+``store_user_data=True``. The model is loaded once, when the component is created.
 """
 
 from __future__ import annotations
@@ -32,24 +44,81 @@ except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
 from classifier.persist import load_scorer, scorer_of
-from classifier.scorer import Scorer
+from classifier.scorer import DocumentScore, Scorer
 
 if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
     from classifier.scorer import SentenceScore
 
-__all__ = ["FACTORY", "HedgeCertainty"]
+__all__ = ["DEFAULT_PREFIX", "FACTORY", "HedgeCertainty"]
 
 #: The name under which the component factory is registered (``nlp.add_pipe(FACTORY)``).
 FACTORY = "hedge_certainty"
 #: Sentences per :meth:`Scorer.score_sentences` call in ``nlp.pipe``.
 DEFAULT_BATCH_SIZE = 256
+#: The default prefix of the extension attributes and of the span group.
+DEFAULT_PREFIX = "hedge_"
+#: The sentence attributes that hold values, without the prefix.
+_SPAN_FIELDS = ("certainty", "label")
+#: The Doc attributes that hold values, without the prefix: fields of a DocumentScore
+#: (``categories`` is read from the cue spans, as a tuple survives no serialization as one).
+_DOC_FIELDS = ("certainty", "uncertain_share", "label", "sentences", "uncertain")
 
-for _extension in ("certainty", "hedge_label", "hedge_cues"):
-    if not Span.has_extension(_extension):
-        Span.set_extension(_extension, default=None)
-if not Doc.has_extension("certainty"):
-    Doc.set_extension("certainty", default=None)
+
+class _CategoriesOf:
+    """Getter of ``Doc._.<prefix>categories``: the labels of ``doc.spans[key]``, sorted."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, doc: Doc) -> tuple[str, ...] | None:
+        if self.key not in doc.spans:
+            return None
+        return tuple(sorted({span.label_ for span in doc.spans[self.key]}))
+
+
+class _CuesIn:
+    """Getter of ``Span._.<prefix>cues``: the cue spans of ``doc.spans[key]`` in a span.
+
+    A class rather than a closure, so that it pickles (spaCy sends the extensions to the
+    processes of ``nlp.pipe(n_process=...)``).
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, span: Span) -> tuple[Span, ...]:
+        doc = span.doc
+        if self.key not in doc.spans:
+            return ()
+        return tuple(
+            cue for cue in doc.spans[self.key] if span.start <= cue.start and cue.end <= span.end
+        )
+
+
+def register_extensions(prefix: str = DEFAULT_PREFIX) -> None:
+    """Register the extension attributes of ``prefix`` (once; later calls do nothing).
+
+    Raises
+    ------
+    ValueError
+        If ``prefix`` does not make Python identifiers.
+    """
+    if not isinstance(prefix, str) or not f"{prefix}x".isidentifier():
+        raise ValueError(f"prefix must start attribute names, such as 'hedge_', got {prefix!r}")
+    for field in _SPAN_FIELDS:
+        if not Span.has_extension(prefix + field):
+            Span.set_extension(prefix + field, default=None)
+    if not Span.has_extension(prefix + "cues"):
+        Span.set_extension(prefix + "cues", getter=_CuesIn(prefix + "cues"))
+    for field in _DOC_FIELDS:
+        if not Doc.has_extension(prefix + field):
+            Doc.set_extension(prefix + field, default=None)
+    if not Doc.has_extension(prefix + "categories"):
+        Doc.set_extension(prefix + "categories", getter=_CategoriesOf(prefix + "cues"))
+
+
+register_extensions()
 
 
 class HedgeCertainty:
@@ -67,6 +136,9 @@ class HedgeCertainty:
         can run code: only for files you trust).
     batch_size : int, default=DEFAULT_BATCH_SIZE
         Sentences scored together by :meth:`pipe`.
+    prefix : str, default=DEFAULT_PREFIX
+        Start of the names of the extension attributes and of the span group
+        (``<prefix>cues``).
 
     Attributes
     ----------
@@ -81,11 +153,14 @@ class HedgeCertainty:
         *,
         trusted: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        prefix: str = DEFAULT_PREFIX,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+        register_extensions(prefix)
         self.name = name
         self.batch_size = batch_size
+        self.prefix = prefix
         if model is None or isinstance(model, str):
             self.model = load_scorer(model, trusted=trusted)
         else:
@@ -93,13 +168,15 @@ class HedgeCertainty:
 
     def __call__(self, doc: Doc) -> Doc:
         """Score the sentences of ``doc`` and set the extension attributes."""
+        register_extensions(self.prefix)  # in a process of nlp.pipe(n_process=...) too
         sentences = _sentences(doc)
         scores = self.model.score_sentences([sentence.text for sentence in sentences])
-        _annotate(doc, sentences, scores)
+        self._annotate(doc, sentences, scores)
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
         """Score the Docs of ``stream``, the sentences of several Docs at a time."""
+        register_extensions(self.prefix)
         size = self.batch_size if batch_size is None else batch_size
         batch: list[tuple[Doc, list[Span]]] = []
         pending = 0
@@ -116,8 +193,29 @@ class HedgeCertainty:
         texts = [sentence.text for _, sentences in batch for sentence in sentences]
         scores = iter(self.model.score_sentences(texts))
         for doc, sentences in batch:
-            _annotate(doc, sentences, [next(scores) for _ in sentences])
+            self._annotate(doc, sentences, [next(scores) for _ in sentences])
             yield doc
+
+    def _annotate(self, doc: Doc, sentences: list[Span], scores: list[SentenceScore]) -> None:
+        """Set the extension attributes and the cue spans of ``doc`` from its scores."""
+        prefix = self.prefix
+        cues: list[Span] = []
+        shifted = []
+        for sentence, score in zip(sentences, scores, strict=True):
+            sentence._.set(prefix + "certainty", score.certainty)
+            sentence._.set(prefix + "label", score.label)
+            score = score.shifted(sentence.start_char)
+            shifted.append(score)
+            for cue in score.cues:
+                span = doc.char_span(
+                    cue.start, cue.end, label=cue.category, alignment_mode="expand"
+                )
+                if span is not None:
+                    cues.append(span)
+        doc.spans[prefix + "cues"] = cues
+        document = DocumentScore.of(shifted)
+        for field in _DOC_FIELDS:
+            doc._.set(prefix + field, getattr(document, field))
 
 
 def _sentences(doc: Doc) -> list[Span]:
@@ -132,21 +230,17 @@ def _sentences(doc: Doc) -> list[Span]:
     return list(doc.sents)
 
 
-def _annotate(doc: Doc, sentences: list[Span], scores: list[SentenceScore]) -> None:
-    """Set the extension attributes of ``doc`` and of its sentences from their scores."""
-    for sentence, score in zip(sentences, scores, strict=True):
-        sentence._.certainty = score.certainty
-        sentence._.hedge_label = score.label
-        sentence._.hedge_cues = tuple(cue.shifted(sentence.start_char) for cue in score.cues)
-    doc._.certainty = min((score.certainty for score in scores), default=None)
-
-
 @Language.factory(
     FACTORY,
-    default_config={"model": None, "trusted": False, "batch_size": DEFAULT_BATCH_SIZE},
+    default_config={
+        "model": None,
+        "trusted": False,
+        "batch_size": DEFAULT_BATCH_SIZE,
+        "prefix": DEFAULT_PREFIX,
+    },
 )
 def make_hedge_certainty(
-    nlp: Language, name: str, model: str | None, trusted: bool, batch_size: int
+    nlp: Language, name: str, model: str | None, trusted: bool, batch_size: int, prefix: str
 ) -> HedgeCertainty:
     """Create the ``hedge_certainty`` component (spaCy calls this for ``nlp.add_pipe``).
 
@@ -162,6 +256,8 @@ def make_hedge_certainty(
         Passed to :meth:`CertaintyClassifier.load`.
     batch_size : int
         Sentences scored together by ``nlp.pipe``.
+    prefix : str
+        Start of the extension attributes' names and of the span group's.
 
     Returns
     -------
@@ -176,7 +272,9 @@ def make_hedge_certainty(
     >>> doc = nlp("It may rain. The sky is blue.")
     >>> [(s.text, s._.hedge_label, [c.text for c in s._.hedge_cues]) for s in doc.sents]
     [('It may rain.', 'uncertain', ['may']), ('The sky is blue.', 'certain', [])]
-    >>> round(doc._.certainty, 3)
-    0.081
+    >>> [(span.text, span.label_) for span in doc.spans["hedge_cues"]]
+    [('may', 'modal')]
+    >>> round(doc._.hedge_certainty, 3), doc._.hedge_uncertain_share, doc._.hedge_categories
+    (0.081, 0.5, ('modal',))
     """
-    return HedgeCertainty(name, model, trusted=trusted, batch_size=batch_size)
+    return HedgeCertainty(name, model, trusted=trusted, batch_size=batch_size, prefix=prefix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -29,14 +30,20 @@ def python_blocks(section: str) -> list[str]:
     return blocks
 
 
-def check_block(code: str) -> None:
-    """Run ``code`` and compare what it prints with its trailing ``# `` comment lines."""
+def check_block(code: str, cwd: Path | None = None) -> None:
+    """Run ``code`` (in ``cwd``) and compare what it prints with its trailing comments."""
     lines = code.rstrip("\n").split("\n")
     expected: list[str] = []
     while lines and (lines[-1].startswith("# ") or lines[-1] == "#"):
         expected.insert(0, lines.pop()[2:].rstrip())
     assert expected, "a README example must show its output in trailing comments"
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile("\n".join(lines), str(README), "exec"), {"__name__": "__main__"})
+    before = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out):
+            exec(compile("\n".join(lines), str(README), "exec"), {"__name__": "__main__"})
+    finally:
+        os.chdir(before)
     assert [line.rstrip() for line in out.getvalue().splitlines()] == expected
