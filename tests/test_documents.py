@@ -37,7 +37,10 @@ def test_score_document_sums_up_the_sentences(scorer):
 def test_a_firm_document_is_certain(scorer):
     doc = scorer.score_document("The river rose overnight. Members met on Tuesday.")
     assert (doc.label, doc.uncertain, doc.uncertain_share, doc.categories) == (
-        "certain", 0, 0.0, ()
+        "certain",
+        0,
+        0.0,
+        (),
     )
     assert doc.certainty >= scorer.threshold
 

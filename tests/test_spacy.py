@@ -76,10 +76,14 @@ def test_doc_attributes_are_the_document_score(nlp, clf):
     expected = clf.scorer_.score_document(TEXT)
     assert [s.text.strip() for s in doc.sents] == [s.text for s in expected.scores]
     assert (doc._.hedge_certainty, doc._.hedge_uncertain_share, doc._.hedge_label) == (
-        expected.certainty, expected.uncertain_share, expected.label
+        expected.certainty,
+        expected.uncertain_share,
+        expected.label,
     )
-    assert (doc._.hedge_sentences, doc._.hedge_uncertain) == (5, 3) == (
-        expected.sentences, expected.uncertain
+    assert (
+        (doc._.hedge_sentences, doc._.hedge_uncertain)
+        == (5, 3)
+        == (expected.sentences, expected.uncertain)
     )
     assert doc._.hedge_categories == expected.categories
 
