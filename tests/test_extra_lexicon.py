@@ -7,6 +7,8 @@ import pytest
 from classifier.errors import LexiconError
 from classifier.persist import load_scorer
 
+from .readme import check_block, python_blocks
+
 HEADER = "cue\tcategory\tweight\tnote\n"
 
 
@@ -86,3 +88,8 @@ def test_added_cues_survive_the_weights_file(tmp_path):
     again = type(scorer).from_json(scorer.to_json())
     assert again.added == scorer.added == frozenset({"iffy"})
     assert again.score("It is iffy.") == scorer.score("It is iffy.")
+
+
+def test_readme_example(tmp_path):
+    [code] = python_blocks("Adding cues without retraining")
+    check_block(code, tmp_path)
