@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any
 
 from classifier.cues import format_cues
 from classifier.persist import scorer_of
-from classifier.scorer import Scorer, SentenceScore
+from classifier.scorer import DocumentScore, Scorer, SentenceScore
 
 if TYPE_CHECKING:
     import dask.bag
@@ -147,11 +147,16 @@ def _partition_starts(lengths: list[int]) -> list[int]:
 
 
 def _score_items(
-    items: Iterable[Any], first: int, model: Scorer, split: bool
+    items: Iterable[Any], first: int, model: Scorer, split: bool, per: str
 ) -> list[dict[str, Any]]:
     """Score one partition whose first item is item ``first`` of the bag."""
     documents = [_document(item, position) for position, item in enumerate(items, first)]
     scored = model.score_many([text for _, text in documents], split=split)
+    if per == "document":
+        return [
+            {"doc": doc, **DocumentScore.of(scores).record()}
+            for (doc, _), scores in zip(documents, scored, strict=True)
+        ]
     return [
         _record(doc, index, score)
         for (doc, _), scores in zip(documents, scored, strict=True)
@@ -160,9 +165,13 @@ def _score_items(
 
 
 def score_bag(
-    bag: dask.bag.Bag, model: CertaintyClassifier | Scorer | None = None, *, split: bool = True
+    bag: dask.bag.Bag,
+    model: CertaintyClassifier | Scorer | None = None,
+    *,
+    split: bool = True,
+    per: str = "sentence",
 ) -> dask.bag.Bag:
-    """Score the texts of a Dask bag, one record per sentence, in order.
+    """Score the texts of a Dask bag, one record per sentence (or per document), in order.
 
     Parameters
     ----------
@@ -176,6 +185,10 @@ def score_bag(
         True: each item is a document, split into sentences as
         :meth:`Scorer.score` does. False: each item is one sentence, scored
         as given. Each partition is scored with :meth:`Scorer.score_many`.
+    per : {"sentence", "document"}, default="sentence"
+        ``"document"``: one record per item instead, ``doc`` and the fields of its
+        :class:`~classifier.scorer.DocumentScore` (:meth:`DocumentScore.record`), as
+        ``hedge score --per document --format jsonl`` writes them.
 
     Returns
     -------
@@ -214,12 +227,14 @@ def score_bag(
 
     if not isinstance(bag, db.Bag):
         raise TypeError(f"bag must be a dask.bag.Bag, got {type(bag).__name__}")
+    if per not in ("sentence", "document"):
+        raise ValueError(f"per must be 'sentence' or 'document', got {per!r}")
     shared = _shipped(scorer_of(model))
     partitions = bag.to_delayed()
     lengths = [dask.delayed(len, pure=True)(partition) for partition in partitions]
     starts = dask.delayed(_partition_starts, pure=True, nout=len(partitions))(lengths)
     scored = [
-        dask.delayed(_score_items, pure=True)(partition, start, shared, split)
+        dask.delayed(_score_items, pure=True)(partition, start, shared, split, per)
         for partition, start in zip(partitions, starts, strict=True)
     ]
     return db.from_delayed(scored)

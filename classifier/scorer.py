@@ -123,6 +123,23 @@ class DocumentScore:
     categories: tuple[str, ...]
     scores: tuple[SentenceScore, ...] = ()
 
+    def record(self) -> dict[str, Any]:
+        """Return the fields other than ``scores``, as a dict for JSON or a table row.
+
+        Examples
+        --------
+        >>> DocumentScore.of([]).record()["sentences"]
+        0
+        """
+        return {
+            "certainty": self.certainty,
+            "uncertain_share": self.uncertain_share,
+            "label": self.label,
+            "sentences": self.sentences,
+            "uncertain": self.uncertain,
+            "categories": list(self.categories),
+        }
+
     @classmethod
     def of(cls, scores: Iterable[SentenceScore]) -> DocumentScore:
         """Return the verdict on a text whose sentences scored ``scores``.

@@ -170,6 +170,24 @@ def test_score_bag_of_sentences(client, clf):
     assert [(r["start"], r["end"]) for r in records] == [(0, len(s)) for s in sentences]
 
 
+def test_score_bag_per_document_gives_the_document_scores(client, clf):
+    bag = db.from_sequence(TEXTS, npartitions=3)
+    records = client.compute(score_bag(bag, clf, per="document")).result()
+    assert [r["doc"] for r in records] == list(range(len(TEXTS)))  # the empty text too
+    for record, text in zip(records, TEXTS, strict=True):
+        expected = clf.scorer_.score_document(text)
+        assert record["sentences"] == expected.sentences
+        assert record["uncertain"] == expected.uncertain
+        assert record["label"] == expected.label
+        assert record["categories"] == list(expected.categories)
+        assert_same_certainty(
+            [record["certainty"] or 0.0, record["uncertain_share"] or 0.0],
+            [expected.certainty or 0.0, expected.uncertain_share or 0.0],
+        )
+    with pytest.raises(ValueError, match="per must be"):
+        score_bag(bag, clf, per="paragraph")
+
+
 # ---------------------------------------------------------------------- data frames
 def test_score_frame_equals_local_scoring_in_order(client, clf):
     sentences = SENTENCES + [s.text for text in TEXTS for s in clf.scorer_.score(text)]
