@@ -1,8 +1,14 @@
 """A self-contained HTML report: each sentence shaded by certainty, each hedge cue underlined.
 
 The page has no scripts, fonts, images or links to anything outside the file: the style
-sheet is inline and the details of a sentence or a cue show on hover through ``title``
-attributes. All text is escaped, so a sentence that contains ``<script>`` is shown, never run.
+sheet is inline. It works on a phone as on a desktop: the details of a sentence or a cue show
+on hover (``title``) and, for touch and keyboard, when it is tapped or focused (every
+sentence and cue is focusable; the details show in a bar at the bottom of the window). A
+summary lists the uncertain sentences, each a link to it, and radio buttons filter the page
+(all sentences, uncertain only, one cue category) with CSS alone. Pages are capped at
+:data:`MAX_SENTENCES` sentences shown in full; documents past the cap are summarized in a
+table, with a note saying so. All text is escaped, so a sentence that contains ``<script>``
+is shown, never run.
 
 >>> from classifier import CertaintyClassifier
 >>> clf = CertaintyClassifier.load()
@@ -22,13 +28,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from classifier import __version__
+from classifier.scorer import DocumentScore
 
 if TYPE_CHECKING:
     from classifier.cues import Cue
     from classifier.model import CertaintyClassifier
     from classifier.scorer import Scorer, SentenceScore
 
-__all__ = ["COLOR_SCALE", "Document", "render_html", "score_document", "shade"]
+__all__ = ["COLOR_SCALE", "MAX_SENTENCES", "Document", "render_html", "score_document", "shade"]
 
 #: Colour stops of the sentence shading, ``(certainty, "#rrggbb")``: orange for uncertain,
 #: through light orange and pale yellow, to a pale blue for certain. Light enough for black
@@ -42,6 +49,11 @@ COLOR_SCALE: tuple[tuple[float, str], ...] = (
 )
 #: How many cue categories the summary lists, most frequent first.
 TOP_CATEGORIES = 5
+#: Most sentences a page shows in full (about 0.4 kB of HTML each): 18,500 sentences made
+#: a 7 MB page that phones load slowly; past this, documents are summarized.
+MAX_SENTENCES = 2000
+#: Characters of a sentence shown in the index of uncertain sentences.
+INDEX_CHARS = 90
 #: A blank line: it ends a paragraph, in the text and on the page.
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 #: How the pieces of a discontinuous cue are joined in ``Cue.text``.
@@ -50,18 +62,33 @@ _PIECE_SEP = " ... "
 _STYLE = """\
 body { font: 16px/1.7 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial,
   sans-serif; color: #1b1b1b; background: #fff; margin: 0 auto; max-width: 60rem;
-  padding: 1.5rem 2rem 3rem; }
-h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
-h2 { font-size: 1.1rem; margin: 0; word-break: break-all; }
+  padding: 1.5rem 2rem 5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .75rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.1rem; margin: 0; overflow-wrap: anywhere; }
 .summary { display: flex; flex-wrap: wrap; gap: .75rem 2rem; align-items: flex-start;
   border: 1px solid #d9d9d9; border-radius: 6px; padding: .75rem 1rem; background: #fafafa; }
 .stat b { font-size: 1.35rem; display: block; line-height: 1.2; }
 .stat { color: #444; font-size: .9rem; }
 .categories ol { margin: .1rem 0 0; padding-left: 1.3rem; font-size: .9rem; }
 .categories .stat-title { color: #444; font-size: .9rem; }
-.legend { display: flex; align-items: flex-start; gap: .8rem; margin: 1.1rem 0 .4rem;
-  font-size: .85rem; color: #333; }
-.legend .gauge { position: relative; width: 22rem; padding: 1.2rem 0 1.3rem; }
+.note { border-left: 4px solid #c25400; background: #fff4e8; padding: .5rem .8rem;
+  margin: 1rem 0 0; font-size: .9rem; }
+.filter-input { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
+.filters { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: 1rem 0 0;
+  font-size: .9rem; }
+.filters label { border: 1px solid #888; border-radius: 999px; padding: .15rem .7rem;
+  cursor: pointer; background: #fff; }
+.index { margin: .8rem 0 0; font-size: .9rem; }
+.index summary { cursor: pointer; font-weight: 600; }
+.index ol { margin: .3rem 0 0; padding-left: 1.6rem; max-height: 24rem; overflow-y: auto; }
+.index li { margin: .15rem 0; overflow-wrap: anywhere; }
+.index a { color: #0b4f8a; }
+.legend { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0 .8rem;
+  margin: 1.1rem 0 .4rem; font-size: .85rem; color: #333; }
+.legend .scale { display: flex; align-items: flex-start; gap: .6rem; flex: 1 1 18rem;
+  max-width: 30rem; }
+.legend .gauge { position: relative; flex: 1 1 auto; min-width: 9rem;
+  padding: 1.2rem 0 1.3rem; }
 .legend .bar { height: 1rem; border: 1px solid #bbb; border-radius: 3px; }
 .legend .tick { position: absolute; top: 1rem; height: 1.5rem; border-left: 2px solid #111; }
 .legend .label { position: absolute; transform: translateX(-50%); white-space: nowrap;
@@ -69,18 +96,36 @@ h2 { font-size: 1.1rem; margin: 0; word-break: break-all; }
 .legend .below { bottom: 0; }
 .legend .above { top: 0; font-weight: 600; }
 .legend .name { padding-top: 1.2rem; line-height: 1rem; }
+.legend .key { padding-top: 1.2rem; line-height: 1rem; }
 .help { color: #555; font-size: .85rem; margin: .25rem 0 0; }
 article { margin-top: 1.75rem; }
 article header { border-bottom: 1px solid #ddd; padding-bottom: .3rem; margin-bottom: .6rem; }
 article .meta { color: #555; font-size: .85rem; }
-article p { white-space: pre-line; margin: 0 0 1rem; }
+article p { white-space: pre-line; margin: 0 0 1rem; overflow-wrap: anywhere; }
 .s { border-radius: 3px; padding: .1rem .05rem; box-decoration-break: clone;
-  -webkit-box-decoration-break: clone; }
+  -webkit-box-decoration-break: clone; scroll-margin: 4rem 0 6rem; }
+.s:target { outline: 3px solid #0b4f8a; outline-offset: 1px; }
+.s:focus, .cue:focus { outline: 3px solid #0b4f8a; outline-offset: 1px; }
 .cue { text-decoration: underline solid #1b1b1b 2px; text-underline-offset: .22em;
   cursor: help; }
+.s:focus::after, .cue:focus::after { content: attr(data-tip); position: fixed; left: 0;
+  right: 0; bottom: 0; z-index: 1; background: #1b1b1b; color: #fff; padding: .6rem 1rem;
+  font-size: .9rem; line-height: 1.4; white-space: normal; font-weight: normal;
+  text-decoration: none; }
 .empty { color: #777; font-style: italic; }
+.rest { margin-top: 2rem; overflow-x: auto; }
+.rest table { border-collapse: collapse; font-size: .85rem; }
+.rest th, .rest td { border-bottom: 1px solid #ddd; padding: .2rem .6rem; text-align: right; }
+.rest th:first-child, .rest td:first-child { text-align: left; overflow-wrap: anywhere; }
 footer { margin-top: 2.5rem; color: #777; font-size: .8rem; }
+@media (max-width: 40rem) {
+  body { padding: 1rem .9rem 6rem; }
+  .summary { gap: .5rem 1.2rem; }
+}
 """
+#: Radio-button filters: (id, label) after "all"; category filters are added per page.
+_FILTER_ALL = "show-all"
+_FILTER_UNCERTAIN = "show-uncertain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,9 +328,10 @@ def _sentence_html(score: SentenceScore, weights: Sequence[float] | None) -> str
                 _cue_title(score.cues[i], None if weights is None else weights[i]) for i in cues
             )
             categories = " ".join(dict.fromkeys(score.cues[i].category for i in cues))
+            tip = html.escape(titles)
             out.append(
-                f'<span class="cue" data-category="{html.escape(categories)}" '
-                f'title="{html.escape(titles)}">{text}</span>'
+                f'<span class="cue" tabindex="0" data-category="{html.escape(categories)}" '
+                f'title="{tip}" data-tip="{tip}">{text}</span>'
             )
         else:
             out.append(text)
@@ -293,20 +339,30 @@ def _sentence_html(score: SentenceScore, weights: Sequence[float] | None) -> str
     return "".join(out)
 
 
-def _sentence_span(score: SentenceScore, weights: Sequence[float] | None) -> str:
+def _sentence_span(score: SentenceScore, weights: Sequence[float] | None, anchor: str) -> str:
     title = f"{score.label}, certainty {score.certainty:.2f}"
     if score.rating is not None:
         title += f", predicted rating {score.rating:.1f}"
+    tip = html.escape(title)
+    classes = " ".join(
+        ["s", score.label, *(f"c-{c}" for c in sorted({cue.category for cue in score.cues}))]
+    )
     return (
-        f'<span class="s {score.label}" style="background-color:{shade(score.certainty)}" '
-        f'data-certainty="{score.certainty!r}" title="{html.escape(title)}">'
+        f'<span class="{html.escape(classes)}" id="{anchor}" tabindex="0" '
+        f'style="background-color:{shade(score.certainty)}" '
+        f'data-certainty="{score.certainty!r}" title="{tip}" data-tip="{tip}">'
         f"{_sentence_html(score, weights)}</span>"
     )
 
 
 # ---------------------------------------------------------------------- layout
-def _paragraphs(document: Document) -> list[str]:
-    """Return the HTML of each paragraph of the document: sentences and the text between.
+def _anchor(document: int, sentence: int) -> str:
+    """Return the ``id`` of a sentence on the page."""
+    return f"d{document}-s{sentence}"
+
+
+def _paragraphs(document: Document, number: int, shown: int) -> list[str]:
+    """Return the HTML of each paragraph of the first ``shown`` sentences of a document.
 
     A blank line in the text between two sentences starts a new paragraph; other spacing
     is kept as it is and the page shows its line breaks (``white-space: pre-line``).
@@ -320,12 +376,13 @@ def _paragraphs(document: Document) -> list[str]:
             paragraphs.append([html.escape(part)])
 
     done = 0
-    for index, score in enumerate(document.scores):
+    for index, score in enumerate(document.scores[:shown]):
         gap(document.text[done : score.start])
         weights = None if document.contributions is None else document.contributions[index]
-        paragraphs[-1].append(_sentence_span(score, weights))
+        paragraphs[-1].append(_sentence_span(score, weights, _anchor(number, index)))
         done = score.end
-    gap(document.text[done:])
+    if shown == len(document.scores):
+        gap(document.text[done:])
     result = []
     for pieces in paragraphs:
         body = "".join(pieces).strip()
@@ -342,22 +399,27 @@ def _display_name(name: str) -> str:
     return "standard input" if name == "-" else name
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'s' * (count != 1)}"
+
+
 def _summary(documents: Sequence[Document], threshold: float | None) -> str:
     scores = [score for document in documents for score in document.scores]
     uncertain = sum(score.label == "uncertain" for score in scores)
     categories = Counter(cue.category for score in scores for cue in score.cues)
     stats = [
-        f'<div class="stat"><b>{len(scores)}</b>sentence{"s" * (len(scores) != 1)}</div>',
-        f'<div class="stat"><b>{uncertain}</b>uncertain ({_percent(uncertain, len(scores))})</div>',
-        f'<div class="stat"><b>{len(scores) - uncertain}</b>certain</div>',
+        f'<div class="stat"><b>{len(scores):,}</b>sentence{"s" * (len(scores) != 1)}</div>',
+        f'<div class="stat"><b>{uncertain:,}</b>uncertain '
+        f"({_percent(uncertain, len(scores))})</div>",
+        f'<div class="stat"><b>{len(scores) - uncertain:,}</b>certain</div>',
     ]
     if len(documents) != 1:
-        stats.insert(0, f'<div class="stat"><b>{len(documents)}</b>documents</div>')
+        stats.insert(0, f'<div class="stat"><b>{len(documents):,}</b>documents</div>')
     if threshold is not None:
         stats.append(f'<div class="stat"><b>{threshold:.2f}</b>threshold: uncertain below it</div>')
     top = sorted(categories.items(), key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
     items = "".join(
-        f"<li>{html.escape(category)} <span>({count})</span></li>" for category, count in top
+        f"<li>{html.escape(category)} <span>({count:,})</span></li>" for category, count in top
     )
     listing = f"<ol>{items}</ol>" if items else '<div class="empty">no cues</div>'
     stats.append(
@@ -367,11 +429,64 @@ def _summary(documents: Sequence[Document], threshold: float | None) -> str:
     return f'<section class="summary">{"".join(stats)}</section>'
 
 
+def _filters(categories: Sequence[str]) -> tuple[str, str]:
+    """Return the radio inputs and their labels that filter the sentences, and their CSS.
+
+    The inputs stand before ``main`` so that ``#id:checked ~ main`` selects what to hide:
+    no script is needed, and without CSS every sentence shows.
+    """
+    choices = [(_FILTER_ALL, "all sentences"), (_FILTER_UNCERTAIN, "uncertain only")]
+    choices += [(f"show-c-{category}", category) for category in categories]
+    inputs = "".join(
+        f'<input type="radio" class="filter-input" name="show" id="{key}"'
+        f'{" checked" if key == _FILTER_ALL else ""}>'
+        for key, _ in choices
+    )
+    labels = "".join(f'<label for="{key}">{html.escape(text)}</label>' for key, text in choices)
+    css = [
+        f"#{_FILTER_UNCERTAIN}:checked ~ main .s.certain {{ display: none; }}",
+        *(
+            f"#show-c-{category}:checked ~ main .s:not(.c-{category}) {{ display: none; }}"
+            for category in categories
+        ),
+        *(
+            f"#{key}:checked ~ .filters label[for={key}] {{ background: #1b1b1b; color: #fff; }}"
+            f"\n#{key}:focus-visible ~ .filters label[for={key}] "
+            "{ outline: 3px solid #0b4f8a; outline-offset: 1px; }"
+            for key, _ in choices
+        ),
+    ]
+    nav = f'<nav class="filters" aria-label="Filter the sentences"><span>Show:</span>{labels}</nav>'
+    return inputs + "\n" + nav, "\n".join(css) + "\n"
+
+
+def _index(documents: Sequence[Document], shown: Sequence[int]) -> str:
+    """Return the list of the uncertain sentences shown, each a link to it."""
+    items = []
+    for number, (document, count) in enumerate(zip(documents, shown, strict=True)):
+        name = html.escape(_display_name(document.name))
+        for index, score in enumerate(document.scores[:count]):
+            if score.label != "uncertain":
+                continue
+            text = score.text if len(score.text) <= INDEX_CHARS else score.text[:INDEX_CHARS] + "…"
+            where = f"{name}: {index + 1}" if len(documents) > 1 else str(index + 1)
+            items.append(
+                f'<li><a href="#{_anchor(number, index)}">{where}: {html.escape(text)}</a> '
+                f"<span>({score.certainty:.2f})</span></li>"
+            )
+    if not items:
+        return '<p class="index empty">no uncertain sentences shown</p>'
+    return (
+        f'<details class="index" open><summary>{_plural(len(items), "uncertain sentence")}'
+        f" (links)</summary><ol>{''.join(items)}</ol></details>"
+    )
+
+
 def _legend(threshold: float | None) -> str:
     stops = ", ".join(f"{color} {100 * value:g}%" for value, color in COLOR_SCALE)
     marks = [
         f'<span class="label below" style="left:{100 * value:g}%">{value:g}</span>'
-        for value in (0, 0.25, 0.5, 0.75, 1)
+        for value in (0, 0.5, 1)
     ]
     if threshold is not None:
         left = f"{100 * threshold:.4g}%"
@@ -380,34 +495,87 @@ def _legend(threshold: float | None) -> str:
             f'<span class="label above" style="left:{left}">threshold {threshold:.2f}</span>',
         ]
     return (
-        '<div class="legend"><span class="name">uncertain</span>'
+        '<div class="legend"><div class="scale"><span class="name">uncertain</span>'
         f'<div class="gauge"><div class="bar" style="background:linear-gradient(to right, '
-        f'{stops})"></div>{"".join(marks)}</div><span class="name">certain</span>'
-        '<span class="name">&#8195;<span class="cue">underlined</span>: hedge cue</span></div>'
+        f'{stops})"></div>{"".join(marks)}</div><span class="name">certain</span></div>'
+        '<span class="key"><span class="cue">underlined</span>: hedge cue</span></div>'
     )
 
 
-def _article(document: Document) -> str:
-    n = len(document.scores)
-    uncertain = sum(score.label == "uncertain" for score in document.scores)
-    meta = f"{n} sentence{'s' * (n != 1)}, {uncertain} uncertain"
-    paragraphs = _paragraphs(document) or ['<p class="empty">no sentences</p>']
+def _document_meta(document: Document) -> str:
+    result = DocumentScore.of(document.scores)
+    meta = f"{_plural(result.sentences, 'sentence')}, {result.uncertain:,} uncertain"
+    if result.certainty is not None:
+        meta += f" ({_percent(result.uncertain, result.sentences)}), lowest certainty "
+        meta += f"{result.certainty:.2f}"
+    return meta
+
+
+def _article(document: Document, number: int, shown: int, limit: int) -> str:
+    meta = _document_meta(document)
+    paragraphs = _paragraphs(document, number, shown) or ['<p class="empty">no sentences</p>']
+    if shown < len(document.scores):
+        paragraphs.append(
+            f'<p class="note">Sentences {shown + 1:,} to {len(document.scores):,} of this '
+            f"document are not shown (the page shows at most {limit:,} sentences).</p>"
+        )
     return (
-        f"<article><header><h2>{html.escape(_display_name(document.name))}</h2>"
+        f'<article id="d{number}"><header><h2>{html.escape(_display_name(document.name))}</h2>'
         f'<div class="meta">{meta}</div></header>\n' + "\n".join(paragraphs) + "\n</article>"
     )
 
 
+def _rest(documents: Sequence[Document]) -> str:
+    """Return the table that summarizes the documents past the cap."""
+    rows = []
+    for document in documents:
+        result = DocumentScore.of(document.scores)
+        lowest = "-" if result.certainty is None else f"{result.certainty:.2f}"
+        rows.append(
+            f"<tr><td>{html.escape(_display_name(document.name))}</td>"
+            f"<td>{result.sentences:,}</td><td>{result.uncertain:,}</td>"
+            f"<td>{_percent(result.uncertain, result.sentences)}</td><td>{lowest}</td>"
+            f"<td>{html.escape(', '.join(result.categories))}</td></tr>"
+        )
+    return (
+        f'<section class="rest"><h2>{_plural(len(documents), "more document")}, summarized'
+        "</h2><table><thead><tr><th>document</th><th>sentences</th><th>uncertain</th>"
+        "<th>share</th><th>lowest certainty</th><th>cue categories</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></section>"
+    )
+
+
+def _shown(documents: Sequence[Document], limit: int) -> list[int]:
+    """Return how many sentences of each document the page shows in full.
+
+    Documents are shown whole, in order, while the total stays within ``limit``; the
+    document that crosses it is cut at ``limit``; the ones after it show none.
+    """
+    shown, left = [], limit
+    for document in documents:
+        count = min(len(document.scores), left)
+        shown.append(count)
+        left -= count
+    return shown
+
+
 def render_html(
-    documents: Iterable[Document], *, threshold: float | None = None, title: str | None = None
+    documents: Iterable[Document],
+    *,
+    threshold: float | None = None,
+    title: str | None = None,
+    max_sentences: int = MAX_SENTENCES,
 ) -> str:
     """Return one self-contained HTML page showing scored documents.
 
     Each sentence is shaded by its certainty on the scale of :data:`COLOR_SCALE`, with a
-    legend; each cue piece is underlined, and hovering shows its category and its
-    contribution to the log-odds of uncertain (hovering a sentence shows its label and
-    certainty). A summary at the top counts sentences, the share of uncertain ones and the
-    most frequent cue categories. Paragraphs (text between blank lines) stay paragraphs.
+    legend; each cue piece is underlined. Hovering, tapping or focusing (Tab) a cue shows
+    its category and its contribution to the log-odds of uncertain; a sentence, its label
+    and certainty. At the top: a summary (sentences, share of uncertain ones, the most
+    frequent cue categories), filters (all, uncertain only, one category; CSS radio
+    buttons, no script) and the list of uncertain sentences, each a link to it.
+    Paragraphs (text between blank lines) stay paragraphs. The page works from 320 px wide.
 
     Parameters
     ----------
@@ -417,6 +585,11 @@ def render_html(
         The model's threshold, marked on the legend.
     title : str, optional
         The page title; by default "Hedge report" and the document's name, for one.
+    max_sentences : int, default=MAX_SENTENCES
+        Most sentences shown in full. Documents are shown in order until the cap; the one
+        that reaches it is cut, and the rest are summarized in a table (sentences,
+        uncertain, share, lowest certainty, categories). A note at the top says so. The
+        summary always counts every sentence.
 
     Returns
     -------
@@ -428,21 +601,48 @@ def render_html(
     for index, document in enumerate(docs):
         if not isinstance(document, Document):
             raise TypeError(f"document {index} is {type(document).__name__}, expected Document")
+    if isinstance(max_sentences, bool) or not isinstance(max_sentences, int) or max_sentences < 1:
+        raise ValueError(f"max_sentences must be an int >= 1, got {max_sentences!r}")
     if title is None:
         title = "Hedge report"
         if len(docs) == 1:
             title += f": {_display_name(docs[0].name)}"
-    body = "\n".join(_article(document) for document in docs)
+    shown = _shown(docs, max_sentences)
+    cut = next(
+        (number for number, count in enumerate(shown) if not count and docs[number].scores),
+        len(docs),
+    )  # documents before it are shown, the others summarized
+    total = sum(len(document.scores) for document in docs)
+    note = ""
+    if sum(shown) < total:
+        note = (
+            f'<p class="note">This page shows {sum(shown):,} of the {total:,} sentences in '
+            f"full (at most {max_sentences:,}): the first {_plural(cut, 'document')} of "
+            f"{len(docs):,}; the others are summarized in a table at the end. The summary "
+            "counts every sentence. For every result use --format jsonl or csv, or split "
+            "the input.</p>\n"
+        )
+    categories = sorted(
+        {cue.category for d, n in zip(docs, shown, strict=True) for s in d.scores[:n]
+         for cue in s.cues}
+    )  # fmt: skip
+    filters, filter_css = _filters(categories)
+    body = "\n".join(
+        _article(docs[number], number, shown[number], max_sentences) for number in range(cut)
+    )
+    rest = _rest(docs[cut:]) + "\n" if cut < len(docs) else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n{_summary(docs, threshold)}\n{_legend(threshold)}\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{_STYLE}{filter_css}</style>\n"
+        "</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n{_summary(docs, threshold)}\n{note}"
+        f"{filters}\n{_index(docs, shown)}\n{_legend(threshold)}\n"
         '<p class="help">Each sentence is shaded by the model\'s certainty that it contains '
-        "no hedge; hedge cues that pushed it toward uncertain are underlined. Hover over a "
-        "sentence or a cue for details.</p>\n"
-        f"<main>\n{body}\n</main>\n"
+        "no hedge; hedge cues that pushed it toward uncertain are underlined. Hover over, "
+        "tap or tab to a sentence or a cue for details.</p>\n"
+        f"<main>\n{body}\n</main>\n{rest}"
         f"<footer>hedge-classifier {html.escape(__version__)}</footer>\n"
         "</body>\n</html>\n"
     )

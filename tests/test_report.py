@@ -254,9 +254,11 @@ def test_page_loads_nothing_from_elsewhere(page):
         "base",
     }
     for node in root.iter():
-        assert not {"src", "href", "srcset", "action"} & set(node.attrs), node.tag
+        assert not {"src", "srcset", "action"} & set(node.attrs), node.tag
+        assert node.attrs.get("href", "#").startswith("#"), node.attrs  # links within the page
         assert not any(name.startswith("on") for name in node.attrs), node.tag
-    assert not re.search(r"\b(src|href)\s*=", page)
+    assert not re.search(r"\bsrc\s*=", page)
+    assert re.findall(r'\bhref="([^"]*)"', page) == ["#d0-s1", "#d0-s2", "#d0-s4"]
     assert "http" not in page
     assert "url(" not in page and "@import" not in page
 
@@ -401,3 +403,75 @@ def test_cli_eval_plot_without_matplotlib(tmp_path, capsys, labeled, monkeypatch
     assert err.startswith("hedge: error: ") and 'pip install "hedge-classifier[plot]"' in err
     assert len(err.splitlines()) == 1
     assert not png.exists()
+
+
+# ---------------------------------------------------------------------- any screen, any size
+def test_every_detail_is_reachable_by_focus_not_only_hover(page):
+    root = parse(page)
+    for node in sentence_spans(root) + cue_spans(root.find_all("main")[0]):
+        assert node.attrs["tabindex"] == "0"  # keyboard and tap focus it
+        assert node.attrs["data-tip"] == node.attrs["title"]  # shown on focus by the CSS
+    assert ".s:focus::after, .cue:focus::after { content: attr(data-tip)" in page
+
+
+def test_index_links_every_uncertain_sentence(clf, page):
+    root = parse(page)
+    scores = clf.score(TEXT)
+    index = root.find_all("details", "index")[0]
+    links = index.find_all("a")
+    uncertain = [i for i, s in enumerate(scores) if s.label == "uncertain"]
+    assert [a.attrs["href"] for a in links] == [f"#d0-s{i}" for i in uncertain]
+    ids = {node.attrs.get("id") for node in sentence_spans(root)}
+    assert all(a.attrs["href"][1:] in ids for a in links)
+    assert f"{len(uncertain)} uncertain sentences" in index.text()
+
+
+def test_filters_are_radio_buttons_with_a_css_rule_each(clf, page):
+    root = parse(page)
+    inputs = root.find_all("input")
+    keys = [node.attrs["id"] for node in inputs]
+    categories = sorted({c.category for s in clf.score(TEXT) for c in s.cues})
+    assert keys == ["show-all", "show-uncertain", *(f"show-c-{c}" for c in categories)]
+    assert all(node.attrs["type"] == "radio" and node.attrs["name"] == "show" for node in inputs)
+    assert "checked" in inputs[0].attrs
+    labels = {node.attrs["for"] for node in root.find_all("label")}
+    assert labels == set(keys)
+    assert "#show-uncertain:checked ~ main .s.certain { display: none; }" in page
+    for category in categories:
+        assert f"#show-c-{category}:checked ~ main .s:not(.c-{category})" in page
+        sentences = [n for n in sentence_spans(root) if f"c-{category}" in n.classes]
+        assert sentences and all(
+            any(category in cue.attrs["data-category"] for cue in cue_spans(n))
+            for n in sentences
+        )
+
+
+def test_a_large_input_is_capped_with_a_note(clf):
+    text = "It may rain. The sky is blue. Perhaps it snows.\n\n"
+    docs = [score_document(clf, text * 2, name=f"doc{i}.txt") for i in range(5)]
+    page = render_html(docs, max_sentences=10)  # 6 sentences a document
+    root = parse(page)
+    assert len(sentence_spans(root)) == 10
+    assert [a.find_all("h2")[0].text() for a in root.find_all("article")] == [
+        "doc0.txt",
+        "doc1.txt",
+    ]
+    notes = [" ".join(n.text().split()) for n in root.find_all("p", "note")]
+    assert "This page shows 10 of the 30 sentences in full" in notes[0]
+    assert "Sentences 5 to 6 of this document are not shown (the page shows at most 10" in notes[1]
+    rest = root.find_all("section", "rest")[0]
+    rows = [[td.text() for td in tr.find_all("td")] for tr in rest.find_all("tr")[1:]]
+    assert [row[:4] for row in rows] == [[f"doc{i}.txt", "6", "4", "66.7%"] for i in (2, 3, 4)]
+    summary = " ".join(root.find_all("section", "summary")[0].text().split())
+    assert "30sentences20uncertain(66.7%)" in summary.replace(" ", "")
+    # past the cap, a document costs a table row, not its sentences
+    more = [score_document(clf, text * 2, name=f"doc{i}.txt") for i in range(50)]
+    growth = (len(render_html(more, max_sentences=10)) - len(page)) / 45
+    full = (len(render_html(docs)) - len(render_html(docs[:1]))) / 4
+    assert growth < full / 3
+    with pytest.raises(ValueError, match="max_sentences"):
+        render_html(docs, max_sentences=0)
+
+
+def test_no_note_when_everything_fits(page):
+    assert 'class="note"' not in page and 'class="rest"' not in page
