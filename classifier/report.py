@@ -49,8 +49,9 @@ COLOR_SCALE: tuple[tuple[float, str], ...] = (
 )
 #: How many cue categories the summary lists, most frequent first.
 TOP_CATEGORIES = 5
-#: Most sentences a page shows in full (about 0.4 kB of HTML each): 18,500 sentences made
-#: a 7 MB page that phones load slowly; past this, documents are summarized.
+#: Most sentences a page shows in full (about 0.6 kB of HTML each): 18,500 sentences made
+#: a 6.8 MB page that phones load slowly (1.3 MB with this cap); past it, documents are
+#: summarized.
 MAX_SENTENCES = 2000
 #: Characters of a sentence shown in the index of uncertain sentences.
 INDEX_CHARS = 90
@@ -476,9 +477,10 @@ def _index(documents: Sequence[Document], shown: Sequence[int]) -> str:
             )
     if not items:
         return '<p class="index empty">no uncertain sentences shown</p>'
+    capped = sum(shown) < sum(len(document.scores) for document in documents)
     return (
         f'<details class="index" open><summary>{_plural(len(items), "uncertain sentence")}'
-        f" (links)</summary><ol>{''.join(items)}</ol></details>"
+        f"{' shown' * capped} (links)</summary><ol>{''.join(items)}</ol></details>"
     )
 
 
@@ -617,10 +619,18 @@ def render_html(
     if sum(shown) < total:
         note = (
             f'<p class="note">This page shows {sum(shown):,} of the {total:,} sentences in '
-            f"full (at most {max_sentences:,}): the first {_plural(cut, 'document')} of "
-            f"{len(docs):,}; the others are summarized in a table at the end. The summary "
-            "counts every sentence. For every result use --format jsonl or csv, or split "
-            "the input.</p>\n"
+            f"full (at most {max_sentences:,})."
+        )
+        if cut and shown[cut - 1] < len(docs[cut - 1].scores):
+            note += " The last document shown is cut short."
+        if cut < len(docs):
+            note += (
+                f" The {_plural(len(docs) - cut, 'document')} after the first {cut:,} "
+                "are summarized in a table at the end."
+            )
+        note += (
+            " The summary counts every sentence. For every result, use hedge score --format "
+            "jsonl or csv, or split the input.</p>\n"
         )
     categories = sorted(
         {cue.category for d, n in zip(docs, shown, strict=True) for s in d.scores[:n]

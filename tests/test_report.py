@@ -457,8 +457,16 @@ def test_a_large_input_is_capped_with_a_note(clf):
         "doc1.txt",
     ]
     notes = [" ".join(n.text().split()) for n in root.find_all("p", "note")]
-    assert "This page shows 10 of the 30 sentences in full" in notes[0]
+    assert notes[0].startswith(
+        "This page shows 10 of the 30 sentences in full (at most 10). The last document shown "
+        "is cut short. The 3 documents after the first 2 are summarized in a table at the end."
+    )
     assert "Sentences 5 to 6 of this document are not shown (the page shows at most 10" in notes[1]
+    shown = [*docs[0].scores, *docs[1].scores[:4]]
+    uncertain = sum(score.label == "uncertain" for score in shown)
+    index = root.find_all("details", "index")[0]
+    assert f"{uncertain} uncertain sentences shown" in index.text()
+    assert len(index.find_all("a")) == uncertain
     rest = root.find_all("section", "rest")[0]
     rows = [[td.text() for td in tr.find_all("td")] for tr in rest.find_all("tr")[1:]]
     assert [row[:4] for row in rows] == [[f"doc{i}.txt", "6", "4", "66.7%"] for i in (2, 3, 4)]
