@@ -1,8 +1,10 @@
 """Build the wheel, install it into a fresh virtual environment, score outside the checkout."""
 
 import json
+import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -48,3 +50,36 @@ def test_installed_wheel_scores_outside_the_checkout(wheel, tmp_path):
         text=True,
     ).stdout
     assert str(ROOT) not in imported
+
+
+def test_wheel_ships_the_license_it_declares(wheel):
+    archive = zipfile.ZipFile(wheel)
+    licenses = [name for name in archive.namelist() if name.endswith(".dist-info/licenses/LICENSE")]
+    assert len(licenses) == 1
+    assert archive.read(licenses[0]).decode() == (ROOT / "LICENSE").read_text()
+    (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    fields = archive.read(metadata).decode().split("\n\n")[0].splitlines()
+    assert "License-Expression: MIT" in fields and "License-File: LICENSE" in fields
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+
+
+def test_sdist_ships_the_license(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (sdist,) = tmp_path.glob("hedge_classifier-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    assert [name for name in names if name.endswith("/LICENSE")] == [f"{sdist.name[:-7]}/LICENSE"]
+
+
+def test_readme_images_exist_and_say_where_they_are():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", readme)  # every image has a description
+    assert images
+    for target in images:
+        assert (ROOT / target).is_file(), target
+    # relative links break on a package index page: the README says where the images are
+    assert "images of this README are in the repository's `docs/` folder" in readme
