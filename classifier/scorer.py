@@ -470,7 +470,19 @@ class Scorer:
 
     # ------------------------------------------------------------------ files
     def to_json(self) -> str:
-        """Return the scorer as JSON text: lexicon, settings, weights and threshold."""
+        """Return the scorer as JSON text: lexicon, settings, weights and threshold.
+
+        Raises
+        ------
+        ValueError
+            If the scorer has cues added by :meth:`with_lexicon`: they have no weights of
+            their own, so keep their lexicon directory and add it again when loading.
+        """
+        if self.added:
+            raise ValueError(
+                "this scorer has cues added without retraining; save the model without them "
+                "and pass the extra lexicon when loading it (or retrain with it)"
+            )
 
         def linear(function: Linear | None) -> dict[str, Any] | None:
             if function is None:
@@ -493,8 +505,6 @@ class Scorer:
             "uncertain": linear(self.uncertain),
             "rating": linear(self.rating),
         }
-        if self.added:
-            document["added"] = sorted(self.added)
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
     @classmethod
@@ -542,7 +552,6 @@ class Scorer:
                 uncertain,
                 float(document["threshold"]),
                 linear(document["rating"]),
-                added=[str(cue) for cue in document.get("added", [])],
             )
         except (ValueError, KeyError, TypeError, AttributeError) as err:
             detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
