@@ -25,13 +25,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
     from classifier.cues import Cue
     from classifier.data import LabeledData
+    from classifier.inputs import InputDocument, TableOptions
     from classifier.scorer import Scorer, SentenceScore
 
 __all__ = ["build_parser", "main"]
@@ -125,6 +126,7 @@ class _Explanation:
 
     log_odds: float
     cues: tuple[tuple[Cue, float], ...]
+    added: frozenset[str] = frozenset()  # entries added without retraining (--lexicon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ class _Record:
     line: int | None
     score: SentenceScore
     explanation: _Explanation | None = None
+    fields: dict[str, object] | None = None  # a table row's row, id and kept columns
 
 
 # ---------------------------------------------------------------------- input
@@ -242,7 +245,7 @@ def _explain(scorer: Scorer, score: SentenceScore) -> _Explanation:
     """Explain one scored sentence; cue offsets are shifted like the score's."""
     log_odds = scorer.log_odds(score.text)
     cues = tuple((cue.shifted(score.start), weight) for cue, weight in scorer.explain(score.text))
-    return _Explanation(log_odds, cues)
+    return _Explanation(log_odds, cues, scorer.added)
 
 
 def _score_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[_Record]:
@@ -309,7 +312,8 @@ def _cue_dict(cue: Cue, explanation: _Explanation | None) -> dict[str, object]:
 def _as_dict(record: _Record) -> dict[str, object]:
     """Return the JSONL object of ``record``, fields in output order."""
     score = record.score
-    fields: dict[str, object] = {"doc": record.doc, "sentence": record.sentence}
+    fields: dict[str, object] = {"doc": record.doc, **(record.fields or {})}
+    fields["sentence"] = record.sentence
     if record.line is not None:
         fields["line"] = record.line
     fields.update(
@@ -334,11 +338,16 @@ def _delimited_writer(delimiter: str) -> Callable[[TextIO, Iterable[_Record], bo
         from classifier.cues import format_cues
 
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(_columns(by_lines))
+        header = False
         for record in records:
             fields = _as_dict(record)
             fields["cues"] = format_cues(record.score.cues)
+            if not header:  # a table's id and kept columns come after doc
+                writer.writerow(fields)
+                header = True
             writer.writerow(fields.values())
+        if not header:
+            writer.writerow(_columns(by_lines))
 
     return write
 
@@ -367,6 +376,9 @@ def _write_text(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None
         score = record.score
         counts[score.label] = counts.get(score.label, 0) + 1
         where = f"{record.doc}:{record.line}" if by_lines else f"{record.doc}[{record.sentence}]"
+        if record.fields:  # a table row: file:line[sentence] and its id and kept columns
+            shown = "".join(f"  {k}={v}" for k, v in record.fields.items() if k != "row")
+            where = f"{record.doc}:{record.fields['row']}[{record.sentence}]{shown}"
         sentence = "\n    ".join(_mark_cues(score).splitlines())
         out.write(f"{where}  {score.label}  {score.certainty:.2f}\n    {sentence}\n")
         if score.cues:
@@ -382,8 +394,10 @@ def _write_text(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None
     )
 
 
-def _cue_status(cue: Cue) -> str:
+def _cue_status(cue: Cue, added: frozenset[str] = frozenset()) -> str:
     """Return whether a cue was kept, and the rule that decided, in words."""
+    if cue.entry in added:
+        return f"{_cue_status(cue)} (added cue)"
     if not cue.kept:
         return f"discarded: {cue.rule}" if cue.rule else "discarded"
     if cue.rule:
@@ -396,14 +410,14 @@ def _explanation_lines(explanation: _Explanation) -> list[str]:
     from_cues = sum(weight for _, weight in explanation.cues)
     lines = [
         f"log-odds of uncertain {explanation.log_odds:+.3f} = cues {from_cues:+.3f}"
-        f" + other words and intercept {explanation.log_odds - from_cues:+.3f}"
+        f" + other features and intercept {explanation.log_odds - from_cues:+.3f}"
     ]
     if not explanation.cues:
         lines.append("no cue fired")
         return lines
     rows = [("cue", "category", "status", "contribution")]
     rows += [
-        (cue.text, cue.category, _cue_status(cue), f"{weight:+.3f}")
+        (cue.text, cue.category, _cue_status(cue, explanation.added), f"{weight:+.3f}")
         for cue, weight in explanation.cues
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
@@ -503,9 +517,63 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="score on N processes (-1: one per core); output is the same as with 1",
     )
+    _add_input_arguments(parser)
     _add_model_arguments(parser)
     _add_output_argument(parser)
     parser.set_defaults(handler=_run_score)
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--per",
+        choices=("sentence", "document"),
+        default="sentence",
+        help="one record per sentence, or per document (a file, a table row) with its "
+        "share of uncertain sentences and lowest certainty (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--text-col",
+        metavar="NAME",
+        help="score the column NAME of tables (.csv, .tsv, .jsonl, .parquet); each row "
+        "is a document",
+    )
+    parser.add_argument("--id-col", metavar="NAME", help="a table column repeated in records")
+    parser.add_argument(
+        "--keep-col",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another table column repeated in records (may be given more than once)",
+    )
+    parser.add_argument(
+        "--input-format",
+        metavar="FORMAT",
+        help="read every FILE as a table of this format: csv, tsv, jsonl or parquet "
+        "(default: by extension)",
+    )
+    parser.add_argument(
+        "--delimiter", type=_delimiter, metavar="C", help="field delimiter of CSV/TSV tables"
+    )
+    parser.add_argument(
+        "--glob",
+        metavar="PATTERN",
+        help="files of a folder FILE to score, in sorted order (default: **/*.txt, every "
+        ".txt file under it)",
+    )
+    parser.add_argument(
+        "--lexicon",
+        metavar="DIR",
+        help="add the cues of the lexicon directory DIR to the model without retraining "
+        "(scored through their category's and prior's weights)",
+    )
+
+
+def _delimiter(text: str) -> str:
+    r"""Parse a one-character delimiter for argparse (``\t`` for a tab)."""
+    text = "\t" if text == "\\t" else text
+    if len(text) != 1 or text in '\r\n"':
+        raise argparse.ArgumentTypeError(f"expected one character such as ';', got {text!r}")
+    return text
 
 
 def _add_output_argument(parser: argparse.ArgumentParser) -> None:
@@ -531,20 +599,35 @@ def _load_scorer(args: argparse.Namespace) -> Scorer:
     """Load the model's weights only: scoring needs no scikit-learn, and starts fast."""
     from classifier.persist import load_scorer
 
-    return load_scorer(args.model, trusted=args.trust_model)
+    return load_scorer(
+        args.model, trusted=args.trust_model, extra_lexicon=getattr(args, "lexicon", None)
+    )
 
 
 def _run_score(args: argparse.Namespace) -> int:
     names: list[str] = args.files or [STDIN]
     if args.explain and args.format not in ("text", "jsonl"):
         raise CommandError(f"--explain works with --format text or jsonl, not {args.format}")
-    _check_inputs(names)
+    documents = _input_documents(names, args)  # None: plain text files only
+    if documents is None:
+        _check_inputs(names)
+    if args.per == "document" and args.format == "html":
+        raise CommandError("--per document: the HTML report shows each document already")
     output = None if args.output is None else _check_output(args.output)
     clf = _load_scorer(args)
     if args.threshold is not None:
         clf.threshold = args.threshold
     if args.format == "html":
-        _emit(output, _html_writer(clf, names, args))
+        texts = None if documents is None else _report_texts(documents)
+        _emit(output, _html_writer(clf, names, args, texts))
+        return 0
+    if args.per == "document":
+        rows = _document_rows(clf, documents, names, args)
+        _emit(output, lambda out: _write_documents(out, rows, args.format))
+        return 0
+    if documents is not None:
+        scored = _table_records(clf, documents, args.explain)
+        _emit(output, lambda out: _WRITERS[args.format](out, _progress(scored), args.lines))
         return 0
     write_records = _WRITERS[args.format]
 
@@ -557,13 +640,18 @@ def _run_score(args: argparse.Namespace) -> int:
 
 
 def _html_writer(
-    clf: Scorer, names: list[str], args: argparse.Namespace
+    clf: Scorer,
+    names: list[str],
+    args: argparse.Namespace,
+    texts: Iterable[tuple[str, str]] | None = None,
 ) -> Callable[[TextIO], None]:
     """Read each input whole and return a writer of its HTML report (one page)."""
     from classifier.report import render_html, score_document
 
     documents = []
-    for name in names:
+    for name, text in texts or ():
+        documents.append(score_document(clf, text, name=name, by_lines=args.lines))
+    for name in names if texts is None else ():
         with _open_input(name) as stream:
             lines = _decoded_lines(name, stream, args.encoding, args.errors)
             text = "".join(line for _, line in lines)
@@ -585,6 +673,145 @@ def _progress(records: Iterator[_Record]) -> Iterator[_Record]:
     except ImportError:
         return records
     return iter(tqdm(records, unit=" sentences", file=sys.stderr, leave=False))
+
+
+# ---------------------------------------------------------------------- tables, folders
+def _input_documents(names: list[str], args: argparse.Namespace) -> Iterator[InputDocument] | None:
+    """Return the documents of tables and folders among ``names``; None if all are text.
+
+    Text files among tables and folders are one document each. Errors (a missing
+    ``--text-col``, a table option without a table) come before the model is loaded.
+    """
+    from classifier.inputs import TableOptions, table_format
+
+    try:
+        tables = [name for name in names if table_format(name, args.input_format) is not None]
+    except ValueError as err:
+        raise CommandError(str(err).replace("input format", "--input-format")) from None
+    folders = [name for name in names if name != STDIN and Path(name).is_dir()]
+    if tables and args.text_col is None:
+        raise CommandError(f"{tables[0]}: a table: give the column to score with --text-col")
+    if not tables:
+        given = [o for o, v in [("--text-col", args.text_col), ("--id-col", args.id_col),
+                                ("--keep-col", args.keep_col)] if v]  # fmt: skip
+        if given:
+            raise CommandError(f"{given[0]} needs a table (.csv, .tsv, .jsonl, .parquet)")
+    if not tables and not folders:
+        return None
+    if args.lines:
+        raise CommandError("--lines reads text files only, not tables or folders")
+    for name in names:
+        if name != STDIN and not Path(name).exists():
+            raise CommandError(f"{name}: no such file")
+    options = TableOptions(
+        args.text_col, args.id_col, tuple(args.keep_col), args.input_format, args.delimiter
+    )
+    return _documents_of(names, options, set(tables), set(folders), args)
+
+
+def _documents_of(
+    names: list[str],
+    options: TableOptions,
+    tables: set[str],
+    folders: set[str],
+    args: argparse.Namespace,
+) -> Iterator[InputDocument]:
+    from classifier.inputs import DEFAULT_GLOB, InputDocument, folder_documents, table_documents
+
+    try:
+        for name in names:
+            if name in tables:
+                yield from table_documents(name, options)
+            elif name in folders:
+                yield from folder_documents(name, args.glob or DEFAULT_GLOB)
+            else:
+                with _open_input(name) as stream:
+                    lines = _decoded_lines(name, stream, args.encoding, args.errors)
+                    yield InputDocument(name, "".join(line for _, line in lines))
+    except HedgeError as err:
+        raise CommandError(str(err)) from None
+
+
+def _report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, str]]:
+    """Return ``(heading, text)`` of each document for the HTML report."""
+    for document in documents:
+        fields = {k: v for k, v in document.fields.items() if k != "row"}
+        where = f"{document.name}:{document.fields['row']}" if document.fields else document.name
+        shown = ", ".join(f"{k} {v}" for k, v in fields.items())
+        yield (f"{where} ({shown})" if shown else where), document.text
+
+
+def _table_records(
+    clf: Scorer, documents: Iterable[InputDocument], explain: bool
+) -> Iterator[_Record]:
+    """Score each document whole and yield its sentence records, with the row's fields.
+
+    Sentences are numbered, and their offsets count, within each document (table cell).
+    """
+    for document in documents:
+        for number, score in enumerate(clf.score(document.text)):
+            explanation = _explain(clf, score) if explain else None
+            yield _Record(document.name, number, None, score, explanation, document.fields)
+
+
+def _document_rows(
+    clf: Scorer,
+    documents: Iterable[InputDocument] | None,
+    names: list[str],
+    args: argparse.Namespace,
+) -> Iterator[dict[str, Any]]:
+    """Yield the record of each document: ``doc``, a table row's fields, its result."""
+    from classifier.scorer import DocumentScore
+
+    if documents is None:  # text files, each scored chunk by chunk
+        for name in names:
+            scores = (record.score for record in _score_file(clf, name, args))
+            yield {"doc": name, **DocumentScore.of(scores, keep=False).record()}
+        return
+    for document in documents:
+        result = DocumentScore.of(clf.score(document.text), keep=False)
+        yield {"doc": document.name, **document.fields, **result.record()}
+
+
+def _write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> None:
+    """Write document records as ``fmt``; ``categories`` joined by "; " in a table."""
+    if fmt == "jsonl":
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        out.writelines(encode(row) + "\n" for row in rows)
+        return
+    if fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        for number, row in enumerate(rows):
+            row["categories"] = "; ".join(row["categories"])
+            if not number:
+                writer.writerow(row)
+            writer.writerow(["" if value is None else value for value in row.values()])
+        return
+    counts: dict[str | None, int] = {"certain": 0, "uncertain": 0, None: 0}
+    for row in rows:
+        counts[row["label"]] += 1
+        if row["label"] is None:
+            out.write(f"{row['doc']}  no sentences\n")
+            continue
+        extra = "".join(f"  {k}={v}" for k, v in row.items() if k not in _DOCUMENT_FIELDS)
+        out.write(
+            f"{row['doc']}{extra}  {row['label']}  {row['uncertain']} of {row['sentences']} "
+            f"sentences uncertain ({100 * row['uncertain_share']:.1f}%), "
+            f"lowest certainty {row['certainty']:.2f}\n"
+        )
+        if row["categories"]:
+            out.write(f"    categories: {', '.join(row['categories'])}\n")
+    total = sum(counts.values())
+    out.write(
+        f"{total} document{'s' * (total != 1)}: {counts['uncertain']} uncertain, "
+        f"{counts['certain']} certain" + (f", {counts[None]} empty" if counts[None] else "") + "\n"
+    )
+
+
+#: Fields of a document record that the text format shows in words.
+_DOCUMENT_FIELDS = frozenset(
+    {"doc", "certainty", "uncertain_share", "label", "sentences", "uncertain", "categories"}
+)
 
 
 # ---------------------------------------------------------------------- data options
@@ -864,12 +1091,14 @@ examples:
   $ hedge explain "We met in May and it may rain."
   We met in May and it may rain.
     uncertain  certainty 0.11 (uncertain below 0.70)
-    log-odds of uncertain +2.099 = cues +4.271 + other words and intercept -2.171
+    log-odds of uncertain +2.099 = cues +4.344 + other features and intercept -2.244
     cue  category  status                                  contribution
-    May  modal     discarded: false friend: the month May  -0.073
+    May  modal     discarded: false friend: the month May  +0.000
     may  modal     kept                                    +4.344
 
   hedge explain --model my.joblib "It is not certain that it works."
+  hedge explain < notes.txt
+  hedge explain --format json --file notes.txt > why.json
 """
 
 
@@ -879,12 +1108,30 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
         help="show why sentences got their certainty",
         description="Show each cue that fired in a sentence: its category, whether it was "
         "kept or discarded and by which rule (negation, false friend), and its "
-        "contribution to the log-odds of uncertain; then the sentence's certainty and label. "
-        "Each SENTENCE is taken as one sentence.",
+        "contribution to the log-odds of uncertain (0 for a discarded cue); then the "
+        "sentence's certainty and label. Each SENTENCE is taken as one sentence; text "
+        "from --file or, with neither, from standard input is split into sentences.",
         epilog=EXPLAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("sentences", nargs="+", metavar="SENTENCE", help="a sentence")
+    parser.add_argument("sentences", nargs="*", metavar="SENTENCE", help="a sentence")
+    parser.add_argument(
+        "-f",
+        "--file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="explain every sentence of a UTF-8 text file ('-' for standard input)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=EVAL_FORMATS,
+        default="text",
+        help="text, or json: a list with one object per sentence (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
+    )
     _add_model_arguments(parser)
     parser.set_defaults(handler=_run_explain)
 
@@ -893,18 +1140,64 @@ def _run_explain(args: argparse.Namespace) -> int:
     for sentence in args.sentences:
         if not sentence.strip():
             raise CommandError("empty sentence")
+    files: list[str] = args.file or ([] if args.sentences else [STDIN])
+    _check_inputs(files)
     clf = _load_scorer(args)
-    for index, sentence in enumerate(args.sentences):
-        score = clf.score_sentences([sentence])[0]
+    explained: list[tuple[str, int, SentenceScore]] = [
+        ("argument", index, clf.score_sentences([sentence])[0])
+        for index, sentence in enumerate(args.sentences)
+    ]
+    for name in files:
+        with _open_input(name) as stream:
+            text = "".join(line for _, line in _decoded_lines(name, stream))
+        explained += [(name, index, score) for index, score in enumerate(clf.score(text))]
+    if args.format == "json":
+        records = [_explain_record(clf, *item) for item in explained]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return 0
+    for index, (_, _, score) in enumerate(explained):
         if index:
             sys.stdout.write("\n")
         sys.stdout.write(
-            f"{sentence}\n  {score.label}  certainty {score.certainty:.2f} "
+            f"{score.text}\n  {score.label}  certainty {score.certainty:.2f} "
             f"(uncertain below {clf.threshold:.2f})\n"
         )
         lines = _explanation_lines(_explain(clf, score))
         sys.stdout.writelines(f"  {line}\n" for line in lines)
     return 0
+
+
+def _explain_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> dict[str, Any]:
+    """Return the explanation of one sentence as data: the table of ``hedge explain``."""
+    explanation = _explain(clf, score)
+    from_cues = sum(weight for _, weight in explanation.cues)
+    return {
+        "doc": doc,
+        "sentence": index,
+        "start": score.start,
+        "end": score.end,
+        "text": score.text,
+        "certainty": score.certainty,
+        "label": score.label,
+        "threshold": clf.threshold,
+        "log_odds": explanation.log_odds,
+        "from_cues": from_cues,
+        "from_rest": explanation.log_odds - from_cues,
+        "cues": [
+            {
+                "text": cue.text,
+                "start": cue.start,
+                "end": cue.end,
+                "category": cue.category,
+                "kept": cue.kept,
+                "status": _cue_status(cue, explanation.added),
+                "rule": cue.rule,
+                "added": cue.entry in explanation.added,
+                "contribution": weight,
+            }
+            for cue, weight in explanation.cues
+        ],
+    }
 
 
 # ---------------------------------------------------------------------- lexicon

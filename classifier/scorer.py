@@ -141,26 +141,38 @@ class DocumentScore:
         }
 
     @classmethod
-    def of(cls, scores: Iterable[SentenceScore]) -> DocumentScore:
+    def of(cls, scores: Iterable[SentenceScore], *, keep: bool = True) -> DocumentScore:
         """Return the verdict on a text whose sentences scored ``scores``.
+
+        ``scores`` is read once; with ``keep=False`` the result's ``scores`` is empty and
+        a stream of any length is summed up in bounded memory.
 
         Examples
         --------
         >>> DocumentScore.of([]).label is None
         True
         """
-        scores = tuple(scores)
-        if not scores:
+        kept: list[SentenceScore] = []
+        count = uncertain = 0
+        lowest = math.inf
+        categories: set[str] = set()
+        for score in scores:
+            count += 1
+            uncertain += score.label == UNCERTAIN
+            lowest = min(lowest, score.certainty)
+            categories.update(cue.category for cue in score.cues)
+            if keep:
+                kept.append(score)
+        if not count:
             return cls(None, None, None, 0, 0, (), ())
-        uncertain = sum(score.label == UNCERTAIN for score in scores)
         return cls(
-            certainty=min(score.certainty for score in scores),
-            uncertain_share=uncertain / len(scores),
+            certainty=lowest,
+            uncertain_share=uncertain / count,
             label=UNCERTAIN if uncertain else CERTAIN,
-            sentences=len(scores),
+            sentences=count,
             uncertain=uncertain,
-            categories=tuple(sorted({cue.category for s in scores for cue in s.cues})),
-            scores=scores,
+            categories=tuple(sorted(categories)),
+            scores=tuple(kept),
         )
 
 
@@ -368,13 +380,19 @@ class Scorer:
         """Return every cue of one sentence, kept or discarded, with its contribution.
 
         The contribution is to the log-odds of ``uncertain``; cues are in text order, with
-        offsets within ``sentence``.
+        offsets within ``sentence``. A discarded cue (``kept`` False, ``rule`` saying
+        why) contributes 0: it is not a hedge. The weight the model gives to having matched
+        and discarded it (its ``dropped=`` feature) belongs to the rest of the sentence, with
+        the words and the intercept.
         """
         if not isinstance(sentence, str):
             raise TypeError(f"sentence must be str, got {type(sentence).__name__}")
         analysis = self.analyzer.analyze(sentence)
         contributions = self.uncertain.contributions(analysis)
-        return list(zip(analysis.cues, contributions, strict=True))
+        return [
+            (cue, weight if cue.kept else 0.0)
+            for cue, weight in zip(analysis.cues, contributions, strict=True)
+        ]
 
     # ------------------------------------------------------------------ sentence scores
     def scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:

@@ -68,3 +68,18 @@ def test_score_document_rejects_a_non_text(scorer):
 def test_readme_example():
     [code] = python_blocks("Documents")
     check_block(code)
+
+
+def test_a_stream_of_scores_without_keeping_them(scorer):
+    scores = scorer.score(TEXT)
+    streamed = DocumentScore.of(iter(scores), keep=False)
+    assert streamed.scores == ()
+    assert streamed.record() == DocumentScore.of(scores).record()
+    assert streamed.record() == {
+        "certainty": min(s.certainty for s in scores),
+        "uncertain_share": 0.5,
+        "label": "uncertain",
+        "sentences": 4,
+        "uncertain": 2,
+        "categories": sorted({c.category for s in scores for c in s.cues}),
+    }
