@@ -98,8 +98,18 @@ output fields (jsonl, csv, tsv), one record per sentence, in input order:
              start and end) and category in jsonl; "text|category" items
              joined by "; " in csv and tsv
 
+tables and folders: a .csv, .tsv, .jsonl or .parquet FILE is a table, scored
+one row at a time (the column --text-col; records repeat row, --id-col and
+--keep-col after doc); a folder FILE scores every .txt file under it (--glob),
+doc being the path relative to it.
+
+--per document: one record per document (a file, a table row) with doc,
+certainty (the lowest of its sentences), uncertain_share, label, sentences,
+uncertain and categories.
+
 --format html writes one self-contained page (classifier.report): each input
-whole, sentences shaded by certainty, cues underlined, details on hover.
+whole, sentences shaded by certainty, cues underlined, details on hover, tap or
+focus, an index of uncertain sentences and filters.
 
 --explain (text and jsonl only) adds, in text, every cue that fired, kept or
 discarded with the rule that decided, and its contribution to the log-odds of
@@ -790,12 +800,13 @@ def _write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> N
     counts: dict[str | None, int] = {"certain": 0, "uncertain": 0, None: 0}
     for row in rows:
         counts[row["label"]] += 1
+        where = f"{row['doc']}:{row['row']}" if "row" in row else str(row["doc"])
+        where += "".join(f"  {k}={v}" for k, v in row.items() if k not in _DOCUMENT_FIELDS)
         if row["label"] is None:
-            out.write(f"{row['doc']}  no sentences\n")
+            out.write(f"{where}  no sentences\n")
             continue
-        extra = "".join(f"  {k}={v}" for k, v in row.items() if k not in _DOCUMENT_FIELDS)
         out.write(
-            f"{row['doc']}{extra}  {row['label']}  {row['uncertain']} of {row['sentences']} "
+            f"{where}  {row['label']}  {row['uncertain']} of {row['sentences']} "
             f"sentences uncertain ({100 * row['uncertain_share']:.1f}%), "
             f"lowest certainty {row['certainty']:.2f}\n"
         )
@@ -810,7 +821,8 @@ def _write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> N
 
 #: Fields of a document record that the text format shows in words.
 _DOCUMENT_FIELDS = frozenset(
-    {"doc", "certainty", "uncertain_share", "label", "sentences", "uncertain", "categories"}
+    {"doc", "row", "certainty", "uncertain_share", "label", "sentences", "uncertain"}
+    | {"categories"}
 )
 
 

@@ -47,3 +47,22 @@ def check_block(code: str, cwd: Path | None = None) -> None:
     finally:
         os.chdir(before)
     assert [line.rstrip() for line in out.getvalue().splitlines()] == expected
+
+
+def console_blocks(section: str) -> list[tuple[list[str], list[str]]]:
+    """Return ``(argv, output lines)`` of each ``$ hedge ...`` command of a README section."""
+    import shlex
+
+    commands: list[tuple[list[str], list[str]]] = []
+    inside = fenced = False
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            inside = line.lstrip("#").strip() == section
+        elif inside and fenced and line.startswith("$ hedge "):
+            commands.append((shlex.split(line[len("$ hedge ") :]), []))
+        elif inside and fenced and commands:
+            commands[-1][1].append(line)
+    assert commands, f"README.md has no hedge command in a section {section!r}"
+    return commands
