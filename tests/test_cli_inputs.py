@@ -258,4 +258,4 @@ def test_html_report_of_a_table_has_one_article_per_row(capsys, reviews, tmp_pat
     assert (code, err) == (0, "")
     html = page.read_text(encoding="utf-8")
     assert html.count("<article") == 3
-    assert f"{reviews}:2 (ID 0)" in html and f"{reviews}:5 (ID 2)" in html
+    assert f"{reviews}:2 (ID 0)" in html and f"{reviews}:6 (ID 2)" in html  # rows 2-4: one
