@@ -636,7 +636,7 @@ def _run_score(args: argparse.Namespace) -> int:
         _emit(output, lambda out: _write_documents(out, rows, args.format))
         return 0
     if documents is not None:
-        scored = _table_records(clf, documents, args.explain)
+        scored = _table_records(clf, documents, args)
         _emit(output, lambda out: _WRITERS[args.format](out, _progress(scored), args.lines))
         return 0
     write_records = _WRITERS[args.format]
@@ -751,16 +751,27 @@ def _report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, str
         yield (f"{where} ({shown})" if shown else where), document.text
 
 
+def _scored(
+    clf: Scorer, documents: Iterable[InputDocument], n_jobs: int
+) -> Iterator[tuple[InputDocument, list[SentenceScore]]]:
+    """Yield each document with its sentence scores, scored on ``n_jobs`` processes."""
+    from itertools import tee
+
+    texts, kept = tee(documents)
+    scored = clf.score_many((document.text for document in texts), n_jobs=n_jobs)
+    return zip(kept, scored, strict=True)
+
+
 def _table_records(
-    clf: Scorer, documents: Iterable[InputDocument], explain: bool
+    clf: Scorer, documents: Iterable[InputDocument], args: argparse.Namespace
 ) -> Iterator[_Record]:
     """Score each document whole and yield its sentence records, with the row's fields.
 
     Sentences are numbered, and their offsets count, within each document (table cell).
     """
-    for document in documents:
-        for number, score in enumerate(clf.score(document.text)):
-            explanation = _explain(clf, score) if explain else None
+    for document, scores in _scored(clf, documents, args.jobs):
+        for number, score in enumerate(scores):
+            explanation = _explain(clf, score) if args.explain else None
             yield _Record(document.name, number, None, score, explanation, document.fields)
 
 
@@ -775,11 +786,11 @@ def _document_rows(
 
     if documents is None:  # text files, each scored chunk by chunk
         for name in names:
-            scores = (record.score for record in _score_file(clf, name, args))
-            yield {"doc": name, **DocumentScore.of(scores, keep=False).record()}
+            streamed = (record.score for record in _score_file(clf, name, args))
+            yield {"doc": name, **DocumentScore.of(streamed, keep=False).record()}
         return
-    for document in documents:
-        result = DocumentScore.of(clf.score(document.text), keep=False)
+    for document, scores in _scored(clf, documents, args.jobs):
+        result = DocumentScore.of(scores, keep=False)
         yield {"doc": document.name, **document.fields, **result.record()}
 
 

@@ -259,3 +259,12 @@ def test_html_report_of_a_table_has_one_article_per_row(capsys, reviews, tmp_pat
     html = page.read_text(encoding="utf-8")
     assert html.count("<article") == 3
     assert f"{reviews}:2 (ID 0)" in html and f"{reviews}:6 (ID 2)" in html  # rows 2-4: one
+
+
+def test_jobs_give_the_same_table_records(capsys, reviews):
+    args = ["score", str(reviews), "--text-col", "Review Body", "--format", "jsonl"]
+    outputs = [run(capsys, *args, *jobs)[1] for jobs in ([], ["--jobs", "2"])]
+    assert outputs[0] == outputs[1] and outputs[0]
+    args += ["--per", "document"]
+    outputs = [run(capsys, *args, *jobs)[1] for jobs in ([], ["--jobs", "2"])]
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 3
