@@ -623,6 +623,8 @@ def _run_score(args: argparse.Namespace) -> int:
         _check_inputs(names)
     if args.per == "document" and args.format == "html":
         raise CommandError("--per document: the HTML report shows each document already")
+    if args.per == "document" and args.explain:
+        raise CommandError("--explain explains sentences: use it without --per document")
     output = None if args.output is None else _check_output(args.output)
     clf = _load_scorer(args)
     if args.threshold is not None:

@@ -170,6 +170,8 @@ def test_per_document_csv_and_text(capsys, tmp_path):
     assert out.splitlines()[-1] == "1 document: 1 uncertain, 0 certain"
     code, _, err = run(capsys, "score", "--per", "document", "--format", "html", str(doc))
     one_error(err, "HTML report")
+    code, _, err = run(capsys, "score", "--per", "document", "--explain", str(doc))
+    one_error(err, "--explain")
 
 
 # ---------------------------------------------------------------------- added cues
