@@ -15,9 +15,12 @@ physical line a CSV record starts on, or the Parquet row) and the column.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import math
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +124,8 @@ def table_documents(path: str, options: TableOptions) -> Iterator[InputDocument]
     Parameters
     ----------
     path : str
-        A CSV, TSV, JSON Lines or Parquet file.
+        A CSV, TSV, JSON Lines or Parquet file; ``-`` reads CSV, TSV or JSON Lines from
+        standard input (with ``input_format``).
     options : TableOptions
         Columns, format and delimiter.
 
@@ -181,6 +185,13 @@ def _plain(value: Any) -> Any:
 
 
 def _open_text(path: str) -> Any:
+    """Open a table for reading text; ``-`` is standard input (left open when done)."""
+    if path == "-":
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # a text stream already, as in tests
+            return contextlib.nullcontext(sys.stdin)
+        stream = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
+        return _Detaching(stream)
     try:
         return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 -- caller closes
     except FileNotFoundError:
@@ -189,6 +200,19 @@ def _open_text(path: str) -> Any:
         raise DataError(f"{path}: is a directory") from None
     except OSError as err:
         raise DataError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+class _Detaching:
+    """A context that detaches a text wrapper at its end, leaving the byte stream open."""
+
+    def __init__(self, stream: io.TextIOWrapper) -> None:
+        self.stream = stream
+
+    def __enter__(self) -> io.TextIOWrapper:
+        return self.stream
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.detach()
 
 
 def _check_columns(found: Sequence[str], columns: Sequence[str], where: str) -> None:
@@ -260,6 +284,8 @@ def _parquet_rows(path: str, columns: Sequence[str]) -> Iterator[tuple[int, dict
         raise DataError(
             f'{path}: reading Parquet needs pyarrow: pip install "hedge-classifier[pandas]"'
         ) from None
+    if path == "-":
+        raise DataError("standard input: Parquet is read from a file only")
     if not Path(path).is_file():
         raise DataError(f"{path}: no such file")
     try:

@@ -270,3 +270,14 @@ def test_jobs_give_the_same_table_records(capsys, reviews):
     args += ["--per", "document"]
     outputs = [run(capsys, *args, *jobs)[1] for jobs in ([], ["--jobs", "2"])]
     assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 3
+
+
+def test_a_table_on_standard_input(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("text,id\nIt may rain.,a\nIt rained.,b\n"))
+    args = ["score", "-", "--input-format", "csv", "--text-col", "text", "--id-col", "id"]
+    code, out, err = run(capsys, *args, "--format", "jsonl")
+    assert (code, err) == (0, "")
+    assert [(r["doc"], r["id"], r["label"]) for r in jsonl(out)] == [
+        ("-", "a", "uncertain"),
+        ("-", "b", "certain"),
+    ]
