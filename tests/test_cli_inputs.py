@@ -11,8 +11,6 @@ import pytest
 from classifier.cli import main
 from classifier.persist import load_scorer
 
-from .readme import README, console_blocks
-
 REVIEWS = (
     "ID,Review Body,stars\r\n"
     '0,"The pool may reopen in June, staff said.\r\n\r\nThe rooms were clean.",4\r\n'
@@ -240,17 +238,6 @@ def test_a_discarded_cue_contributes_nothing(scorer):
         explained = scorer.explain(sentence)
         assert explained and all(weight == 0.0 for cue, weight in explained if not cue.kept)
         assert any(not cue.kept and cue.rule for cue, _ in explained)
-
-
-# ---------------------------------------------------------------------- README
-def test_readme_examples(capsys, monkeypatch):
-    monkeypatch.chdir(README.parent)  # the examples name files of examples/
-    commands = console_blocks("Tables, folders and documents")
-    assert len(commands) == 3
-    for argv, expected in commands:
-        code, out, err = run(capsys, *argv)
-        assert (code, err) == (0, "")
-        assert out.splitlines() == expected
 
 
 def test_html_report_of_a_table_has_one_article_per_row(capsys, reviews, tmp_path):

@@ -9,8 +9,6 @@ import pytest
 from classifier.persist import load_scorer
 from classifier.scorer import DocumentScore
 
-from .readme import check_block, python_blocks
-
 TEXT = (
     "The committee may delay its vote. Members met on Tuesday.\n\n"
     "Nobody knows whether the bridge will reopen. The river rose overnight."
@@ -63,11 +61,6 @@ def test_label_agrees_with_the_lowest_certainty(scorer):
 def test_score_document_rejects_a_non_text(scorer):
     with pytest.raises(TypeError, match="text must be str"):
         scorer.score_document(None)
-
-
-def test_readme_example():
-    [code] = python_blocks("Documents")
-    check_block(code)
 
 
 def test_a_stream_of_scores_without_keeping_them(scorer):

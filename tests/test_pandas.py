@@ -12,8 +12,6 @@ pd = pytest.importorskip("pandas")
 from classifier.model import CertaintyClassifier  # noqa: E402
 from classifier.pandas import DOCUMENT_COLUMNS, score_frame  # noqa: E402
 
-from .readme import check_block, python_blocks  # noqa: E402
-
 TEXTS = [
     "It may rain. The sky is blue.",
     "The protein binds DNA.",
@@ -181,9 +179,3 @@ def test_bad_arguments(clf):
         score_frame(pd.DataFrame({"text": ["Fine."]}), model=clf, per="row")
     with pytest.raises(ValueError, match="errors must be one of"):
         score_frame(pd.DataFrame({"text": ["Fine."]}), model=clf, errors="ignore")
-
-
-# ---------------------------------------------------------------------- README
-def test_readme_example():
-    [code] = python_blocks("pandas")
-    check_block(code)

@@ -416,7 +416,7 @@ def test_every_detail_is_reachable_by_focus_not_only_hover(page):
 
 def test_index_links_every_uncertain_sentence(clf, page):
     root = parse(page)
-    scores = clf.score(TEXT)
+    scores = clf.scorer_.score(TEXT)
     index = root.find_all("details", "index")[0]
     links = index.find_all("a")
     uncertain = [i for i, s in enumerate(scores) if s.label == "uncertain"]
@@ -430,7 +430,7 @@ def test_filters_are_radio_buttons_with_a_css_rule_each(clf, page):
     root = parse(page)
     inputs = root.find_all("input")
     keys = [node.attrs["id"] for node in inputs]
-    categories = sorted({c.category for s in clf.score(TEXT) for c in s.cues})
+    categories = sorted({c.category for s in clf.scorer_.score(TEXT) for c in s.cues})
     assert keys == ["show-all", "show-uncertain", *(f"show-c-{c}" for c in categories)]
     assert all(node.attrs["type"] == "radio" and node.attrs["name"] == "show" for node in inputs)
     assert "checked" in inputs[0].attrs

@@ -16,8 +16,6 @@ from classifier.model import CertaintyClassifier  # noqa: E402
 from classifier.scorer import DocumentScore  # noqa: E402
 from classifier.spacy import HedgeCertainty  # noqa: E402
 
-from .readme import check_block, python_blocks  # noqa: E402
-
 TEXT = (
     "The protein may play a role in DNA repair. It binds to RAD51.\n\n"
     "The chances of a recovery are slim. Perhaps it works. It works."
@@ -200,10 +198,3 @@ def test_import_classifier_does_not_import_spacy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
-
-
-def test_readme_examples(tmp_path):
-    blocks = python_blocks("spaCy")
-    assert len(blocks) == 2 and "n_process=2" in blocks[1]
-    for code in blocks:
-        check_block(code, tmp_path)
