@@ -78,7 +78,12 @@ __all__ = [
 ]
 
 
-def load(path: str | Path | None = None, *, trusted: bool = False) -> Scorer:
+def load(
+    path: str | Path | None = None,
+    *,
+    trusted: bool = False,
+    extra_lexicon: str | Path | Lexicon | None = None,
+) -> Scorer:
     """Load a model's weights for scoring: the bundled model, or a saved one.
 
     Plain JSON, checked against the model's manifest: fast, nothing unpickled and no
@@ -93,19 +98,23 @@ def load(path: str | Path | None = None, *, trusted: bool = False) -> Scorer:
         bundled model.
     trusted : bool, default=False
         As for :func:`classifier.persist.load_scorer`.
+    extra_lexicon : str, Path or Lexicon, optional
+        A lexicon directory whose cues are added without retraining, scored through
+        the weights of their category and prior (:meth:`Scorer.with_lexicon`).
 
     Returns
     -------
     Scorer
-        ``score(text)``, ``score_sentences``, ``score_many``, ``certainty``, ``explain``.
+        ``score(text)``, ``score_document``, ``score_sentences``, ``score_many``,
+        ``certainty``, ``explain``.
 
     Raises
     ------
-    ModelLoadError, ModelIntegrityError
+    ModelLoadError, ModelIntegrityError, LexiconError
     """
     from classifier.persist import load_scorer
 
-    return load_scorer(path, trusted=trusted)
+    return load_scorer(path, trusted=trusted, extra_lexicon=extra_lexicon)
 
 
 def __getattr__(name: str) -> Any:

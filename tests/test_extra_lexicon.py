@@ -90,3 +90,13 @@ def test_a_scorer_with_added_cues_is_not_saved_as_a_model(tmp_path):
     again = pickle.loads(pickle.dumps(scorer))  # as joblib and Dask ship it
     assert again.added == scorer.added == frozenset({"iffy"})
     assert again.score("It is iffy.") == scorer.score("It is iffy.")
+
+
+def test_the_front_door_takes_an_extra_lexicon(tmp_path):
+    import classifier
+
+    extra = write_lexicon(tmp_path / "extra", "iffy\tdoubt\t0.5\t")
+    scorer = classifier.load(extra_lexicon=extra)
+    assert scorer.added == frozenset({"iffy"})
+    [(cue, _)] = scorer.explain("It is iffy.")
+    assert cue.text == "iffy" and scorer.is_added(cue)
