@@ -16,12 +16,14 @@ from classifier.lexicon import BOOSTER, Lexicon
 from classifier.rules import Verdict, judge
 from classifier.tokens import tokenize, words_of
 
-__all__ = ["SENTENCE", "WORD", "Analysis", "Analyzer", "check_sentences"]
+__all__ = ["NO_HEDGES", "SENTENCE", "WORD", "Analysis", "Analyzer", "check_sentences"]
 
 #: Owner of a feature that belongs to the whole sentence, not to one cue.
 SENTENCE = -1
 #: Prefix of word (unigram) features.
 WORD = "word="
+#: The feature of a sentence without a kept hedge cue.
+NO_HEDGES = "hedges=0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ class Analyzer:
         words = words_of(sentence)
         matches, false_friends, negators = self.matcher.find(words)
         if not matches:
-            return Analysis(sentence, [], [("hedges=0", 1.0, SENTENCE)], set())
+            return Analysis(sentence, [], [(NO_HEDGES, 1.0, SENTENCE)], set())
         verdicts = judge(sentence, words, matches, false_friends, negators)
         features: list[tuple[str, float, int]] = []
         add = features.append

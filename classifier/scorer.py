@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
-from classifier.analysis import SENTENCE, WORD, Analysis, Analyzer, check_sentences
+from classifier.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, check_sentences
 from classifier.cues import Cue
 from classifier.errors import LexiconError
 from classifier.labels import CERTAIN, UNCERTAIN
@@ -214,12 +214,28 @@ class Linear:
         return math.fsum(terms)
 
     def contributions(self, analysis: Analysis) -> list[float]:
-        """Return the sum of the weights of each cue's features."""
-        totals = [0.0] * len(analysis.verdicts)
+        """Return each cue's contribution to the function's value.
+
+        A cue contributes the weights of its own features; a kept hedge also an equal share
+        of the features the sentence has only because it has hedges: its word features and
+        its hedge count (``hedges=N``, N > 0). What is left (the intercept, ``hedges=0``)
+        is nobody's.
+        """
+        verdicts = analysis.verdicts
+        totals = [0.0] * len(verdicts)
         get = self.features.get
+        words = self.words.get
+        shared = [words(word, 0.0) for word in analysis.words]
         for name, value, owner in analysis.features:
             if owner != SENTENCE:
                 totals[owner] += get(name, 0.0) * value
+            elif name != NO_HEDGES:
+                shared.append(get(name, 0.0) * value)
+        hedges = [i for i, v in enumerate(verdicts) if v.kept and v.category != BOOSTER]
+        if hedges and shared:
+            share = math.fsum(shared) / len(hedges)
+            for i in hedges:
+                totals[i] += share
         return totals
 
 
