@@ -58,6 +58,8 @@ def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
 
 #: Domain name of sentences trained without ``domains``.
 SINGLE_DOMAIN = "data"
+#: The convention of what all training domains share: the shared weights alone.
+SHARED = "shared"
 #: Thresholds within this much of the best out-of-fold F1 form the plateau whose middle
 #: is chosen: an argmax over a noisy F1 curve would pick an accident of the folds.
 PLATEAU_TOLERANCE = 0.005
@@ -90,9 +92,15 @@ def _augment(features: Any, domain: np.ndarray, names: list[str]) -> Any:
 def _convention(
     coef: np.ndarray, intercept: float, width: int, names: list[str], domain: str
 ) -> tuple[np.ndarray, float]:
-    """Return one domain's weights over the plain features: shared plus its own."""
+    """Return one domain's weights over the plain features: shared plus its own.
+
+    For :data:`SHARED`, the shared weights alone, with the mean of the domains' intercepts.
+    """
     if len(names) == 1:
         return np.asarray(coef, dtype=float).copy(), float(intercept)
+    indicators = coef[width * (len(names) + 1) :]
+    if domain == SHARED:
+        return coef[:width].copy(), float(intercept + np.mean(indicators))
     k = names.index(domain)
     own = coef[width * (k + 1) : width * (k + 2)]
     return coef[:width] + own, float(intercept + coef[width * (len(names) + 1) + k])
@@ -308,7 +316,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         graded = _check_ratings(ratings, n)
         domain = _check_domains(domains, n)
         names = sorted(set(domain))
-        if self.convention is not None and self.convention not in names:
+        if self.convention is not None and self.convention not in names + [SHARED]:
             raise ValueError(
                 f"convention {self.convention!r} is not among the training domains {names}"
             )
@@ -346,9 +354,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         _, C, oof = best
         model = self._logistic(C).fit(features, labels, sample_weight=weights)
         self.domains_ = names
+        conventions = names + [SHARED] if len(names) > 1 else names
         self.conventions_ = {
             d: _convention(model.coef_[0], model.intercept_[0], base.shape[1], names, d)
-            for d in names
+            for d in conventions
         }
         self.thresholds_ = {}
         self.cv_metrics_: dict[str, Any] = {"C": C, "folds": self.cv}
@@ -361,6 +370,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             )
             self.thresholds_[d] = threshold
             self.cv_metrics_[d] = _binary_metrics(uncertain[mask], oof[mask] < threshold)
+        if len(names) > 1:
+            self.thresholds_[SHARED] = float(np.median(list(self.thresholds_.values())))
         convention = self.convention or names[0]
         self.threshold_ = self.thresholds_[convention]
         self.__dict__.pop("_scorer", None)
@@ -378,11 +389,16 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             ridge, self.cv_metrics_["rating"] = self._fit_ratings(
                 _augment(base[rated], domain[rated], rated_domains), graded[rated], domain[rated]
             )
+            rated_conventions = (
+                rated_domains + [SHARED] if len(rated_domains) > 1 else rated_domains
+            )
             self.rating_conventions_ = {
                 d: _convention(ridge.coef_, ridge.intercept_, base.shape[1], rated_domains, d)
-                for d in rated_domains
+                for d in rated_conventions
             }
-            rating_convention = convention if convention in rated_domains else rated_domains[0]
+            rating_convention = (
+                convention if convention in rated_conventions else rated_conventions[-1]
+            )
             coef, intercept = self.rating_conventions_[rating_convention]
             self.rating_model_ = _fitted_ridge(coef, intercept, ridge.alpha)
         return self
@@ -448,7 +464,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         convention : str or None
-            A training domain (see ``domains_``); None for the model's own.
+            A training domain (see ``domains_``), or ``"shared"`` for what the domains
+            share; None for the model's own. A convention without ratings rates as the
+            shared rating model does.
         """
         check_is_fitted(self, "pipeline_")
         if convention is None:
@@ -459,7 +477,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
                 f"unknown convention {convention!r}; this model has {sorted(conventions)}"
             )
         ratings = getattr(self, "rating_conventions_", {})
-        rating = ratings.get(convention)
+        rating = ratings.get(convention, ratings.get(SHARED))
         rating_model: Ridge | None = getattr(self, "rating_model_", None)
         if rating is None and rating_model is not None:
             rating = (rating_model.coef_, float(rating_model.intercept_))

@@ -115,7 +115,9 @@ def test_domains_learn_one_convention_each():
     b = clf.to_scorer("b").certainty(sentence)[0]
     assert a < b
     assert clf.scorer_.certainty(sentence)[0] == pytest.approx(a)  # the model predicts with "a"
-    assert set(clf.thresholds_) == {"a", "b"}
+    assert set(clf.thresholds_) == {"a", "b", "shared"}
+    shared = clf.to_scorer("shared").certainty(sentence)[0]
+    assert a < shared < b  # what the two conventions share lies between them
     with pytest.raises(ValueError, match="unknown convention 'c'"):
         clf.to_scorer("c")
 
