@@ -14,6 +14,9 @@ One table, in the order of the speed issue:
 * ``hedge score`` on one sentence, wall time (median of 5 runs);
 * peak memory (``/usr/bin/time -v``) of ``hedge score`` on a 1 MB and a larger generated
   file, and the speed-up of ``--jobs 2`` on the larger one;
+* peak memory on the input shapes that once grew without bound: one line without a line
+  break, lines without a blank line, one sentence without an end (``--shape-megabytes``
+  each), and ``hedge train`` on a CSV field ten times that size;
 * Dask against local scoring of the same sentences (with the ``dask`` extra);
 * training time on all allowed training data, model load time and file sizes.
 """
@@ -30,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from benchmarks.corpora import DEFAULT_DATA, evaluation_sets
 from classifier.persist import default_model_path, load_scorer, weights_path
@@ -63,15 +67,18 @@ def wall_time(*command: str) -> float:
     return time.perf_counter() - started
 
 
-def peak_rss_mb(*command: str) -> float:
-    """Run a command under /usr/bin/time -v; return its peak resident memory in MB."""
+def peak_rss_mb(*command: str, ok: int = 0) -> float:
+    """Run a command under /usr/bin/time -v; return its peak resident memory in MB.
+
+    The command must exit with status ``ok``.
+    """
     result = subprocess.run(
         ["/usr/bin/time", "-v", *command],
-        check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert result.returncode == ok, result.stderr
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
     assert match is not None, result.stderr
     return int(match.group(1)) / 1024
@@ -145,6 +152,47 @@ def whole_command(megabytes: int) -> Rows:
     ]
 
 
+def memory_shapes(megabytes: int) -> Rows:
+    """Peak memory of ``hedge`` on the input shapes of issue 16 item 4, ``megabytes`` each."""
+    size = megabytes * 1_000_000
+    line = PARAGRAPH.replace("\n\n", " ")
+    shapes = {
+        "one line, no line break": lambda f: _fill(f, line, size),
+        "one sentence per line, no blank line": lambda f: _fill(
+            f, PARAGRAPH.replace(". ", ".\n").replace("\n\n", "\n"), size
+        ),
+        "one sentence, no sentence end": lambda f: _fill(f, "the protein binds DNA ", size),
+    }
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "shape.txt")
+        for name, fill in shapes.items():
+            with open(path, "w", encoding="utf-8") as f:
+                fill(f)
+            memory = peak_rss_mb(*HEDGE, "score", "--format", "jsonl", "-o", os.devnull, str(path))
+            rows.append(
+                (f"peak memory, `hedge score` on {megabytes} MB: {name}", f"{memory:.0f} MB")
+            )
+        data = Path(tmp, "field.csv")
+        with open(data, "w", encoding="utf-8") as f:
+            f.write('text,label\n"')
+            _fill(f, "x", size * 10)
+            f.write('",certain\n')
+        memory = peak_rss_mb(*HEDGE, "train", str(data), "--out", str(Path(tmp, "m.hedge")), ok=1)
+        rows.append(
+            (f"peak memory, `hedge train` on a CSV field of {10 * megabytes} MB (refused)",
+             f"{memory:.0f} MB")
+        )  # fmt: skip
+    return rows
+
+
+def _fill(f: TextIO, text: str, size: int) -> None:
+    """Write ``text`` repeated to about ``size`` characters, in pieces of about 1 MB."""
+    block = text * max(1, 1_000_000 // len(text))
+    for _ in range(max(1, size // len(block))):
+        f.write(block)
+
+
 def dask_against_local(sentences: list[str]) -> Rows:
     """Seconds to score the same sentences locally and on a two-worker LocalCluster."""
     try:
@@ -202,7 +250,8 @@ def model_cost(data: Path) -> Rows:
         return statistics.median(float(run.stdout) for run in runs)
 
     model = default_model_path()
-    sizes = [path.stat().st_size / 1e6 for path in (model, weights_path(model))]
+    legacy = weights_path(model)  # the three-file layout, until the model is retrained
+    sizes = [path.stat().st_size / 1e6 for path in (model, legacy) if path != model]
     return [
         ("training on all allowed training data (`scripts.train_default`)", f"{training:.1f} s"),
         (
@@ -214,8 +263,8 @@ def model_cost(data: Path) -> Rows:
             f"{load_seconds('load_scorer'):.2f} s",
         ),
         (
-            "model files: pipeline (joblib) / weights (JSON)",
-            f"{sizes[0]:.2f} MB / {sizes[1]:.2f} MB",
+            "model file" if len(sizes) == 1 else "model files: pipeline (joblib) / weights (JSON)",
+            " / ".join(f"{size:.2f} MB" for size in sizes),
         ),
     ]
 
@@ -225,10 +274,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--megabytes", type=int, default=20, help="size of the large input")
+    parser.add_argument(
+        "--shape-megabytes", type=int, default=20, help="size of each input of the memory shapes"
+    )
     args = parser.parse_args()
     sentences = [s.text for s in evaluation_sets(args.data)["bio"]]
     rows = one_core(sentences, args.repeats)
     rows += whole_command(args.megabytes)
+    rows += memory_shapes(args.shape_megabytes)
     rows += dask_against_local(sentences * 4)
     rows += model_cost(args.data)
     print(f"{len(os.sched_getaffinity(0))} cores; one-core rows: {len(sentences):,} sentences")

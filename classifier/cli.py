@@ -5,471 +5,47 @@ and a ``_run_<name>`` handler that takes the parsed arguments and returns an exi
 status; :data:`_COMMANDS` lists the registration functions. Heavy modules
 (scikit-learn, the model) are imported inside the handlers, never at module level.
 
+Help texts are in :mod:`classifier.clihelp`; argument types, path checks, messages and
+signals in :mod:`classifier.console`; reading in :mod:`classifier.reader`; writing in
+:mod:`classifier.formats`.
+
 Exit status: 0 on success, 1 for an error reported as ``hedge: error: ...``, 2 for
-a usage error, 130 when interrupted, 141 when the reader of standard output went
-away (``hedge score big.txt | head``).
+a usage error, 130 when interrupted (129 on SIGHUP, 143 on SIGTERM, which clean up as
+Ctrl-C does), 141 when the reader of standard output went away
+(``hedge score big.txt | head``).
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
-import csv
-import io
 import json
-import os
 import sys
-from collections import deque
+import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any
 
+from classifier import clihelp, console
+from classifier.console import PROG, STDIN, CommandError
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
-    from classifier.cues import Cue
     from classifier.data import LabeledData
+    from classifier.formats import Record
     from classifier.inputs import InputDocument, TableOptions
     from classifier.scorer import Scorer, SentenceScore
 
 __all__ = ["build_parser", "main"]
 
-PROG = "hedge"
-#: The name of standard input, as an argument and in output records.
-STDIN = "-"
 #: Exit statuses besides 0 (success) and 2 (usage error, argparse's own).
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a closed pipe
 #: Output formats of ``hedge score``.
 FORMATS = ("text", "jsonl", "csv", "tsv", "html")
-#: Marks around a cue in the text format.
-CUE_OPEN, CUE_CLOSE = "[[", "]]"
-#: Separators of the ``cues`` column in CSV and TSV: ``text|category; text|category``.
 #: Output formats of ``hedge eval``.
 EVAL_FORMATS = ("text", "json")
-
-MAIN_EPILOG = """\
-examples:
-  echo "It may rain tomorrow. The sky is blue." | hedge score
-  hedge score --format jsonl report.txt notes.txt -o scores.jsonl
-  hedge explain "The results suggest a role for the gene."
-  hedge train labeled.csv --out my.joblib
-  hedge eval test.csv --model my.joblib
-  hedge lexicon check my_lexicon/
-
-Run "hedge COMMAND --help" for the options of a command.
-"""
-
-SCORE_DESCRIPTION = """\
-Split text into sentences and score each for certainty, with the hedge cues
-that made it uncertain. Reads UTF-8 files, or standard input when no FILE or
-'-' is given.
-"""
-
-SCORE_EPILOG = """\
-examples:
-  $ echo "It may rain tomorrow. The sky is blue." | hedge score
-  -[0]  uncertain  0.08
-      It [[may]] rain tomorrow.
-      cues: may (modal)
-
-  -[1]  certain  1.00
-      The sky is blue.
-
-  2 sentences: 1 uncertain, 1 certain
-
-  hedge score --format jsonl report.txt > report.jsonl
-  hedge score --lines --format csv -o scores.csv sentences.txt
-
-output fields (jsonl, csv, tsv), one record per sentence, in input order:
-  doc        file name as given, "-" for standard input
-  sentence   0-based index of the sentence in its file
-  line       1-based line number (only with --lines)
-  start,end  character offsets of the sentence: in the file, or with --lines
-             in its line; file[start:end] == text
-  text       the sentence
-  certainty  probability that the sentence is certain, full precision
-  label      "certain" or "uncertain"
-  cues       hedge cues found: objects with text, start, end (offsets like
-             start and end) and category in jsonl; "text|category" items
-             joined by "; " in csv and tsv
-
-tables and folders: a .csv, .tsv, .jsonl or .parquet FILE is a table, scored
-one row at a time (the column --text-col; records repeat row, --id-col and
---keep-col after doc); a folder FILE scores every .txt file under it (--glob),
-doc being the path relative to it.
-
---per document: one record per document (a file, a table row) with doc,
-certainty (the lowest of its sentences), uncertain_share, label, sentences,
-uncertain and categories.
-
---format html writes one self-contained page (classifier.report): each input
-whole, sentences shaded by certainty, cues underlined, details on hover, tap or
-focus, an index of uncertain sentences and filters.
-
---explain (text and jsonl only) adds, in text, every cue that fired, kept or
-discarded with the rule that decided, and its contribution to the log-odds of
-"uncertain"; in jsonl, a "contribution" field in each cue.
-"""
-
-
-class CommandError(Exception):
-    """An error to report as ``hedge: error: <message>`` with exit status 1."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Explanation:
-    """Why a sentence got its certainty.
-
-    Attributes
-    ----------
-    log_odds : float
-        The model's log-odds of ``uncertain`` for the sentence.
-    cues : tuple of (Cue, float)
-        Every cue that fired, kept or discarded, with its contribution to ``log_odds``;
-        offsets as in the sentence's score.
-    """
-
-    log_odds: float
-    cues: tuple[tuple[Cue, float], ...]
-    added: frozenset[str] = frozenset()  # entries added without retraining (--lexicon)
-
-
-@dataclass(frozen=True, slots=True)
-class _Record:
-    """One scored sentence and where it came from."""
-
-    doc: str
-    sentence: int
-    line: int | None
-    score: SentenceScore
-    explanation: _Explanation | None = None
-    fields: dict[str, object] | None = None  # a table row's row, id and kept columns
-
-
-# ---------------------------------------------------------------------- input
-#: Characters gathered before a paragraph break ends a chunk: input is read and scored
-#: chunk by chunk, so memory stays bounded whatever the size of the file. Sentences never
-#: cross a blank line, so chunking does not change them.
-CHUNK_CHARS = 1 << 16
-#: Lines scored together with --lines.
-LINES_PER_BATCH = 1024
-
-
-@contextmanager
-def _open_input(name: str) -> Iterator[BinaryIO]:
-    """Open file ``name``, or standard input for ``-``, for reading bytes."""
-    if name == STDIN:
-        buffer = getattr(sys.stdin, "buffer", None)
-        yield buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
-        return
-    try:
-        stream = open(name, "rb")  # noqa: SIM115 -- closed below
-    except FileNotFoundError:
-        raise CommandError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise CommandError(f"{name}: is a directory") from None
-    except OSError as err:
-        raise CommandError(f"{name}: cannot read ({err.strerror or err})") from None
-    with stream:
-        yield stream
-
-
-def _decoded_lines(
-    name: str, stream: BinaryIO, encoding: str = "utf-8", errors: str = "strict"
-) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, line)`` of the input, each line with its line feed.
-
-    A leading UTF-8 byte order mark is dropped. Lines end at a line feed only, so line
-    numbers agree with ``wc -l`` and editors.
-
-    Raises
-    ------
-    CommandError
-        For bytes that are not valid in ``encoding`` (with ``errors="strict"``), naming
-        the file, line and byte offset.
-    """
-    decoder = codecs.getincrementaldecoder(encoding)(errors)
-    label = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
-    offset = 0
-    for number, raw in enumerate(stream, start=1):
-        data = raw
-        if number == 1 and label == "UTF-8" and raw.startswith(codecs.BOM_UTF8):
-            data = raw[len(codecs.BOM_UTF8) :]
-            offset = len(codecs.BOM_UTF8)
-        try:
-            line = decoder.decode(data)
-        except UnicodeDecodeError as err:
-            at = offset + err.start
-            raise CommandError(
-                f"{name}:{number}: invalid {label} at byte offset {at} "
-                f"(byte 0x{data[err.start]:02x}: {err.reason}); "
-                "--errors replace reads past such bytes"
-            ) from None
-        offset += len(data)
-        yield number, line
-
-
-def _chunks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-    """Group lines into ``(character offset, text)`` chunks that end at a blank line."""
-    parts: list[str] = []
-    size = offset = 0
-    for _, line in lines:
-        parts.append(line)
-        size += len(line)
-        if size >= CHUNK_CHARS and not line.strip():
-            yield offset, "".join(parts)
-            offset += size
-            parts, size = [], 0
-    if parts:
-        yield offset, "".join(parts)
-
-
-def _check_inputs(names: list[str]) -> None:
-    """Fail early, before the model is loaded, on an input that is not a file."""
-    for name in names:
-        if name == STDIN:
-            continue
-        path = Path(name)
-        if path.is_dir():
-            raise CommandError(f"{name}: is a directory")
-        if not path.exists():
-            raise CommandError(f"{name}: no such file")
-
-
-def _check_output(name: str) -> Path:
-    """Return ``name`` as a path after checking that it can be written atomically."""
-    path = Path(name)
-    if path.is_dir():
-        raise CommandError(f"cannot write {name}: is a directory")
-    if not path.parent.is_dir():
-        raise CommandError(f"cannot write {name}: no such directory {path.parent}")
-    return path
-
-
-def _explain(scorer: Scorer, score: SentenceScore) -> _Explanation:
-    """Explain one scored sentence; cue offsets are shifted like the score's."""
-    log_odds = scorer.log_odds(score.text)
-    cues = tuple((cue.shifted(score.start), weight) for cue, weight in scorer.explain(score.text))
-    return _Explanation(log_odds, cues, scorer.added)
-
-
-def _score_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[_Record]:
-    """Read one input chunk by chunk and yield its scored sentences in order."""
-    by_lines: bool = args.lines
-    explain: bool = args.explain
-    n_jobs: int = args.jobs
-    from classifier.sentences import line_sentence
-
-    pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts
-    with _open_input(name) as stream:
-        lines = _decoded_lines(name, stream, args.encoding, args.errors)
-        if by_lines:
-
-            def texts() -> Iterator[str]:
-                for number, raw in lines:
-                    found = line_sentence(raw)
-                    if found is not None:
-                        pending.append((number, found[1]))
-                        yield found[0]
-
-            batches = clf.score_many(
-                texts(), split=False, n_jobs=n_jobs, batch_size=LINES_PER_BATCH
-            )
-        else:
-
-            def texts() -> Iterator[str]:
-                for offset, chunk in _chunks(lines):
-                    pending.append((0, offset))
-                    yield chunk
-
-            batches = clf.score_many(texts(), n_jobs=n_jobs, batch_size=1 if n_jobs == 1 else 16)
-        index = 0
-        for scores in batches:
-            number, offset = pending.popleft()
-            for score in scores:
-                shifted = score.shifted(offset)
-                explanation = _explain(clf, shifted) if explain else None
-                yield _Record(name, index, number if by_lines else None, shifted, explanation)
-                index += 1
-
-
-# ---------------------------------------------------------------------- output
-def _columns(by_lines: bool) -> list[str]:
-    """Return the output fields in order."""
-    line = ["line"] if by_lines else []
-    return ["doc", "sentence", *line, "start", "end", "text", "certainty", "label", "cues"]
-
-
-def _cue_dict(cue: Cue, explanation: _Explanation | None) -> dict[str, object]:
-    """Return the JSONL object of one cue; with ``contribution`` when explained."""
-    fields: dict[str, object] = {
-        "text": cue.text,
-        "start": cue.start,
-        "end": cue.end,
-        "category": cue.category,
-    }
-    if explanation is not None:
-        weights = {(c.start, c.end, c.entry): weight for c, weight in explanation.cues}
-        fields["contribution"] = weights[cue.start, cue.end, cue.entry]
-    return fields
-
-
-def _as_dict(record: _Record) -> dict[str, object]:
-    """Return the JSONL object of ``record``, fields in output order."""
-    score = record.score
-    fields: dict[str, object] = {"doc": record.doc, **(record.fields or {})}
-    fields["sentence"] = record.sentence
-    if record.line is not None:
-        fields["line"] = record.line
-    fields.update(
-        start=score.start,
-        end=score.end,
-        text=score.text,
-        certainty=score.certainty,
-        label=score.label,
-        cues=[_cue_dict(cue, record.explanation) for cue in score.cues],
-    )
-    return fields
-
-
-def _write_jsonl(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    for record in records:
-        out.write(encode(_as_dict(record)) + "\n")
-
-
-def _delimited_writer(delimiter: str) -> Callable[[TextIO, Iterable[_Record], bool], None]:
-    def write(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None:
-        from classifier.cues import format_cues
-
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        header = False
-        for record in records:
-            fields = _as_dict(record)
-            fields["cues"] = format_cues(record.score.cues)
-            if not header:  # a table's id and kept columns come after doc
-                writer.writerow(fields)
-                header = True
-            writer.writerow(fields.values())
-        if not header:
-            writer.writerow(_columns(by_lines))
-
-    return write
-
-
-def _mark_cues(score: SentenceScore) -> str:
-    """Return the sentence with each cue wrapped in ``[[`` and ``]]``.
-
-    A cue inside the gap of a discontinuous one is nested: ``[[chances [[may]] slim]]``.
-    """
-    marks: list[tuple[int, int, str]] = []  # (position, closing first, mark)
-    for cue in score.cues:
-        marks.append((cue.start - score.start, 1, CUE_OPEN))
-        marks.append((cue.end - score.start, 0, CUE_CLOSE))
-    pieces = []
-    done = 0
-    for position, _, mark in sorted(marks):
-        pieces += [score.text[done:position], mark]
-        done = position
-    pieces.append(score.text[done:])
-    return "".join(pieces)
-
-
-def _write_text(out: TextIO, records: Iterable[_Record], by_lines: bool) -> None:
-    counts = {"certain": 0, "uncertain": 0}
-    for record in records:
-        score = record.score
-        counts[score.label] = counts.get(score.label, 0) + 1
-        where = f"{record.doc}:{record.line}" if by_lines else f"{record.doc}[{record.sentence}]"
-        if record.fields:  # a table row: file:line[sentence] and its id and kept columns
-            shown = "".join(f"  {k}={v}" for k, v in record.fields.items() if k != "row")
-            where = f"{record.doc}:{record.fields['row']}[{record.sentence}]{shown}"
-        sentence = "\n    ".join(_mark_cues(score).splitlines())
-        out.write(f"{where}  {score.label}  {score.certainty:.2f}\n    {sentence}\n")
-        if score.cues:
-            cues = "; ".join(f"{cue.text} ({cue.category})" for cue in score.cues)
-            out.write(f"    cues: {cues}\n")
-        if record.explanation is not None:
-            out.writelines(f"    {line}\n" for line in _explanation_lines(record.explanation))
-        out.write("\n")
-    total = sum(counts.values())
-    out.write(
-        f"{total} sentence{'s' * (total != 1)}: "
-        f"{counts['uncertain']} uncertain, {counts['certain']} certain\n"
-    )
-
-
-def _cue_status(cue: Cue, added: frozenset[str] = frozenset()) -> str:
-    """Return whether a cue was kept, and the rule that decided, in words."""
-    if cue.entry in added:
-        return f"{_cue_status(cue)} (added cue)"
-    if not cue.kept:
-        return f"discarded: {cue.rule}" if cue.rule else "discarded"
-    if cue.rule:
-        return f"kept: {cue.rule}"
-    return "kept: negated" if cue.negated else "kept"
-
-
-def _explanation_lines(explanation: _Explanation) -> list[str]:
-    """Return the lines explaining one sentence: the log-odds, then one line per cue."""
-    from_cues = sum(weight for _, weight in explanation.cues)
-    lines = [
-        f"log-odds of uncertain {explanation.log_odds:+.3f} = cues {from_cues:+.3f}"
-        f" + other features and intercept {explanation.log_odds - from_cues:+.3f}"
-    ]
-    if not explanation.cues:
-        lines.append("no cue fired")
-        return lines
-    rows = [("cue", "category", "status", "contribution")]
-    rows += [
-        (cue.text, cue.category, _cue_status(cue, explanation.added), f"{weight:+.3f}")
-        for cue, weight in explanation.cues
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for text, category, status, weight in rows:
-        lines.append(
-            f"{text:<{widths[0]}}  {category:<{widths[1]}}  {status:<{widths[2]}}  {weight}"
-        )
-    return lines
-
-
-_WRITERS: dict[str, Callable[[TextIO, Iterable[_Record], bool], None]] = {
-    "text": _write_text,
-    "jsonl": _write_jsonl,
-    "csv": _delimited_writer(","),
-    "tsv": _delimited_writer("\t"),
-}
-
-
-def _emit(output: Path | None, write: Callable[[TextIO], None]) -> None:
-    """Call ``write`` with standard output, or with an atomically written UTF-8 file."""
-    if output is None:
-        write(sys.stdout)
-        return
-    if output.exists() and not output.is_file():  # /dev/null, a named pipe: nothing to replace
-        try:
-            with open(output, "w", encoding="utf-8", newline="") as stream:
-                write(stream)
-        except OSError as err:
-            raise CommandError(f"cannot write {output}: {err.strerror or err}") from None
-        return
-    from classifier.persist import atomic_write
-
-    def write_binary(f: BinaryIO) -> None:
-        text = io.TextIOWrapper(f, encoding="utf-8", newline="")
-        write(text)
-        text.flush()
-        text.detach()  # atomic_write closes the file
-
-    try:
-        atomic_write(output, write_binary)
-    except OSError as err:
-        raise CommandError(f"cannot write {output}: {err.strerror or err}") from None
 
 
 # ---------------------------------------------------------------------- score
@@ -477,8 +53,8 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "score",
         help="score the sentences of text files for certainty",
-        description=SCORE_DESCRIPTION,
-        epilog=SCORE_EPILOG,
+        description=clihelp.SCORE_DESCRIPTION,
+        epilog=clihelp.SCORE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -502,14 +78,14 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--threshold",
-        type=_probability,
+        type=console.probability,
         metavar="T",
         help="label a sentence uncertain when its certainty is below T "
         "(default: the model's own threshold)",
     )
     parser.add_argument(
         "--encoding",
-        type=_encoding,
+        type=console.encoding,
         default="utf-8",
         help="encoding of the input (default: %(default)s)",
     )
@@ -522,7 +98,7 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--jobs",
-        type=_jobs,
+        type=console.jobs,
         default=1,
         metavar="N",
         help="score on N processes (-1: one per core); output is the same as with 1",
@@ -620,71 +196,63 @@ def _run_score(args: argparse.Namespace) -> int:
         raise CommandError(f"--explain works with --format text or jsonl, not {args.format}")
     documents = _input_documents(names, args)  # None: plain text files only
     if documents is None:
-        _check_inputs(names)
+        console.check_inputs(names)
     if args.per == "document" and args.format == "html":
         raise CommandError("--per document: the HTML report shows each document already")
     if args.per == "document" and args.explain:
         raise CommandError("--explain explains sentences: use it without --per document")
-    output = None if args.output is None else _check_output(args.output)
+    inputs = [*names, *([] if args.model is None else [args.model])]
+    output = None if args.output is None else console.check_output(args.output, inputs)
     clf = _load_scorer(args)
     if args.threshold is not None:
         clf.threshold = args.threshold
+    from classifier.formats import WRITERS, html_page, write_documents, write_output
+
     if args.format == "html":
-        texts = None if documents is None else _report_texts(documents)
-        _emit(output, _html_writer(clf, names, args, texts))
+        texts = _text_files(names, args) if documents is None else _report_texts(documents)
+        page = html_page(clf, texts, args.lines)
+        write_output(output, lambda out: out.write(page))
         return 0
     if args.per == "document":
         rows = _document_rows(clf, documents, names, args)
-        _emit(output, lambda out: _write_documents(out, rows, args.format))
+        write_output(output, lambda out: write_documents(out, rows, args.format))
         return 0
     if documents is not None:
         scored = _table_records(clf, documents, args)
-        _emit(output, lambda out: _WRITERS[args.format](out, _progress(scored), args.lines))
+        write = WRITERS[args.format]
+        write_output(output, lambda out: write(out, console.progress(scored), args.lines))
         return 0
-    write_records = _WRITERS[args.format]
+    write_records = WRITERS[args.format]
 
-    def records() -> Iterator[_Record]:
+    def records() -> Iterator[Record]:
         for name in names:
             yield from _score_file(clf, name, args)
 
-    _emit(output, lambda out: write_records(out, _progress(records()), args.lines))
+    write_output(output, lambda out: write_records(out, console.progress(records()), args.lines))
     return 0
 
 
-def _html_writer(
-    clf: Scorer,
-    names: list[str],
-    args: argparse.Namespace,
-    texts: Iterable[tuple[str, str]] | None = None,
-) -> Callable[[TextIO], None]:
-    """Read each input whole and return a writer of its HTML report (one page)."""
-    from classifier.report import render_html, score_document
+def _score_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
+    """Score one text file (or standard input) chunk by chunk, as the options say."""
+    from classifier.reader import score_file
 
-    documents = []
-    for name, text in texts or ():
-        documents.append(score_document(clf, text, name=name, by_lines=args.lines))
-    for name in names if texts is None else ():
-        with _open_input(name) as stream:
-            lines = _decoded_lines(name, stream, args.encoding, args.errors)
-            text = "".join(line for _, line in lines)
-        documents.append(score_document(clf, text, name=name, by_lines=args.lines))
-    page = render_html(documents, threshold=clf.threshold)
-
-    def write(out: TextIO) -> None:
-        out.write(page)
-
-    return write
+    return score_file(
+        clf,
+        name,
+        by_lines=args.lines,
+        explain=args.explain,
+        n_jobs=args.jobs,
+        encoding=args.encoding,
+        errors=args.errors,
+    )
 
 
-def _progress(records: Iterator[_Record]) -> Iterator[_Record]:
-    """Show a progress bar on standard error when it is a terminal and tqdm is installed."""
-    if not sys.stderr.isatty():
-        return records
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return records
-    return iter(tqdm(records, unit=" sentences", file=sys.stderr, leave=False))
+def _text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, str]]:
+    """Yield ``(name, text)`` of each text file, read whole."""
+    from classifier.reader import read_text
+
+    for name in names:
+        yield name, read_text(name, args.encoding, args.errors)
 
 
 # ---------------------------------------------------------------------- tables, folders
@@ -729,6 +297,7 @@ def _documents_of(
     args: argparse.Namespace,
 ) -> Iterator[InputDocument]:
     from classifier.inputs import DEFAULT_GLOB, InputDocument, folder_documents, table_documents
+    from classifier.reader import read_text
 
     try:
         for name in names:
@@ -737,9 +306,7 @@ def _documents_of(
             elif name in folders:
                 yield from folder_documents(name, args.glob or DEFAULT_GLOB)
             else:
-                with _open_input(name) as stream:
-                    lines = _decoded_lines(name, stream, args.encoding, args.errors)
-                    yield InputDocument(name, "".join(line for _, line in lines))
+                yield InputDocument(name, read_text(name, args.encoding, args.errors))
     except HedgeError as err:
         raise CommandError(str(err)) from None
 
@@ -766,15 +333,17 @@ def _scored(
 
 def _table_records(
     clf: Scorer, documents: Iterable[InputDocument], args: argparse.Namespace
-) -> Iterator[_Record]:
+) -> Iterator[Record]:
     """Score each document whole and yield its sentence records, with the row's fields.
 
     Sentences are numbered, and their offsets count, within each document (table cell).
     """
+    from classifier.formats import Record, explain
+
     for document, scores in _scored(clf, documents, args.jobs):
         for number, score in enumerate(scores):
-            explanation = _explain(clf, score) if args.explain else None
-            yield _Record(document.name, number, None, score, explanation, document.fields)
+            explanation = explain(clf, score) if args.explain else None
+            yield Record(document.name, number, None, score, explanation, document.fields)
 
 
 def _document_rows(
@@ -796,97 +365,7 @@ def _document_rows(
         yield {"doc": document.name, **document.fields, **result.record()}
 
 
-def _write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> None:
-    """Write document records as ``fmt``; ``categories`` joined by "; " in a table."""
-    if fmt == "jsonl":
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        out.writelines(encode(row) + "\n" for row in rows)
-        return
-    if fmt in ("csv", "tsv"):
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        for number, row in enumerate(rows):
-            row["categories"] = "; ".join(row["categories"])
-            if not number:
-                writer.writerow(row)
-            writer.writerow(["" if value is None else value for value in row.values()])
-        return
-    counts: dict[str | None, int] = {"certain": 0, "uncertain": 0, None: 0}
-    for row in rows:
-        counts[row["label"]] += 1
-        where = f"{row['doc']}:{row['row']}" if "row" in row else str(row["doc"])
-        where += "".join(f"  {k}={v}" for k, v in row.items() if k not in _DOCUMENT_FIELDS)
-        if row["label"] is None:
-            out.write(f"{where}  no sentences\n")
-            continue
-        out.write(
-            f"{where}  {row['label']}  {row['uncertain']} of {row['sentences']} "
-            f"sentences uncertain ({100 * row['uncertain_share']:.1f}%), "
-            f"lowest certainty {row['certainty']:.2f}\n"
-        )
-        if row["categories"]:
-            out.write(f"    categories: {', '.join(row['categories'])}\n")
-    total = sum(counts.values())
-    out.write(
-        f"{total} document{'s' * (total != 1)}: {counts['uncertain']} uncertain, "
-        f"{counts['certain']} certain" + (f", {counts[None]} empty" if counts[None] else "") + "\n"
-    )
-
-
-#: Fields of a document record that the text format shows in words.
-_DOCUMENT_FIELDS = frozenset(
-    {"doc", "row", "certainty", "uncertain_share", "label", "sentences", "uncertain"}
-    | {"categories"}
-)
-
-
 # ---------------------------------------------------------------------- data options
-DATA_OPTIONS_HELP = """\
-labeled data: JSONL, JSON, CSV or TSV (by extension, or --data-format), UTF-8,
-one sentence per record with a text and a label column. Labels are
-certain/uncertain; or 0/1, true/false (1 and true mean uncertain unless
---uncertain-value 0); or any two values, with --uncertain-value naming the one
-that means uncertain (e.g. --uncertain-value yes); or graded ratings with
---threshold T (a rating <= T means uncertain).
-"""
-
-
-def _probability(text: str) -> float:
-    """Parse a number in [0, 1] for argparse."""
-    value = _finite_float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
-    return value
-
-
-def _encoding(text: str) -> str:
-    """Check a text encoding name for argparse."""
-    try:
-        codecs.lookup(text)
-    except LookupError:
-        raise argparse.ArgumentTypeError(f"unknown encoding {text!r}") from None
-    return text
-
-
-def _jobs(text: str) -> int:
-    """Parse a number of processes for argparse: a positive int or -1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value == 0 or value < -1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1 or -1, got {value}")
-    return value
-
-
-def _finite_float(text: str) -> float:
-    """Parse a finite number for argparse."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
-    return value
 
 
 def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -905,7 +384,7 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     labels = from_data.add_mutually_exclusive_group()
     labels.add_argument(
         "--threshold",
-        type=_finite_float,
+        type=console.finite_float,
         metavar="T",
         help="labels are graded ratings; a rating <= T means uncertain",
     )
@@ -932,35 +411,14 @@ def _read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
 
 
 # ---------------------------------------------------------------------- train
-TRAIN_DESCRIPTION = (
-    """\
-Train a model on labeled sentences and save it with its JSON manifest (MODEL
-with the extension .json). Prints the cross-validated precision, recall and F1
-of "uncertain". The same data and --seed give a byte-identical model file.
-
-"""
-    + DATA_OPTIONS_HELP
-)
-
-TRAIN_EPILOG = """\
-examples:
-  $ cat labeled.csv
-  text,label
-  The results suggest that the gene is involved.,uncertain
-  The protein binds DNA.,certain
-  ...
-  $ hedge train labeled.csv --out my.joblib
-  hedge train ratings.jsonl --threshold 3 --out my.joblib
-  hedge train hedged.tsv facts.tsv --lexicon my_lexicon/ --base --out my.joblib
-"""
 
 
 def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "train",
         help="train a model on labeled sentences",
-        description=TRAIN_DESCRIPTION,
-        epilog=TRAIN_EPILOG,
+        description=clihelp.TRAIN_DESCRIPTION,
+        epilog=clihelp.TRAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
@@ -987,9 +445,7 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
 def _run_train(args: argparse.Namespace) -> int:
     if args.base and args.lexicon is None:
         raise CommandError("--base needs --lexicon DIR")
-    out = _check_output(args.out)
-    if out.suffix == ".json":
-        raise CommandError(f"--out {args.out}: the manifest is MODEL.json; name the model .joblib")
+    out = console.check_output(args.out, args.data)
     from classifier.data import MIN_PER_CLASS, train
     from classifier.lexicon import Lexicon, load_lexicon
     from classifier.persist import sha256_file
@@ -1028,39 +484,22 @@ def _run_train(args: argparse.Namespace) -> int:
         },
     )
     try:
-        manifest = clf.save(out, summary)
+        clf.save(out, summary)
     except OSError as err:
         raise CommandError(f"cannot write {out}: {err.strerror or err}") from None
-    print(f"wrote {out} and {manifest}")
+    print(f"wrote {out} (the whole model: load it with --model {out})")
     return 0
 
 
 # ---------------------------------------------------------------------- eval
-EVAL_DESCRIPTION = (
-    """\
-Score labeled sentences with a model (each record as one sentence) and report
-precision, recall and F1 of "uncertain", accuracy, the confusion matrix, ROC
-AUC, Brier score and a calibration table; with --threshold, also the Pearson
-and Spearman correlation of certainty with the ratings.
-
-"""
-    + DATA_OPTIONS_HELP
-)
-
-EVAL_EPILOG = """\
-examples:
-  hedge eval test.csv --model my.joblib
-  hedge eval ratings.jsonl --threshold 3 --format json -o report.json
-  hedge eval test.csv --model my.joblib --plot calibration.png
-"""
 
 
 def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "eval",
         help="evaluate a model on labeled sentences",
-        description=EVAL_DESCRIPTION,
-        epilog=EVAL_EPILOG,
+        description=clihelp.EVAL_DESCRIPTION,
+        epilog=clihelp.EVAL_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
@@ -1080,8 +519,9 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
-    output = None if args.output is None else _check_output(args.output)
-    plot = None if args.plot is None else _check_output(args.plot)
+    inputs = [*args.data, *([] if args.model is None else [args.model])]
+    output = None if args.output is None else console.check_output(args.output, inputs)
+    plot = None if args.plot is None else console.check_output(args.plot, inputs)
     if plot is not None:
         from classifier.plot import require_matplotlib
 
@@ -1103,28 +543,13 @@ def _run_eval(args: argparse.Namespace) -> int:
     else:
         text = report.format_text()
 
-    def write(out: TextIO) -> None:
-        out.write(text)
+    from classifier.formats import write_output
 
-    _emit(output, write)
+    write_output(output, lambda out: out.write(text))
     return 0
 
 
 # ---------------------------------------------------------------------- explain
-EXPLAIN_EPILOG = """\
-examples:
-  $ hedge explain "We met in May and it may rain."
-  We met in May and it may rain.
-    uncertain  certainty 0.11 (uncertain below 0.70)
-    log-odds of uncertain +2.099 = cues +4.344 + other features and intercept -2.244
-    cue  category  status                                  contribution
-    May  modal     discarded: false friend: the month May  +0.000
-    may  modal     kept                                    +4.344
-
-  hedge explain --model my.joblib "It is not certain that it works."
-  hedge explain < notes.txt
-  hedge explain --format json --file notes.txt > why.json
-"""
 
 
 def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
@@ -1136,7 +561,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
         "contribution to the log-odds of uncertain (0 for a discarded cue); then the "
         "sentence's certainty and label. Each SENTENCE is taken as one sentence; text "
         "from --file or, with neither, from standard input is split into sentences.",
-        epilog=EXPLAIN_EPILOG,
+        epilog=clihelp.EXPLAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("sentences", nargs="*", metavar="SENTENCE", help="a sentence")
@@ -1166,15 +591,17 @@ def _run_explain(args: argparse.Namespace) -> int:
         if not sentence.strip():
             raise CommandError("empty sentence")
     files: list[str] = args.file or ([] if args.sentences else [STDIN])
-    _check_inputs(files)
+    console.check_inputs(files)
     clf = _load_scorer(args)
     explained: list[tuple[str, int, SentenceScore]] = [
         ("argument", index, clf.score_sentences([sentence])[0])
         for index, sentence in enumerate(args.sentences)
     ]
+    from classifier.formats import explain, explanation_lines
+    from classifier.reader import read_text
+
     for name in files:
-        with _open_input(name) as stream:
-            text = "".join(line for _, line in _decoded_lines(name, stream))
+        text = read_text(name)
         explained += [(name, index, score) for index, score in enumerate(clf.score(text))]
     if args.format == "json":
         records = [_explain_record(clf, *item) for item in explained]
@@ -1187,14 +614,16 @@ def _run_explain(args: argparse.Namespace) -> int:
             f"{score.text}\n  {score.label}  certainty {score.certainty:.2f} "
             f"(uncertain below {clf.threshold:.2f})\n"
         )
-        lines = _explanation_lines(_explain(clf, score))
+        lines = explanation_lines(explain(clf, score))
         sys.stdout.writelines(f"  {line}\n" for line in lines)
     return 0
 
 
 def _explain_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> dict[str, Any]:
     """Return the explanation of one sentence as data: the table of ``hedge explain``."""
-    explanation = _explain(clf, score)
+    from classifier.formats import cue_status, explain
+
+    explanation = explain(clf, score)
     from_cues = sum(weight for _, weight in explanation.cues)
     return {
         "doc": doc,
@@ -1215,7 +644,7 @@ def _explain_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> 
                 "end": cue.end,
                 "category": cue.category,
                 "kept": cue.kept,
-                "status": _cue_status(cue, explanation.added),
+                "status": cue_status(cue, explanation.added),
                 "rule": cue.rule,
                 "added": cue.entry in explanation.added,
                 "contribution": weight,
@@ -1226,18 +655,6 @@ def _explain_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> 
 
 
 # ---------------------------------------------------------------------- lexicon
-LEXICON_EPILOG = """\
-examples:
-  hedge lexicon check my_lexicon/
-"""
-
-LEXICON_CHECK_EPILOG = """\
-examples:
-  $ hedge lexicon check my_lexicon/
-  OK: my_lexicon/: 12 entries in 1 file (modal 7, booster 5)
-  $ hedge lexicon check broken/
-  hedge: error: broken/hedges.tsv:7:category: unknown category 'modl'; ...
-"""
 
 
 def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
@@ -1246,7 +663,7 @@ def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
         help="work with lexicon directories",
         description="Work with lexicon directories (UTF-8 *.tsv files with the header "
         "cue<TAB>category<TAB>weight<TAB>note).",
-        epilog=LEXICON_EPILOG,
+        epilog=clihelp.LEXICON_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(
@@ -1258,7 +675,7 @@ def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
         description="Validate every *.tsv file of a lexicon directory: header, fields, "
         "categories, weights, and no cue twice. Prints OK with the entry count, or the "
         "first error as file:line:field and exits with status 1.",
-        epilog=LEXICON_CHECK_EPILOG,
+        epilog=clihelp.LEXICON_CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("directory", metavar="DIR", help="lexicon directory")
@@ -1311,7 +728,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Sentence-level hedge (certainty) detection for English text.",
-        epilog=MAIN_EPILOG,
+        epilog=clihelp.MAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -1321,24 +738,6 @@ def build_parser() -> argparse.ArgumentParser:
     for add_parser in _COMMANDS:
         add_parser(commands)
     return parser
-
-
-def _error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-
-
-def _silence_stdout() -> None:
-    """Point standard output at the null device, so the final flush cannot fail.
-
-    See "Note on SIGPIPE" in the documentation of the :mod:`signal` module.
-    """
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        return  # not a real file (e.g. captured in a test): nothing to flush into a pipe
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1352,13 +751,7 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit status: 0 success, 1 error, 2 usage error, 130 interrupted,
-        141 standard output closed early.
-
-    Examples
-    --------
-    >>> import sys
-    >>> sys.exit(main(["score", "--help"]))  # doctest: +SKIP
+        The exit status (see the module docstring).
     """
     parser = build_parser()
     try:
@@ -1366,15 +759,24 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, --version and usage errors
         return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
     try:
-        status: int = args.handler(args)
-        sys.stdout.flush()
+        with console.signals_interrupt(), warnings.catch_warnings():
+            warnings.showwarning = console.show_warning
+            status: int = args.handler(args)
+            sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        console.silence_stdout()
         return EXIT_BROKEN_PIPE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        console.stop_workers()
+        if isinstance(interrupt, console.Terminated):
+            return 128 + interrupt.signum
         return EXIT_INTERRUPTED
     except (CommandError, HedgeError) as err:
-        _error(str(err))
+        console.error(str(err))
+        return EXIT_ERROR
+    except OSError as err:  # standard output failed: a full disk, a closed terminal
+        console.silence_stdout()
+        console.error(f"cannot write standard output: {err.strerror or err}")
         return EXIT_ERROR
     return status
 

@@ -72,8 +72,9 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from classifier.cues import format_cues
+from classifier.formats import Record, record_dict
 from classifier.persist import scorer_of
-from classifier.scorer import DocumentScore, Scorer, SentenceScore
+from classifier.scorer import DocumentScore, Scorer
 
 if TYPE_CHECKING:
     import dask.bag
@@ -109,27 +110,6 @@ def _shipped(model: Scorer) -> Delayed:
 
 
 # ---------------------------------------------------------------------- bags
-def _cue_dicts(score: SentenceScore) -> list[dict[str, Any]]:
-    return [
-        {"text": cue.text, "start": cue.start, "end": cue.end, "category": cue.category}
-        for cue in score.cues
-    ]
-
-
-def _record(doc: Any, sentence: int, score: SentenceScore) -> dict[str, Any]:
-    """Return the record of one sentence, fields as ``hedge score --format jsonl``."""
-    return {
-        "doc": doc,
-        "sentence": sentence,
-        "start": score.start,
-        "end": score.end,
-        "text": score.text,
-        "certainty": score.certainty,
-        "label": score.label,
-        "cues": _cue_dicts(score),
-    }
-
-
 def _document(item: Any, position: int) -> tuple[Any, str]:
     """Return ``(doc, text)`` of one bag item: a str, or a ``(doc, text)`` pair."""
     if isinstance(item, str):
@@ -158,7 +138,7 @@ def _score_items(
             for (doc, _), scores in zip(documents, scored, strict=True)
         ]
     return [
-        _record(doc, index, score)
+        record_dict(Record(doc, index, None, score))
         for (doc, _), scores in zip(documents, scored, strict=True)
         for index, score in enumerate(scores)
     ]

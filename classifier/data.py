@@ -25,20 +25,20 @@ physical line a CSV record starts on) and the column.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import json
 import math
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier.errors import DataError
+from classifier.errors import DataError, InputError
 from classifier.labels import CERTAIN, UNCERTAIN, LabelReader
+from classifier.lexicon import HEDGE_CATEGORIES
 
 if TYPE_CHECKING:
     from classifier.lexicon import Lexicon
@@ -175,67 +175,121 @@ def _format_of(path: Path, fmt: str | None) -> str:
 
 
 # ---------------------------------------------------------------------- decoding
-def _read_text(path: Path) -> str:
-    """Return the UTF-8 text of ``path`` (a leading byte order mark is dropped)."""
+#: Longest line of a data file, in characters: a longer one is refused before it is held
+#: whole (a CSV field is also limited by ``csv.field_size_limit``).
+MAX_LINE_CHARS = 1 << 20
+#: Largest JSON array file, in bytes: an array is read whole, JSON Lines line by line.
+MAX_JSON_ARRAY_BYTES = 64 << 20
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """Yield the UTF-8 lines of ``path`` (line feed kept; a leading byte order mark dropped).
+
+    Raises
+    ------
+    DataError
+        For a missing or unreadable file, invalid UTF-8 (naming line and byte offset) or
+        a line longer than ``MAX_LINE_CHARS``, before it is held whole.
+    """
+    from classifier.reader import decoded_blocks, line_pieces, open_input
+
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory") from None
-    except OSError as err:
-        raise DataError(f"{path}: cannot read ({err.strerror or err})") from None
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        return data[skip:].decode("utf-8")
-    except UnicodeDecodeError as err:
-        offset = skip + err.start
-        line = data.count(b"\n", 0, offset) + 1
-        raise DataError(
-            f"{path}:{line}: invalid UTF-8 at byte offset {offset} "
-            f"(byte 0x{data[offset]:02x}: {err.reason})"
-        ) from None
+        with open_input(str(path)) as stream:
+            blocks = decoded_blocks(str(path), stream, advice=False)
+            for number, at, piece in line_pieces(blocks, MAX_LINE_CHARS):
+                if at or (len(piece) >= MAX_LINE_CHARS and not piece.endswith("\n")):
+                    raise DataError(
+                        f"{path}:{number}: a line longer than {MAX_LINE_CHARS} characters; "
+                        "is this labeled data?"
+                    )
+                yield piece
+    except InputError as err:
+        raise DataError(str(err)) from None
 
 
 # ---------------------------------------------------------------------- records
-def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line, value)`` for each non-blank line of JSON Lines ``text``."""
-    for number, line in enumerate(text.split("\n"), start=1):
+class _DuplicateKeyError(ValueError):
+    """A JSON object names one key twice."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return value
+
+
+def _jsonl_records(lines: Iterable[str], name: str, first: int = 1) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, value)`` for each non-blank line of JSON Lines."""
+    for number, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         yield number, _loads(line, name, number)
 
 
-def _loads(text: str, name: str, first_line: int) -> Any:
+def _loads(text: str, name: str, first_line: int, unique: bool = True) -> Any:
     """Parse JSON ``text`` that starts on line ``first_line`` of file ``name``.
 
     Raises
     ------
     DataError
-        For invalid JSON, or JSON beyond Python's limits (deep nesting, huge integers),
-        naming the file and line.
+        For invalid JSON, a key twice in one object, or JSON beyond Python's limits
+        (deep nesting, huge integers), naming the file and line.
     """
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys if unique else None)
     except json.JSONDecodeError as err:
         line = first_line + err.lineno - 1
         raise DataError(f"{name}:{line}: invalid JSON ({err.msg}, column {err.colno})") from None
     except RecursionError:
         raise DataError(f"{name}:{first_line}: invalid JSON (nested too deeply)") from None
+    except _DuplicateKeyError as err:
+        raise DataError(f"{name}:{first_line}: {err}") from None
     except ValueError as err:  # an integer with more digits than Python converts
         raise DataError(
             f"{name}:{first_line}: invalid JSON (a number too long to read: {err})"
         ) from None
 
 
-def _json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
+def _starts_an_array(path: Path) -> bool:
+    """Tell whether the first character of ``path`` after white space (and a BOM) is ``[``."""
+    try:
+        with open(path, "rb") as f:
+            while True:
+                block = f.read(1 << 16)
+                if not block:
+                    return False
+                content = block.removeprefix(b"\xef\xbb\xbf").lstrip()
+                if content:
+                    return content.startswith(b"[")
+    except OSError:
+        return False  # reported by the line reader
+
+
+def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
     """Yield ``(line, value)`` for each item of a JSON array, or each line of JSON Lines."""
-    if not text.lstrip().startswith("["):
-        yield from _jsonl_records(text, name)
+    if not _starts_an_array(path):
+        yield from _jsonl_records(_lines(path), name)
         return
-    _loads(text, name, 1)
+    size = path.stat().st_size
+    if size > MAX_JSON_ARRAY_BYTES:
+        raise DataError(
+            f"{name}: a JSON array is read whole, and {size} bytes is more than "
+            f"{MAX_JSON_ARRAY_BYTES}; write it as JSON Lines (one object per line)"
+        )
+    from classifier.reader import read_text
+
+    try:
+        text = read_text(str(path), advice=False)
+    except InputError as err:
+        raise DataError(str(err)) from None
+    _loads(text, name, 1, unique=False)
     # The document is valid: walk its items to learn the line each one starts on.
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
     i = text.index("[") + 1
     line, counted = 1, 0
     while True:
@@ -245,7 +299,10 @@ def _json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
             return
         line += text.count("\n", counted, i)
         counted = i
-        value, i = decoder.raw_decode(text, i)
+        try:
+            value, i = decoder.raw_decode(text, i)
+        except _DuplicateKeyError as err:
+            raise DataError(f"{name}:{line}: {err}") from None
         yield line, value
 
 
@@ -268,13 +325,13 @@ def _json_rows(
 
 
 def _delimited_rows(
-    text: str, name: str, delimiter: str, columns: tuple[str, str]
+    lines: Iterable[str], name: str, delimiter: str, columns: tuple[str, str]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line, row)`` for each record of CSV or TSV ``text`` after its header.
 
     ``line`` is the physical line the record starts on (a quoted field may span lines).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header: list[str] | None = None
     end = 0  # the physical line the previous record ended on
     try:
@@ -418,13 +475,12 @@ def _read_file(
 ) -> list[Example]:
     name = str(path)
     chosen = _format_of(path, fmt)
-    text = _read_text(path)
     if chosen == "jsonl":
-        rows = _json_rows(_jsonl_records(text, name), name, columns)
+        rows = _json_rows(_jsonl_records(_lines(path), name), name, columns)
     elif chosen == "json":
-        rows = _json_rows(_json_records(text, name), name, columns)
+        rows = _json_rows(_json_records(path, name), name, columns)
     else:
-        rows = _delimited_rows(text, name, "\t" if chosen == "tsv" else ",", columns)
+        rows = _delimited_rows(_lines(path), name, "\t" if chosen == "tsv" else ",", columns)
     text_col, label_col = columns
     examples = []
     for line, row in rows:
@@ -577,7 +633,16 @@ def train(
         )
     else:
         labeled = _from_rows(data, threshold, uncertain_value)
-    if isinstance(lexicon, os.PathLike):
-        lexicon = Path(lexicon)
+    if isinstance(lexicon, (str, os.PathLike)):
+        from classifier.lexicon import load_lexicon
+
+        lexicon = load_lexicon(Path(lexicon))
+    if lexicon is not None and not lexicon.of(*HEDGE_CATEGORIES):
+        warnings.warn(
+            f"the lexicon has no hedge cue ({len(lexicon.entries)} entries): the model "
+            "learns from words alone and names no cue",
+            UserWarning,
+            stacklevel=2,
+        )
     clf = CertaintyClassifier(lexicon=lexicon, random_state=seed)
     return clf.fit(labeled.sentences, labeled.labels, labeled.ratings)

@@ -5,9 +5,11 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "HedgeError",
+    "InputError",
     "LexiconError",
     "ModelIntegrityError",
     "ModelLoadError",
+    "OutputError",
 ]
 
 
@@ -17,6 +19,10 @@ class HedgeError(Exception):
 
 class LexiconError(HedgeError, ValueError):
     """A lexicon file is malformed; the message names ``file:line:field``."""
+
+
+class InputError(HedgeError, ValueError):
+    """Input text cannot be read; the message names the file, line and byte offset."""
 
 
 class DataError(HedgeError, ValueError):
@@ -29,3 +35,7 @@ class ModelLoadError(HedgeError):
 
 class ModelIntegrityError(ModelLoadError):
     """A model file does not match its manifest (hash, versions or lexicon)."""
+
+
+class OutputError(HedgeError):
+    """Output cannot be written; the message names the file and the reason."""

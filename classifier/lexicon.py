@@ -150,7 +150,7 @@ def _parse_cue(cue: str, where: str) -> tuple[tuple[str, ...], ...]:
     if any(GAP in piece for piece in pieces):
         raise LexiconError(f"{where}:cue: {cue!r}: '...' must stand between two words")
     parts = tuple(tuple(tokenize(piece)[0]) for piece in pieces)
-    if not all(parts):
+    if not all(any(any(c.isalnum() for c in token) for token in part) for part in parts):
         raise LexiconError(f"{where}:cue: {cue!r} has no word")
     return parts
 

@@ -562,19 +562,19 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, training: dict[str, Any] | None = None) -> Path:
-        """Save the fitted model with joblib, its weights and its JSON manifest beside it.
+        """Save the fitted model as one file (see :mod:`classifier.persist`), atomically.
 
         Parameters
         ----------
         path : str or Path
-            The model file, e.g. ``model.joblib``; the manifest is ``model.json``.
+            The model file, e.g. ``model.hedge``.
         training : dict, optional
             A summary of the training data for the manifest.
 
         Returns
         -------
         Path
-            The manifest's path.
+            ``path``, the model file.
         """
         check_is_fitted(self, "pipeline_")
         return save_model(self, Path(path), training or {})

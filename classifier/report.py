@@ -186,20 +186,21 @@ class Document:
 def _line_sentences(text: str) -> tuple[list[str], list[int]]:
     """Return each non-blank line of ``text``, stripped, and its offset in ``text``.
 
-    The same lines, stripped the same way, as ``hedge score --lines`` scores: lines end at
-    a line feed only.
+    The same lines, read the same way, as ``hedge score --lines`` scores
+    (:func:`classifier.reader.line_pieces`).
     """
+    from classifier.reader import line_pieces
     from classifier.sentences import line_sentence
 
     sentences: list[str] = []
     offsets: list[int] = []
     at = 0
-    for raw in text.split("\n"):
+    for _, _, raw in line_pieces([text]):
         found = line_sentence(raw)
         if found is not None:
             sentences.append(found[0])
             offsets.append(at + found[1])
-        at += len(raw) + 1
+        at += len(raw)
     return sentences, offsets
 
 
@@ -440,7 +441,7 @@ def _filters(categories: Sequence[str]) -> tuple[str, str]:
     choices += [(f"show-c-{category}", category) for category in categories]
     inputs = "".join(
         f'<input type="radio" class="filter-input" name="show" id="{key}"'
-        f'{" checked" if key == _FILTER_ALL else ""}>'
+        f"{' checked' if key == _FILTER_ALL else ''}>"
         for key, _ in choices
     )
     labels = "".join(f'<label for="{key}">{html.escape(text)}</label>' for key, text in choices)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any
 
@@ -22,7 +22,7 @@ from classifier.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, c
 from classifier.cues import Cue
 from classifier.errors import LexiconError
 from classifier.labels import CERTAIN, UNCERTAIN
-from classifier.lexicon import BOOSTER, Lexicon, LexiconEntry
+from classifier.lexicon import BOOSTER, HEADER, Lexicon, parse_lexicon
 from classifier.sentences import split_sentences
 
 __all__ = [
@@ -38,6 +38,13 @@ DEFAULT_BATCH_SIZE = 256
 #: ``format`` of a weights file.
 WEIGHTS_FORMAT = "hedge-classifier-weights"
 WEIGHTS_FORMAT_VERSION = 1
+#: Bounds a weights file must keep, so that a hostile one cannot crash or slow scoring:
+#: the largest weight in size, the widest gap of a discontinuous cue (in words), the most
+#: lexicon entries and the most weights per table.
+MAX_WEIGHT = 1e6
+MAX_GAP = 50
+MAX_LEXICON_ENTRIES = 10_000
+MAX_FEATURES = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,54 +546,139 @@ class Scorer:
             "uncertain": linear(self.uncertain),
             "rating": linear(self.rating),
         }
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return (
+            json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+        )
 
     @classmethod
     def from_json(cls, text: str, name: str = "<weights>") -> Scorer:
-        """Read a scorer written by :meth:`to_json`.
+        """Read a scorer written by :meth:`to_json`, validating every field.
+
+        Numbers must be finite (no NaN or Infinity) and at most :data:`MAX_WEIGHT` in
+        size, the threshold in (0, 1), ``max_gap`` an int up to :data:`MAX_GAP`; lexicon
+        entries go through :func:`~classifier.lexicon.parse_lexicon`, as in lexicon files.
 
         Raises
         ------
         ValueError
-            If ``text`` is not such a document, naming ``name`` and what is wrong.
+            If ``text`` is not such a document, naming ``name`` and the field.
         """
         try:
-            document = json.loads(text)
-            if not isinstance(document, dict) or document.get("format") != WEIGHTS_FORMAT:
-                raise ValueError(f"not a {WEIGHTS_FORMAT} file")
-            if document.get("format_version") != WEIGHTS_FORMAT_VERSION:
-                raise ValueError(
-                    f"format version {document.get('format_version')}, "
-                    f"this package reads {WEIGHTS_FORMAT_VERSION}"
-                )
-            lexicon = Lexicon(
-                tuple(
-                    LexiconEntry(
-                        str(cue), str(category), float(weight),
-                        tuple(tuple(map(str, part)) for part in parts), str(where),
-                    )
-                    for cue, category, weight, parts, where in document["lexicon"]
-                )
-            )  # fmt: skip
-
-            def linear(part: dict[str, Any] | None) -> Linear | None:
-                if part is None:
-                    return None
-                features = {str(k): float(v) for k, v in part["features"].items()}
-                words = {str(k): float(v) for k, v in part["words"].items()}
-                return Linear(float(part["intercept"]), features, words)
-
-            uncertain = linear(document["uncertain"])
-            if uncertain is None:
-                raise ValueError("no weights for 'uncertain'")
-            settings = document["settings"]
-            return cls(
-                lexicon,
-                {key: settings[key] for key in ("max_gap", "context", "unigrams")},
-                uncertain,
-                float(document["threshold"]),
-                linear(document["rating"]),
+            document = json.loads(text, parse_constant=_reject_constant)
+        except RecursionError:
+            raise ValueError(f"{name}: nested too deeply to be a weights file") from None
+        except ValueError as err:
+            raise ValueError(f"{name}: invalid JSON ({err})") from None
+        if not isinstance(document, dict) or document.get("format") != WEIGHTS_FORMAT:
+            raise ValueError(f"{name}: not a {WEIGHTS_FORMAT} file")
+        if document.get("format_version") != WEIGHTS_FORMAT_VERSION:
+            raise ValueError(
+                f"{name}: format version {document.get('format_version')}, "
+                f"this package reads {WEIGHTS_FORMAT_VERSION}"
             )
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
-            raise ValueError(f"{name}: {detail}") from None
+        field = _Fields(document, name)
+        settings = field.get("settings", dict)
+        checked = {
+            "max_gap": _Fields(settings, f"{name}: settings").integer("max_gap", 0, MAX_GAP),
+            "context": _Fields(settings, f"{name}: settings").get("context", bool),
+            "unigrams": _Fields(settings, f"{name}: settings").get("unigrams", bool),
+        }
+        threshold = field.number("threshold")
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"{name}: threshold: {threshold!r} is not between 0 and 1")
+        uncertain = _linear(field.get("uncertain", dict), f"{name}: uncertain")
+        rating = document.get("rating")
+        return cls(
+            _lexicon(field.get("lexicon", list), f"{name}: lexicon"),
+            checked,
+            uncertain,
+            threshold,
+            None if rating is None else _linear(field.get("rating", dict), f"{name}: rating"),
+        )
+
+
+def _reject_constant(constant: str) -> None:
+    raise ValueError(f"{constant} is not a finite number")
+
+
+class _Fields:
+    """Typed access to the fields of one JSON object, errors naming the field."""
+
+    def __init__(self, document: dict[str, Any], where: str) -> None:
+        self.document, self.where = document, where
+
+    def get(self, key: str, kind: type) -> Any:
+        if key not in self.document:
+            raise ValueError(f"{self.where}: missing field '{key}'")
+        value = self.document[key]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise ValueError(f"{self.where}: {key}: expected {kind.__name__}, got {value!r:.40}")
+        return value
+
+    def number(self, key: str) -> float:
+        value = self.document.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{self.where}: {key}: expected a number, got {value!r:.40}")
+        if not abs(value) <= MAX_WEIGHT:  # also False for NaN
+            raise ValueError(
+                f"{self.where}: {key}: {value!r} is not a number within ±{MAX_WEIGHT:g}"
+            )
+        return float(value)
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self.get(key, int)
+        if not low <= value <= high:
+            raise ValueError(f"{self.where}: {key}: {value} is not from {low} to {high}")
+        return int(value)
+
+
+def _weights(part: dict[str, Any], key: str, where: str) -> dict[str, float]:
+    table = _Fields(part, where).get(key, dict)
+    if len(table) > MAX_FEATURES:
+        raise ValueError(f"{where}: {key}: {len(table)} weights, more than {MAX_FEATURES}")
+    numbers = _Fields(table, f"{where}: {key}")
+    return {str(name): numbers.number(name) for name in table}
+
+
+def _linear(part: dict[str, Any], where: str) -> Linear:
+    return Linear(
+        _Fields(part, where).number("intercept"),
+        _weights(part, "features", where),
+        _weights(part, "words", where),
+    )
+
+
+def _lexicon(rows: list[Any], where: str) -> Lexicon:
+    """Build the lexicon of a weights file through the lexicon file parser."""
+    if len(rows) > MAX_LEXICON_ENTRIES:
+        raise ValueError(f"{where}: {len(rows)} entries, more than {MAX_LEXICON_ENTRIES}")
+    lines, origins = ["\t".join(HEADER)], []
+    for index, row in enumerate(rows):
+        if not (isinstance(row, list) and len(row) == 5):
+            raise ValueError(
+                f"{where}: entry {index}: expected [cue, category, weight, parts, where]"
+            )
+        cue, category, weight, _parts, origin = row
+        if (
+            not all(isinstance(x, str) for x in (cue, category, origin))
+            or isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+        ):
+            raise ValueError(f"{where}: entry {index}: expected [str, str, number, list, str]")
+        if any(c in "\t\r\n" for c in cue + category):
+            raise ValueError(f"{where}: entry {index}: a tab or line end in {cue!r:.40}")
+        lines.append(f"{cue}\t{category}\t{float(weight)!r}\t")
+        origins.append(origin)
+    try:
+        parsed = parse_lexicon(lines, f"{where}: entry")
+    except LexiconError as err:
+        raise ValueError(str(err)) from None
+    if len(parsed) != len(origins):  # a blank cue or one starting with "#" was skipped
+        raise ValueError(f"{where}: an entry with an empty cue or one starting with '#'")
+    entries = [replace(entry, where=origin) for entry, origin in zip(parsed, origins, strict=True)]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.cue in seen:
+            raise ValueError(f"{where}: duplicate cue {entry.cue!r}")
+        seen.add(entry.cue)
+    return Lexicon(tuple(entries))

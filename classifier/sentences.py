@@ -13,7 +13,14 @@ then fix what Punkt gets wrong on its own:
 * a piece ending in a capitalized title ("Gen.", "Dr.") or a reference
   abbreviation ("e.g.", "Fig.") is joined with the next one; so is a piece that
   starts with ``,;:``, or with a lowercase letter right after a closing quotation
-  mark (:func:`_joins_next`).
+  mark (:func:`_joins_next`);
+* a sentence longer than :data:`MAX_SENTENCE_CHARS` is split into pieces of at most
+  that many characters, each ending at the last white space that fits (or at the cap
+  itself when there is none) (:func:`_capped`). No real sentence is that long; the cap
+  bounds the memory and time any input can take.
+
+:func:`settled_end` tells how much of a text a streaming reader may split now: the
+sentences before it stay the same whatever text follows.
 """
 
 from __future__ import annotations
@@ -34,10 +41,12 @@ else:
     from importlib.abc import Traversable
 
 __all__ = [
+    "MAX_SENTENCE_CHARS",
     "Sentence",
     "iter_sentences",
     "line_sentence",
     "load_punkt_parameters",
+    "settled_end",
     "split_sentences",
 ]
 
@@ -71,6 +80,14 @@ NEVER_FINAL_REFERENCES = frozenset(
 #: taken to be unbalanced (a stray or inch mark) and the pieces are left apart.
 MAX_QUOTE_PIECES = 8
 
+#: Longest sentence, in characters: a longer one is split into pieces this long at most.
+MAX_SENTENCE_CHARS = 10_000
+
+#: Punkt pieces at the end of a text that :func:`settled_end` leaves unsettled: more
+#: than the pieces an open quotation may join (``MAX_QUOTE_PIECES``), so that text added
+#: after them cannot change any sentence before them.
+UNSETTLED_SENTENCES = MAX_QUOTE_PIECES + 2
+
 #: Longest word, in characters, checked against the never-final abbreviations.
 MAX_ABBREVIATION_CHARS = 16
 
@@ -90,6 +107,11 @@ _CLOSING_QUOTES = "\"'\u201d\u2019"
 _SENTENCE_END_CHARS = ".?!"
 _OPENING_SINGLE_QUOTE = re.compile(r"(?:^|(?<=[\s(\[{\"\u201c]))['\u2018](?=[^\W\d_])")
 _CLOSING_SINGLE_QUOTE = re.compile(r"(?<=[.?!,])['\u2019]")
+# A sentence mark followed by punctuation: a candidate boundary to Punkt
+# (classifier.punkt.PERIOD_CONTEXT), within one word.
+_MARK_BEFORE_PUNCTUATION = re.compile(
+    "[.?!](?=[)\";}\\]*:@'({\\[\u2018\u2019\u201c\u201d\xab\xbb?!])"
+)
 # A sentence does not start with these; Punkt leaves them after a boundary in
 # '"Why?", he asked.' because its realignment only takes closing marks.
 _INTERNAL_PUNCTUATION = ",;:"
@@ -335,8 +357,81 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
         if paragraph_start == paragraph_end:
             continue
         pieces = _punkt_pieces(text, paragraph_start, paragraph_end)
-        for start, end in _join_continuations(text, _join_open_quotes(text, pieces)):
-            yield Sentence(text[start:end], start, end)
+        for span in _join_continuations(text, _join_open_quotes(text, pieces)):
+            for start, end in _capped(text, *span):
+                yield Sentence(text[start:end], start, end)
+
+
+def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` cut into stripped pieces of at most ``MAX_SENTENCE_CHARS``.
+
+    Each cut depends only on the ``MAX_SENTENCE_CHARS + 1`` characters after the
+    piece's start, so the pieces before the last do not change when the text goes on.
+    """
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = start + MAX_SENTENCE_CHARS
+        while cut > start and not _is_blank(text[cut]):
+            cut -= 1
+        if cut == start:  # no white space: cut inside the word
+            cut = start + MAX_SENTENCE_CHARS
+        piece = _strip_span(text, start, cut)
+        if piece[0] < piece[1]:
+            yield piece
+        start = _strip_span(text, cut, end)[0]
+    yield start, end
+
+
+def settled_end(text: str) -> int:
+    """Return how much of ``text`` a streaming reader may split without reading further.
+
+    Splitting ``text[:n]`` for the returned ``n`` gives the same sentences as splitting
+    ``text`` followed by anything. ``n`` is the end of the last blank line, if there is
+    one; else the start of the last sentence after white space that has
+    ``UNSETTLED_SENTENCES`` or more Punkt pieces after it (no quotation can join it with
+    text to come); else 0.
+
+    Examples
+    --------
+    >>> settled_end("It may rain. " * 3)
+    0
+    >>> text = "It may rain. " * 20
+    >>> settled_end(text) == len(text) - 13 * UNSETTLED_SENTENCES
+    True
+    """
+    breaks = [match.end() for match in _PARAGRAPH_BREAK.finditer(text)]
+    if breaks:
+        return breaks[-1]
+    start, end = _strip_span(text, 0, len(text))
+    if start == end:
+        return 0
+    pieces = _punkt_pieces(text, start, end)
+    index = {piece_start: i for i, (piece_start, _) in enumerate(pieces)}
+    settled = 0
+    for sentence_start, _ in _join_continuations(text, _join_open_quotes(text, pieces)):
+        if index[sentence_start] > len(pieces) - UNSETTLED_SENTENCES:
+            break
+        if _is_blank(text[sentence_start - 1]) and _ends_cleanly(text, sentence_start):
+            settled = sentence_start
+    return settled
+
+
+def _ends_cleanly(text: str, start: int) -> bool:
+    """Tell whether Punkt splits ``text[:start]`` as it splits the text there.
+
+    Punkt reads a word from its first character, so ``start`` must follow white space.
+    A sentence mark ending the word before it is a candidate boundary only when a token
+    follows; without it, an earlier mark of that word followed by punctuation ("?!",
+    "etc.).") would become the candidate instead.
+    """
+    end = start
+    while end > 0 and _is_blank(text[end - 1]):
+        end -= 1
+    if end == start or end == 0 or text[end - 1] not in _SENTENCE_END_CHARS:
+        return end < start
+    word_start = end
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    return not _MARK_BEFORE_PUNCTUATION.search(text, word_start, end)
 
 
 def line_sentence(line: str) -> tuple[str, int] | None:

@@ -74,9 +74,7 @@ def check_sentences(data: bytes) -> None:
 
 #: Characters of the ``punkt`` target's text: where Python's ``re`` (ours) and the
 #: ``regex`` module (NLTK's) agree on what is a word character and what is space.
-PUNKT_ALPHABET = (
-    "aAbBeEiIjJsStTuU19-.,;:?!\"'()[]{}  \n\t“”‘’«»*@&#`%"
-)
+PUNKT_ALPHABET = "aAbBeEiIjJsStTuU19-.,;:?!\"'()[]{}  \n\t“”‘’«»*@&#`%"
 _NLTK_PUNKT: Any = None
 
 
@@ -167,7 +165,59 @@ def check_data(data: bytes) -> None:
                 assert str(err).startswith(str(path)), err
 
 
+#: Encodings the ``reader`` target writes its text in; byte 0 of the input picks one.
+READER_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32", "latin-1", "cp1252")
+
+
+def check_reader(data: bytes) -> None:
+    """Read text by blocks and chunks: the same text, sentences and lines as read whole.
+
+    Byte 0 picks the encoding, byte 1 the block size in bytes (1-256), byte 2 the chunk
+    size in characters (1-1024, far below the real one, so that cuts happen often) and
+    bytes 3-4 seed the sizes of the text blocks handed to the chunker.
+    """
+    import codecs
+    import io
+    import random
+
+    from classifier import reader
+    from classifier.sentences import split_sentences
+
+    if len(data) < 5:
+        return
+    encoding = READER_ENCODINGS[data[0] % len(READER_ENCODINGS)]
+    text = decode(data[5:]).encode("utf-8", "replace").decode("utf-8")
+    raw = text.encode(encoding, "replace")
+    whole = raw.decode(encoding, "replace")
+    if codecs.lookup(encoding).name == "utf-8":  # the reader drops a UTF-8 byte order mark
+        whole = whole.removeprefix("\ufeff")
+    old_block, old_chunk = reader.BLOCK_BYTES, reader.CHUNK_CHARS
+    reader.BLOCK_BYTES, reader.CHUNK_CHARS = data[1] + 1, data[2] * 4 + 1
+    try:
+        blocks = reader.decoded_blocks("fuzz", io.BytesIO(raw), encoding, "replace")
+        assert "".join(blocks) == whole, encoding
+        sizes = random.Random(data[3] * 256 + data[4])
+        pieces, at = [], 0
+        while at < len(whole):
+            step = sizes.randint(1, 300)
+            pieces.append(whole[at : at + step])
+            at += step
+        chunks = list(reader.text_chunks(pieces))
+        assert "".join(chunk for _, chunk in chunks) == whole
+        assert all(
+            offset == sum(len(c) for _, c in chunks[:i]) for i, (offset, _) in enumerate(chunks)
+        )
+        spans = [(s.start + o, s.end + o) for o, chunk in chunks for s in split_sentences(chunk)]
+        assert spans == [(s.start, s.end) for s in split_sentences(whole)]
+        lines = list(reader.line_pieces(pieces, 50))
+        assert "".join(piece for _, _, piece in lines) == whole
+        assert all(len(piece) <= 51 for _, _, piece in lines)
+    finally:
+        reader.BLOCK_BYTES, reader.CHUNK_CHARS = old_block, old_chunk
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
+    "reader": check_reader,
     "sentences": check_sentences,
     "punkt": check_punkt,
     "scorer": check_scorer,
@@ -176,6 +226,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
 }
 #: The package modules each target exercises, instrumented for coverage.
 MODULES = {
+    "reader": ["classifier.reader", "classifier.sentences", "classifier.punkt"],
     "sentences": ["classifier.sentences", "classifier.punkt"],
     "punkt": ["classifier.punkt"],
     "scorer": [

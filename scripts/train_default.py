@@ -40,7 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--corpus", type=Path, default=OWN_CORPUS)
-    parser.add_argument("--out", type=Path, default=Path("models/default.joblib"))
+    parser.add_argument("--out", type=Path, default=Path("models/default.hedge"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--leave-out", choices=sorted(DOMAINS), help="train without a corpus")
     parser.add_argument("--guideline-weight", type=float, default=GUIDELINE_WEIGHT)
@@ -72,9 +72,9 @@ def main() -> None:
         "guideline_weight": args.guideline_weight,
         "seed": args.seed,
     }
-    manifest = clf.save(args.out, training)
+    clf.save(args.out, training)
     print(f"trained in {seconds:.1f} s; cross-validated: {clf.cv_metrics_}")
-    print(f"wrote {args.out} and {manifest}")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier import cli
+from classifier import cli, formats
 from classifier.cli import main
 from classifier.cues import Cue
 from classifier.model import CertaintyClassifier
@@ -145,7 +145,7 @@ def test_text_format_nests_a_cue_inside_a_discontinuous_one():
             cue("may", 25, 28, "modal"),
         ),
     )
-    assert cli._mark_cues(score) == "The [[chances it [[may]] work are slim]]."
+    assert formats._mark_cues(score) == "The [[chances it [[may]] work are slim]]."
 
 
 # ---------------------------------------------------------------------- input modes
@@ -373,7 +373,7 @@ sys.modules["classifier"] = package
 from classifier.cli import main
 assert main(["--help"]) == main(["score", "--help"]) == 0
 heavy = ("sklearn", "joblib", "numpy", "nltk", "classifier.")
-light = ("classifier.cli", "classifier.errors")
+light = ("classifier.cli", "classifier.clihelp", "classifier.console", "classifier.errors")
 print(sorted(m for m in sys.modules if m.startswith(heavy) and m not in light))
 """
 

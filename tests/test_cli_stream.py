@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from classifier import CertaintyClassifier, cli
+from classifier import CertaintyClassifier, reader
 from classifier.cli import main
 
 PARAGRAPHS = [
@@ -31,7 +31,8 @@ def document(tmp_path):
 def test_chunked_reading_gives_the_same_sentences_as_the_whole_text(capsys, monkeypatch, document):
     path, text = document
     whole = [(s.start, s.end, s.certainty) for s in CertaintyClassifier.load().scorer_.score(text)]
-    monkeypatch.setattr(cli, "CHUNK_CHARS", 50)  # a chunk per paragraph or two
+    monkeypatch.setattr(reader, "CHUNK_CHARS", 50)  # a chunk per paragraph or two
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 7)
     records = score_jsonl(capsys, str(path))
     assert [(r["start"], r["end"], r["certainty"]) for r in records] == whole
     assert [r["sentence"] for r in records] == list(range(len(whole)))
@@ -41,15 +42,18 @@ def test_chunked_reading_gives_the_same_sentences_as_the_whole_text(capsys, monk
             assert cue["text"].startswith(text[cue["start"] : cue["start"] + 3])
 
 
-def test_chunks_end_only_at_blank_lines(monkeypatch):
-    monkeypatch.setattr(cli, "CHUNK_CHARS", 10)
-    lines = list(enumerate(["a long first line\n", "second\n", "\n", "third\n"], start=1))
-    assert list(cli._chunks(lines)) == [(0, "a long first line\nsecond\n\n"), (26, "third\n")]
+def test_chunks_end_at_the_last_blank_line(monkeypatch):
+    monkeypatch.setattr(reader, "CHUNK_CHARS", 10)
+    blocks = ["a long first line\n", "second\n", "\n", "third\n"]
+    assert list(reader.text_chunks(blocks)) == [
+        (0, "a long first line\nsecond\n\n"),
+        (26, "third\n"),
+    ]
 
 
 def test_jobs_give_identical_output(capsys, monkeypatch, document):
     path, _ = document
-    monkeypatch.setattr(cli, "CHUNK_CHARS", 50)
+    monkeypatch.setattr(reader, "CHUNK_CHARS", 50)
     one = score_jsonl(capsys, str(path))
     two = score_jsonl(capsys, "--jobs", "2", str(path))
     assert two == one

@@ -20,6 +20,7 @@ import pytest
 from classifier.cli import main
 from classifier.lexicon import load_lexicon
 from classifier.model import CertaintyClassifier
+from classifier.persist import read_manifest
 
 from .corpus import LABELED_FIRM as FIRM
 from .corpus import LABELED_HEDGED as HEDGED
@@ -61,7 +62,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """Train once on the CSV: return the data, the model and what ``hedge train`` printed."""
     folder = tmp_path_factory.mktemp("train")
     data = write_csv(folder / "labeled.csv", labeled_rows())
-    model = folder / "my.joblib"
+    model = folder / "my.hedge"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = main(["train", str(data), "--out", str(model)])
@@ -77,7 +78,7 @@ def test_train_prints_cross_validated_scores_and_writes_model_and_manifest(train
     m = clf.cv_metrics_
     assert f"precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}" in out
     assert m["f1"] > 0.8  # the hedges in the data are plain
-    manifest = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
+    manifest = read_manifest(model)
     training = manifest["training"]
     assert training["files"] == {str(data): {"certain": 20, "uncertain": 20}}
     assert training["sentences"] == 40
@@ -200,9 +201,9 @@ def test_data_set_errors(capsys, tmp_path, rows, pieces):
 
 def test_train_option_errors(capsys, tmp_path):
     data = write_csv(tmp_path / "d.csv", labeled_rows())
-    code, _, err = run(capsys, "train", str(data), "--out", str(tmp_path / "m.json"))
+    code, _, err = run(capsys, "train", str(data), "--out", str(data))
     assert code == 1
-    assert_one_error_line(err, "m.json", ".joblib")
+    assert_one_error_line(err, "d.csv: it is the input")
     code, _, err = run(capsys, "train", str(data), "--out", str(tmp_path / "m.joblib"), "--base")
     assert code == 1
     assert_one_error_line(err, "--base needs --lexicon")
@@ -276,7 +277,7 @@ def test_train_with_a_lexicon_alone_or_on_top_of_the_bundled_one(capsys, tmp_pat
     bundled = load_lexicon()
     assert len(base_lexicon.entries) == len(bundled.entries) + 1  # "may" is in both
     assert base_lexicon.by_cue["may"].weight == 1.0  # the user's entry wins
-    manifest = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
+    manifest = read_manifest(base)
     assert manifest["lexicon_entries"] == len(bundled.entries) + 1
     assert manifest["training"]["options"]["base"] is True
 

@@ -129,9 +129,7 @@ def test_domain_and_group_arguments_are_checked():
     with pytest.raises(ValueError, match="groups"):
         CertaintyClassifier(min_df=1, cv=2).fit(texts, labels, groups=["g"])
     with pytest.raises(ValueError, match="convention 'x'"):
-        CertaintyClassifier(min_df=1, convention="x").fit(
-            texts, labels, domains=["a"] * len(texts)
-        )
+        CertaintyClassifier(min_df=1, convention="x").fit(texts, labels, domains=["a"] * len(texts))
 
 
 def test_groups_keep_a_document_in_one_fold():

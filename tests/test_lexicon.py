@@ -40,8 +40,16 @@ def test_checkout_lexicons_equal_the_bundled_ones():
 
 def test_required_cues_are_present():
     by_cue = load_lexicon().by_cue
-    for cue in ["chances ... slim", "odds are long", "remains to be seen",
-                "cannot be ruled out", "far from certain", "may", "suggest", "unclear"]:
+    for cue in [
+        "chances ... slim",
+        "odds are long",
+        "remains to be seen",
+        "cannot be ruled out",
+        "far from certain",
+        "may",
+        "suggest",
+        "unclear",
+    ]:
         assert by_cue[cue].category in HEDGE_CATEGORIES, cue
     assert by_cue["definitely"].category == "booster"
     assert by_cue["not"].category == "negator"
@@ -69,6 +77,8 @@ def test_entry_fields_are_parsed():
         ("... slim\tmodal\t0.5\tx", "'...' must stand between two words"),
         ("slim ...\tmodal\t0.5\tx", "'...' must stand between two words"),
         (" may\tmodal\t0.5\tx", "stray spaces"),
+        (".\tmodal\t0.5\tx", "test.tsv:3:cue: '.' has no word"),
+        ("chances ... !\tmodal\t0.5\tx", "'chances ... !' has no word"),
     ],
 )
 def test_malformed_lines_name_file_line_and_field(line, message):

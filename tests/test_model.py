@@ -1,4 +1,3 @@
-import hashlib
 import json
 import shutil
 
@@ -8,8 +7,9 @@ import pytest
 import sklearn
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.persist import default_model_path
+from classifier.persist import default_model_path, read_manifest
 
+from .archive import manifest_of, rewrite, save_legacy
 from .corpus import LABELS, SENTENCES
 
 RUSSIA_HEDGED = (
@@ -120,13 +120,13 @@ def test_fit_chooses_threshold_and_reports_cv_metrics(small):
 
 
 def test_save_load_round_trip_and_manifest(small, tmp_path):
-    path = tmp_path / "m.joblib"
-    manifest_path = small.save(path, {"sentences": len(SENTENCES)})
-    manifest = json.loads(manifest_path.read_text())
-    assert manifest_path == tmp_path / "m.json"
+    path = tmp_path / "m.hedge"
+    assert small.save(path, {"sentences": len(SENTENCES)}) == path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.hedge"]  # one file, nothing else
+    manifest = read_manifest(path)
     assert manifest["versions"]["scikit-learn"] == sklearn.__version__
     assert manifest["training"] == {"sentences": len(SENTENCES)}
-    assert len(manifest["sha256"]) == 64 and manifest["threshold"] == small.threshold_
+    assert manifest["threshold"] == small.threshold_
     loaded = CertaintyClassifier.load(path)
     assert np.array_equal(loaded.predict_proba(SENTENCES), small.predict_proba(SENTENCES))
     assert loaded.threshold_ == small.threshold_
@@ -135,69 +135,80 @@ def test_save_load_round_trip_and_manifest(small, tmp_path):
 def test_same_data_and_seed_give_identical_bytes(tmp_path):
     for name in ("a", "b"):
         clf = CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
-        clf.save(tmp_path / f"{name}.joblib")
-    assert (tmp_path / "a.joblib").read_bytes() == (tmp_path / "b.joblib").read_bytes()
+        clf.save(tmp_path / f"{name}.hedge")
+    assert (tmp_path / "a.hedge").read_bytes() == (tmp_path / "b.hedge").read_bytes()
 
 
 def test_load_errors(small, tmp_path):
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.hedge"
     small.save(path)
     with pytest.raises(ModelLoadError, match="no such model file"):
-        CertaintyClassifier.load(tmp_path / "missing.joblib")
+        CertaintyClassifier.load(tmp_path / "missing.hedge")
     with pytest.raises(ModelLoadError, match="not a file"):
         CertaintyClassifier.load(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelLoadError, match="not a readable model archive"):
+        CertaintyClassifier.load(path)
+    path.write_bytes(data)
+    rewrite(path, fix_hashes=False, pipeline=b"not a pickle")
+    with pytest.raises(ModelIntegrityError, match="pipeline.joblib: sha256 does not match"):
+        CertaintyClassifier.load(path)
+    rewrite(path, pipeline=b"not a pickle")
+    with pytest.raises(ModelLoadError, match="cannot load"):
+        CertaintyClassifier.load(path)
+
+
+def test_legacy_three_file_models_still_load(small, tmp_path):
+    path = tmp_path / "old.joblib"
+    save_legacy(small, path)
+    assert CertaintyClassifier.load(path).threshold_ == small.threshold_
     bare = tmp_path / "bare.joblib"
     shutil.copy(path, bare)
     with pytest.raises(ModelLoadError, match="no manifest"):
         CertaintyClassifier.load(bare)
     assert CertaintyClassifier.load(bare, trusted=True).threshold_ == small.threshold_
-    manifest_path = tmp_path / "m.json"
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
+    path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(ModelIntegrityError, match="sha256 does not match"):
-        CertaintyClassifier.load(path)
-    manifest = json.loads(manifest_path.read_text())
-    manifest["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelLoadError, match="cannot load"):
         CertaintyClassifier.load(path)
 
 
 def test_version_mismatch_and_foreign_files(small, tmp_path):
-    path = tmp_path / "m.joblib"
-    manifest_path = small.save(path)
-    manifest = json.loads(manifest_path.read_text())
+    path = tmp_path / "m.hedge"
+    small.save(path)
+    manifest = manifest_of(path)
     manifest["versions"]["scikit-learn"] = "0.1.0"
-    manifest_path.write_text(json.dumps(manifest))
+    rewrite(path, manifest=json.dumps(manifest).encode())
     with pytest.raises(ModelIntegrityError, match="saved with scikit-learn 0.1.0"):
         CertaintyClassifier.load(path)
     assert CertaintyClassifier.load(path, trusted=True).threshold_ == small.threshold_
     major = sklearn.__version__.split(".")[0]
     manifest["versions"]["scikit-learn"] = f"{major}.0.0"
-    manifest_path.write_text(json.dumps(manifest))
+    rewrite(path, manifest=json.dumps(manifest).encode())
     with pytest.warns(UserWarning, match=f"saved with scikit-learn {major}.0.0"):
         assert CertaintyClassifier.load(path).threshold_ == small.threshold_
     other = tmp_path / "other.joblib"
     joblib.dump({"something": "else"}, other)
     with pytest.raises(ModelLoadError, match="not a hedge-classifier-model"):
         CertaintyClassifier.load(other, trusted=True)
-    manifest_path.write_text("{not json")
+    rewrite(path, manifest=b"{not json")
     with pytest.raises(ModelLoadError, match="unreadable manifest"):
         CertaintyClassifier.load(path)
 
 
-def test_bundled_manifest_matches_the_bundled_model():
-    manifest = json.loads(default_model_path().with_suffix(".json").read_text())
-    assert manifest["model_file"] == "default.joblib"
-    assert manifest["size_bytes"] == default_model_path().stat().st_size < 5_000_000
+def test_bundled_manifest_describes_the_bundled_model():
+    manifest = read_manifest()
+    assert default_model_path().stat().st_size < 5_000_000
     assert manifest["training"]["sentences"] > 30_000
 
 
 def test_ratings_train_a_rating_regression():
     sentences = SENTENCES * 2
     labels = LABELS * 2
-    ratings = [2.0 + i % 3 * 0.1 if label == "uncertain" else 5.5 - i % 3 * 0.1
-               for i, label in enumerate(labels)]
+    ratings = [
+        2.0 + i % 3 * 0.1 if label == "uncertain" else 5.5 - i % 3 * 0.1
+        for i, label in enumerate(labels)
+    ]
     ratings[0] = float("nan")  # a sentence without a rating is allowed
     clf = CertaintyClassifier(min_df=1, cv=3).fit(sentences, labels, ratings)
     assert clf.cv_metrics_["rating"]["sentences"] == len(sentences) - 1
@@ -219,9 +230,11 @@ def test_rating_errors(small):
 
 def test_bundled_model_predicts_ratings_that_rank_hedges(bundled):
     plain, likely, slim = bundled.predict_rating(
-        ["The vaccine reduced infections by half.",
-         "The vaccine is likely to reduce infections.",
-         "The chances that the vaccine reduces infections are slim."]
+        [
+            "The vaccine reduced infections by half.",
+            "The vaccine is likely to reduce infections.",
+            "The chances that the vaccine reduces infections are slim.",
+        ]
     )
     assert slim < plain and likely < plain
 

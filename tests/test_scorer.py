@@ -13,6 +13,7 @@ from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
 from classifier.persist import load_scorer, weights_path
 from classifier.scorer import Scorer
 
+from .archive import members, rewrite, save_legacy
 from .corpus import LABELS, SENTENCES
 
 MIXED = [
@@ -64,9 +65,8 @@ def test_scorer_follows_a_changed_threshold_and_a_refit():
 
 
 def test_weights_file_round_trip_scores_the_same(rated, tmp_path):
-    path = tmp_path / "m.joblib"
-    manifest = json.loads(rated.save(path).read_text())
-    assert manifest["weights_file"] == "m.weights.json"
+    path = tmp_path / "m.hedge"
+    rated.save(path)
     loaded = load_scorer(path)
     text = " ".join(MIXED + SENTENCES)
     assert loaded.score(text) == rated.scorer_.score(text)
@@ -79,9 +79,20 @@ def test_bundled_weights_match_the_bundled_pipeline(bundled):
     assert load_scorer().score(text) == bundled.scorer_.score(text)
 
 
-def test_weights_file_errors(rated, tmp_path):
+def test_weights_member_errors(rated, tmp_path):
+    path = tmp_path / "m.hedge"
+    rated.save(path)
+    original = members(path)["weights.json"].decode()
+    changed = original.replace('"threshold":', '"threshold": 0.1, "x":', 1).encode()
+    rewrite(path, fix_hashes=False, weights=changed)
+    with pytest.raises(ModelIntegrityError, match="weights.json: sha256 does not match"):
+        load_scorer(path)
+
+
+def test_legacy_weights_file_errors(rated, tmp_path):
     path = tmp_path / "m.joblib"
-    manifest_path = rated.save(path)
+    save_legacy(rated, path)
+    assert load_scorer(path).score_sentences(MIXED) == rated.scorer_.score_sentences(MIXED)
     weights = weights_path(path)
     original = weights.read_text()
     weights.write_text(original.replace('"threshold":', '"threshold": 0.1, "x":', 1))
@@ -90,21 +101,12 @@ def test_weights_file_errors(rated, tmp_path):
     weights.unlink()
     with pytest.raises(ModelLoadError, match="weights file 'm.weights.json' is missing"):
         load_scorer(path)
+    manifest_path = path.with_suffix(".json")
     manifest = json.loads(manifest_path.read_text())
     manifest["weights_file"] = "../elsewhere.json"
     manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(ModelLoadError, match="is missing"):
         load_scorer(path)
-
-
-def test_a_model_saved_without_weights_is_scored_through_its_pipeline(rated, tmp_path):
-    path = tmp_path / "m.joblib"
-    manifest_path = rated.save(path)
-    manifest = json.loads(manifest_path.read_text())
-    del manifest["weights_file"], manifest["weights_sha256"]
-    manifest_path.write_text(json.dumps(manifest))
-    weights_path(path).unlink()
-    assert load_scorer(path).score_sentences(MIXED) == rated.scorer_.score_sentences(MIXED)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier.sentences import (
+    MAX_SENTENCE_CHARS,
     NEVER_FINAL_REFERENCES,
     NEVER_FINAL_TITLES,
     Sentence,
@@ -97,9 +98,19 @@ def test_odd_input_does_not_raise(text):
     assert_well_formed(text, split_sentences(text))
 
 
-def test_megabyte_without_punctuation_is_one_sentence():
+def test_megabyte_without_punctuation_is_split_at_the_hard_cap():
     text = " " + "word " * 200_000
-    assert split_sentences(text) == [Sentence(text.strip(), 1, len(text) - 1)]
+    sentences = split_sentences(text)
+    assert_well_formed(text, sentences)
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert all(s.text.endswith("word") for s in sentences)  # cut at white space
+    assert " ".join(s.text for s in sentences) == text.strip()
+    unbroken = "x" * (2 * MAX_SENTENCE_CHARS + 5)
+    assert [len(s.text) for s in split_sentences(unbroken)] == [
+        MAX_SENTENCE_CHARS,
+        MAX_SENTENCE_CHARS,
+        5,
+    ]
 
 
 def test_long_paragraph_is_split_whole():

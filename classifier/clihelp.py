@@ -1,0 +1,151 @@
+"""Help texts of the ``hedge`` command line: descriptions and examples of each command.
+
+Kept apart from :mod:`classifier.cli`, which holds the parsers and handlers.
+"""
+
+MAIN_EPILOG = """\
+examples:
+  echo "It may rain tomorrow. The sky is blue." | hedge score
+  hedge score --format jsonl report.txt notes.txt -o scores.jsonl
+  hedge explain "The results suggest a role for the gene."
+  hedge train labeled.csv --out my.joblib
+  hedge eval test.csv --model my.joblib
+  hedge lexicon check my_lexicon/
+
+Run "hedge COMMAND --help" for the options of a command.
+"""
+
+SCORE_DESCRIPTION = """\
+Split text into sentences and score each for certainty, with the hedge cues
+that made it uncertain. Reads UTF-8 files, or standard input when no FILE or
+'-' is given.
+"""
+
+SCORE_EPILOG = """\
+examples:
+  $ echo "It may rain tomorrow. The sky is blue." | hedge score
+  -[0]  uncertain  0.08
+      It [[may]] rain tomorrow.
+      cues: may (modal)
+
+  -[1]  certain  1.00
+      The sky is blue.
+
+  2 sentences: 1 uncertain, 1 certain
+
+  hedge score --format jsonl report.txt > report.jsonl
+  hedge score --lines --format csv -o scores.csv sentences.txt
+
+output fields (jsonl, csv, tsv), one record per sentence, in input order:
+  doc        file name as given, "-" for standard input
+  sentence   0-based index of the sentence in its file
+  line       1-based line number (only with --lines)
+  start,end  character offsets of the sentence: in the file, or with --lines
+             in its line; file[start:end] == text
+  text       the sentence
+  certainty  probability that the sentence is certain, full precision
+  label      "certain" or "uncertain"
+  cues       hedge cues found: objects with text, start, end (offsets like
+             start and end) and category in jsonl; "text|category" items
+             joined by "; " in csv and tsv
+
+tables and folders: a .csv, .tsv, .jsonl or .parquet FILE is a table, scored
+one row at a time (the column --text-col; records repeat row, --id-col and
+--keep-col after doc); a folder FILE scores every .txt file under it (--glob),
+doc being the path relative to it.
+
+--per document: one record per document (a file, a table row) with doc,
+certainty (the lowest of its sentences), uncertain_share, label, sentences,
+uncertain and categories.
+
+--format html writes one self-contained page (classifier.report): each input
+whole, sentences shaded by certainty, cues underlined, details on hover, tap or
+focus, an index of uncertain sentences and filters.
+
+--explain (text and jsonl only) adds, in text, every cue that fired, kept or
+discarded with the rule that decided, and its contribution to the log-odds of
+"uncertain"; in jsonl, a "contribution" field in each cue.
+"""
+
+DATA_OPTIONS_HELP = """\
+labeled data: JSONL, JSON, CSV or TSV (by extension, or --data-format), UTF-8,
+one sentence per record with a text and a label column. Labels are
+certain/uncertain; or 0/1, true/false (1 and true mean uncertain unless
+--uncertain-value 0); or any two values, with --uncertain-value naming the one
+that means uncertain (e.g. --uncertain-value yes); or graded ratings with
+--threshold T (a rating <= T means uncertain).
+"""
+
+TRAIN_DESCRIPTION = (
+    """\
+Train a model on labeled sentences and save it with its JSON manifest (MODEL
+with the extension .json). Prints the cross-validated precision, recall and F1
+of "uncertain". The same data and --seed give a byte-identical model file.
+
+"""
+    + DATA_OPTIONS_HELP
+)
+
+TRAIN_EPILOG = """\
+examples:
+  $ cat labeled.csv
+  text,label
+  The results suggest that the gene is involved.,uncertain
+  The protein binds DNA.,certain
+  ...
+  $ hedge train labeled.csv --out my.joblib
+  hedge train ratings.jsonl --threshold 3 --out my.joblib
+  hedge train hedged.tsv facts.tsv --lexicon my_lexicon/ --base --out my.joblib
+"""
+
+EVAL_DESCRIPTION = (
+    """\
+Score labeled sentences with a model (each record as one sentence) and report
+precision, recall and F1 of "uncertain", accuracy, the confusion matrix, ROC
+AUC, Brier score and a calibration table; with --threshold, also the Pearson
+and Spearman correlation of certainty with the ratings.
+
+"""
+    + DATA_OPTIONS_HELP
+)
+
+EVAL_EPILOG = """\
+examples:
+  hedge eval test.csv --model my.joblib
+  hedge eval ratings.jsonl --threshold 3 --format json -o report.json
+  hedge eval test.csv --model my.joblib --plot calibration.png
+"""
+
+EXPLAIN_EPILOG = """\
+examples:
+  $ hedge explain "We met in May and it may rain."
+  We met in May and it may rain.
+    uncertain  certainty 0.11 (uncertain below 0.70)
+    log-odds of uncertain +2.099 = cues +4.344 + other features and intercept -2.244
+    cue  category  status                                  contribution
+    May  modal     discarded: false friend: the month May  +0.000
+    may  modal     kept                                    +4.344
+
+  hedge explain --model my.joblib "It is not certain that it works."
+  hedge explain < notes.txt
+  hedge explain --format json --file notes.txt > why.json
+"""
+
+LEXICON_EPILOG = """\
+examples:
+  hedge lexicon check my_lexicon/
+"""
+
+LEXICON_CHECK_EPILOG = """\
+examples:
+  $ hedge lexicon check my_lexicon/
+  OK: my_lexicon/: 12 entries in 1 file (modal 7, booster 5)
+  $ hedge lexicon check broken/
+  hedge: error: broken/hedges.tsv:7:category: unknown category 'modl'; ...
+"""
+
+
+#: Options of ``hedge train`` recorded in the model's manifest.
+TRAIN_OPTIONS = (
+    "text_col", "label_col", "data_format", "threshold", "uncertain_value", "lexicon", "base"
+)  # fmt: skip

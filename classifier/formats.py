@@ -1,0 +1,326 @@
+"""Output of scored sentences and documents: the one output record and its writers.
+
+:class:`Record` is a scored sentence and where it came from; :func:`record_dict` its
+JSON object, the fields of ``hedge score --format jsonl`` (and of CSV and TSV, and of
+:func:`classifier.dask.score_bag`). :data:`WRITERS` write records as text, JSONL, CSV or
+TSV, :func:`write_documents` document records; :func:`write_output` writes to standard
+output or atomically to a file; :func:`html_page` renders the HTML report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+
+from classifier.errors import OutputError
+
+if TYPE_CHECKING:
+    from classifier.cues import Cue
+    from classifier.scorer import Scorer, SentenceScore
+
+__all__ = [
+    "CUE_CLOSE",
+    "CUE_OPEN",
+    "DOCUMENT_FIELDS",
+    "WRITERS",
+    "Explanation",
+    "Record",
+    "columns",
+    "cue_status",
+    "explain",
+    "explanation_lines",
+    "html_page",
+    "record_dict",
+    "write_documents",
+    "write_output",
+]
+
+#: Marks around a cue in the text format.
+CUE_OPEN, CUE_CLOSE = "[[", "]]"
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a sentence got its certainty.
+
+    Attributes
+    ----------
+    log_odds : float
+        The model's log-odds of ``uncertain`` for the sentence.
+    cues : tuple of (Cue, float)
+        Every cue that fired, kept or discarded, with its contribution to ``log_odds``;
+        offsets as in the sentence's score.
+    """
+
+    log_odds: float
+    cues: tuple[tuple[Cue, float], ...]
+    added: frozenset[str] = frozenset()  # entries added without retraining (--lexicon)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One scored sentence and where it came from: the one output record.
+
+    ``doc`` is the document (a file name as given, ``-`` for standard input, or a bag
+    item's id), ``sentence`` its 0-based index there, ``line`` the 1-based line with
+    ``--lines``, ``score`` the verdict, ``explanation`` why (when asked), ``fields`` a
+    table row's row, id and kept columns.
+    """
+
+    doc: str
+    sentence: int
+    line: int | None
+    score: SentenceScore
+    explanation: Explanation | None = None
+    fields: dict[str, object] | None = None  # a table row's row, id and kept columns
+
+
+def explain(scorer: Scorer, score: SentenceScore) -> Explanation:
+    """Explain one scored sentence; cue offsets are shifted like the score's."""
+    log_odds = scorer.log_odds(score.text)
+    cues = tuple((cue.shifted(score.start), weight) for cue, weight in scorer.explain(score.text))
+    return Explanation(log_odds, cues, scorer.added)
+
+
+def columns(by_lines: bool) -> list[str]:
+    """Return the output fields in order."""
+    line = ["line"] if by_lines else []
+    return ["doc", "sentence", *line, "start", "end", "text", "certainty", "label", "cues"]
+
+
+def cue_dict(cue: Cue, explanation: Explanation | None) -> dict[str, object]:
+    """Return the JSONL object of one cue; with ``contribution`` when explained."""
+    fields: dict[str, object] = {
+        "text": cue.text,
+        "start": cue.start,
+        "end": cue.end,
+        "category": cue.category,
+    }
+    if explanation is not None:
+        weights = {(c.start, c.end, c.entry): weight for c, weight in explanation.cues}
+        fields["contribution"] = weights[cue.start, cue.end, cue.entry]
+    return fields
+
+
+def record_dict(record: Record) -> dict[str, object]:
+    """Return the JSONL object of ``record``, fields in output order."""
+    score = record.score
+    fields: dict[str, object] = {"doc": record.doc, **(record.fields or {})}
+    fields["sentence"] = record.sentence
+    if record.line is not None:
+        fields["line"] = record.line
+    fields.update(
+        start=score.start,
+        end=score.end,
+        text=score.text,
+        certainty=score.certainty,
+        label=score.label,
+        cues=[cue_dict(cue, record.explanation) for cue in score.cues],
+    )
+    return fields
+
+
+def _write_jsonl(out: TextIO, records: Iterable[Record], by_lines: bool) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    for record in records:
+        out.write(encode(record_dict(record)) + "\n")
+
+
+def _delimited_writer(delimiter: str) -> Callable[[TextIO, Iterable[Record], bool], None]:
+    def write(out: TextIO, records: Iterable[Record], by_lines: bool) -> None:
+        from classifier.cues import format_cues
+
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        header = False
+        for record in records:
+            fields = record_dict(record)
+            fields["cues"] = format_cues(record.score.cues)
+            if not header:  # a table's id and kept columns come after doc
+                writer.writerow(fields)
+                header = True
+            writer.writerow(fields.values())
+        if not header:
+            writer.writerow(columns(by_lines))
+
+    return write
+
+
+def _mark_cues(score: SentenceScore) -> str:
+    """Return the sentence with each cue wrapped in ``[[`` and ``]]``.
+
+    A cue inside the gap of a discontinuous one is nested: ``[[chances [[may]] slim]]``.
+    """
+    marks: list[tuple[int, int, str]] = []  # (position, closing first, mark)
+    for cue in score.cues:
+        marks.append((cue.start - score.start, 1, CUE_OPEN))
+        marks.append((cue.end - score.start, 0, CUE_CLOSE))
+    pieces = []
+    done = 0
+    for position, _, mark in sorted(marks):
+        pieces += [score.text[done:position], mark]
+        done = position
+    pieces.append(score.text[done:])
+    return "".join(pieces)
+
+
+def _write_text(out: TextIO, records: Iterable[Record], by_lines: bool) -> None:
+    counts = {"certain": 0, "uncertain": 0}
+    for record in records:
+        score = record.score
+        counts[score.label] = counts.get(score.label, 0) + 1
+        where = f"{record.doc}:{record.line}" if by_lines else f"{record.doc}[{record.sentence}]"
+        if record.fields:  # a table row: file:line[sentence] and its id and kept columns
+            shown = "".join(f"  {k}={v}" for k, v in record.fields.items() if k != "row")
+            where = f"{record.doc}:{record.fields['row']}[{record.sentence}]{shown}"
+        sentence = "\n    ".join(_mark_cues(score).splitlines())
+        out.write(f"{where}  {score.label}  {score.certainty:.2f}\n    {sentence}\n")
+        if score.cues:
+            cues = "; ".join(f"{cue.text} ({cue.category})" for cue in score.cues)
+            out.write(f"    cues: {cues}\n")
+        if record.explanation is not None:
+            out.writelines(f"    {line}\n" for line in explanation_lines(record.explanation))
+        out.write("\n")
+    total = sum(counts.values())
+    out.write(
+        f"{total} sentence{'s' * (total != 1)}: "
+        f"{counts['uncertain']} uncertain, {counts['certain']} certain\n"
+    )
+
+
+def cue_status(cue: Cue, added: frozenset[str] = frozenset()) -> str:
+    """Return whether a cue was kept, and the rule that decided, in words."""
+    if cue.entry in added:
+        return f"{cue_status(cue)} (added cue)"
+    if not cue.kept:
+        return f"discarded: {cue.rule}" if cue.rule else "discarded"
+    if cue.rule:
+        return f"kept: {cue.rule}"
+    return "kept: negated" if cue.negated else "kept"
+
+
+def explanation_lines(explanation: Explanation) -> list[str]:
+    """Return the lines explaining one sentence: the log-odds, then one line per cue."""
+    from_cues = sum(weight for _, weight in explanation.cues)
+    lines = [
+        f"log-odds of uncertain {explanation.log_odds:+.3f} = cues {from_cues:+.3f}"
+        f" + other features and intercept {explanation.log_odds - from_cues:+.3f}"
+    ]
+    if not explanation.cues:
+        lines.append("no cue fired")
+        return lines
+    rows = [("cue", "category", "status", "contribution")]
+    rows += [
+        (cue.text, cue.category, cue_status(cue, explanation.added), f"{weight:+.3f}")
+        for cue, weight in explanation.cues
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for text, category, status, weight in rows:
+        lines.append(
+            f"{text:<{widths[0]}}  {category:<{widths[1]}}  {status:<{widths[2]}}  {weight}"
+        )
+    return lines
+
+
+WRITERS: dict[str, Callable[[TextIO, Iterable[Record], bool], None]] = {
+    "text": _write_text,
+    "jsonl": _write_jsonl,
+    "csv": _delimited_writer(","),
+    "tsv": _delimited_writer("\t"),
+}
+
+
+def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None:
+    """Call ``write`` with standard output, or with an atomically written UTF-8 file.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be written; the old file, if any, is left as it was.
+    """
+    if output is None:
+        write(sys.stdout)
+        return
+    if output.exists() and not output.is_file():  # /dev/null, a named pipe: nothing to replace
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                write(stream)
+        except OSError as err:
+            raise OutputError(f"cannot write {output}: {err.strerror or err}") from None
+        return
+    from classifier.persist import atomic_write
+
+    def write_binary(f: BinaryIO) -> None:
+        text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+        write(text)
+        text.flush()
+        text.detach()  # atomic_write closes the file
+
+    try:
+        atomic_write(output, write_binary)
+    except OSError as err:
+        raise OutputError(f"cannot write {output}: {err.strerror or err}") from None
+
+
+def write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> None:
+    """Write document records as ``fmt``; ``categories`` joined by "; " in a table."""
+    if fmt == "jsonl":
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        out.writelines(encode(row) + "\n" for row in rows)
+        return
+    if fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        for number, row in enumerate(rows):
+            row["categories"] = "; ".join(row["categories"])
+            if not number:
+                writer.writerow(row)
+            writer.writerow(["" if value is None else value for value in row.values()])
+        return
+    counts: dict[str | None, int] = {"certain": 0, "uncertain": 0, None: 0}
+    for row in rows:
+        counts[row["label"]] += 1
+        where = f"{row['doc']}:{row['row']}" if "row" in row else str(row["doc"])
+        where += "".join(f"  {k}={v}" for k, v in row.items() if k not in DOCUMENT_FIELDS)
+        if row["label"] is None:
+            out.write(f"{where}  no sentences\n")
+            continue
+        out.write(
+            f"{where}  {row['label']}  {row['uncertain']} of {row['sentences']} "
+            f"sentences uncertain ({100 * row['uncertain_share']:.1f}%), "
+            f"lowest certainty {row['certainty']:.2f}\n"
+        )
+        if row["categories"]:
+            out.write(f"    categories: {', '.join(row['categories'])}\n")
+    total = sum(counts.values())
+    out.write(
+        f"{total} document{'s' * (total != 1)}: {counts['uncertain']} uncertain, "
+        f"{counts['certain']} certain" + (f", {counts[None]} empty" if counts[None] else "") + "\n"
+    )
+
+
+#: Fields of a document record that the text format shows in words.
+DOCUMENT_FIELDS = frozenset(
+    {"doc", "row", "certainty", "uncertain_share", "label", "sentences", "uncertain"}
+    | {"categories"}
+)
+
+
+def html_page(
+    scorer: Scorer,
+    texts: Iterable[tuple[str, str]],
+    by_lines: bool,
+) -> str:
+    """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
+    from classifier.reader import display_name
+    from classifier.report import render_html, score_document
+
+    documents = [
+        score_document(scorer, text, name=display_name(name), by_lines=by_lines)
+        for name, text in texts
+    ]
+    return render_html(documents, threshold=scorer.threshold)

@@ -1,0 +1,315 @@
+"""Reading text input in bounded memory: fixed-size blocks, cut where sentences are settled.
+
+``hedge score``, the HTML report and the labeled-data reader read their input through
+this module. Bytes are read in blocks of :data:`BLOCK_BYTES` and decoded incrementally
+(the decoder is finalised at the end, so a truncated sequence at the end of a file is an
+error, or U+FFFD with ``errors="replace"``). Text is then handed on in chunks that end
+where sentences are settled: at the last blank line of the text read so far, else before
+the last few sentences (:func:`classifier.sentences.settled_end`). Every sentence is at
+most :data:`~classifier.sentences.MAX_SENTENCE_CHARS` long, so a chunk, and the memory
+of reading, stay bounded by a constant on any input: one line of gigabytes, a million
+lines without a blank one, or one endless sentence. Chunking gives the same sentences as
+splitting the whole text at once (``fuzz/`` checks it).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, BinaryIO
+
+from classifier.errors import InputError
+from classifier.sentences import MAX_SENTENCE_CHARS, line_sentence, settled_end
+
+if TYPE_CHECKING:
+    from classifier.formats import Record
+    from classifier.scorer import Scorer
+
+__all__ = [
+    "BLOCK_BYTES",
+    "STDIN",
+    "decoded_blocks",
+    "display_name",
+    "line_pieces",
+    "open_input",
+    "read_text",
+    "score_file",
+    "text_chunks",
+]
+
+#: The name of standard input, as an argument and in output records.
+STDIN = "-"
+#: Bytes read at a time.
+BLOCK_BYTES = 1 << 16
+#: Characters gathered before a chunk is cut.
+CHUNK_CHARS = 1 << 16
+#: Lines scored together with ``by_lines``.
+LINES_PER_BATCH = 1024
+#: Most characters held back after a cut. Past it the reader cuts before its last
+#: sentence even if fewer than ``UNSETTLED_SENTENCES`` follow (only white space between
+#: few sentences gets this long).
+MAX_HELD_CHARS = 16 * MAX_SENTENCE_CHARS
+
+
+def display_name(name: str) -> str:
+    r"""Return a file name as it can be printed: undecodable bytes as ``\xNN``.
+
+    >>> display_name("caf\udce9.txt")
+    'caf\\xe9.txt'
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+@contextmanager
+def open_input(name: str) -> Iterator[BinaryIO]:
+    """Open file ``name``, or standard input for ``-``, for reading bytes.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, a directory or unreadable.
+    """
+    if name == STDIN:
+        buffer = getattr(sys.stdin, "buffer", None)
+        yield buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
+        return
+    shown = display_name(name)
+    try:
+        stream = open(name, "rb")  # noqa: SIM115 -- closed below
+    except FileNotFoundError:
+        raise InputError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{shown}: is a directory") from None
+    except OSError as err:
+        raise InputError(f"{shown}: cannot read ({err.strerror or err})") from None
+    with stream:
+        yield stream
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data.count(0) * 4 > len(
+        data
+    )
+
+
+def _decode_error(
+    name: str,
+    encoding: str,
+    err: UnicodeDecodeError,
+    data: bytes,
+    at: int,
+    lines: int,
+    advice: bool,
+) -> InputError:
+    """Return the error for undecodable ``data`` read from byte ``at``, after ``lines`` lines."""
+    label = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+    line = lines + 1 + data[: err.start].decode(encoding, "replace").count("\n")
+    what = f"byte 0x{data[err.start]:02x}" if err.start < len(data) else "end of file"
+    if label == "UTF-8" and _looks_like_utf16(data):
+        hint = "the file looks like UTF-16: --encoding utf-16"
+    else:
+        hint = "--errors replace reads past such bytes"
+    return InputError(
+        f"{display_name(name)}:{line}: invalid {label} at byte offset {at + err.start} "
+        f"({what}: {err.reason})" + (f"; {hint}" if advice else "")
+    )
+
+
+def decoded_blocks(
+    name: str,
+    stream: BinaryIO,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    *,
+    advice: bool = True,
+) -> Iterator[str]:
+    """Yield the text of ``stream``, decoded block by block.
+
+    A leading UTF-8 byte order mark is dropped. The decoder is finalised at the end of
+    the stream. ``advice`` adds to a decoding error the ``hedge score`` option to try.
+
+    Raises
+    ------
+    InputError
+        For bytes that are not valid in ``encoding`` (with ``errors="strict"``), naming
+        the file, line and byte offset.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    read = getattr(stream, "read1", stream.read)
+    consumed = lines = 0
+    first = True
+    while True:
+        data = read(BLOCK_BYTES)
+        pending = decoder.getstate()[0]
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as err:
+            raise _decode_error(
+                name, encoding, err, pending + data, consumed - len(pending), lines, advice
+            ) from None
+        consumed += len(data)
+        if first and text:
+            first = False
+            if utf8 and text.startswith("\ufeff"):
+                text = text[1:]
+        if text:
+            lines += text.count("\n")
+            yield text
+        if not data:
+            return
+
+
+def read_text(
+    name: str, encoding: str = "utf-8", errors: str = "strict", *, advice: bool = True
+) -> str:
+    """Return the whole decoded text of file ``name`` (``-`` for standard input)."""
+    with open_input(name) as stream:
+        return "".join(decoded_blocks(name, stream, encoding, errors, advice=advice))
+
+
+def _cut(text: str) -> int:
+    """Return where ``text`` (more to come) can be cut so that sentences before it stay.
+
+    Where :func:`~classifier.sentences.settled_end` finds no such place and more than
+    ``MAX_HELD_CHARS`` are held (a sentence longer than that, or few sentences far
+    apart), the cut is forced before the last sentence (or piece of one cut at the hard
+    cap); sentences after a forced cut may differ from splitting the whole text.
+    """
+    cut = settled_end(text)
+    if cut or len(text) <= MAX_HELD_CHARS:
+        return cut
+    from classifier.sentences import iter_sentences
+
+    sentences = list(iter_sentences(text))
+    if not sentences:
+        return len(text)  # white space only
+    last = sentences[-1]
+    return last.start if last.start else last.end
+
+
+def text_chunks(blocks: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Group text blocks into ``(character offset, text)`` chunks that split like the whole.
+
+    Each chunk ends where the sentences before it are settled, so splitting each chunk
+    gives the sentences of the whole text (offsets moved by the chunk's offset).
+    """
+    held = ""
+    offset = 0
+    for block in blocks:
+        held += block
+        if len(held) < CHUNK_CHARS:
+            continue
+        cut = _cut(held)
+        if cut:
+            yield offset, held[:cut]
+            offset += cut
+            held = held[cut:]
+    if held:
+        yield offset, held
+
+
+def line_pieces(
+    blocks: Iterable[str], max_chars: int = MAX_SENTENCE_CHARS
+) -> Iterator[tuple[int, int, str]]:
+    """Yield ``(line number, offset in the line, text)`` of each line of the blocks.
+
+    Lines end at a line feed only (so line numbers agree with ``wc -l``) and keep it.
+    A line longer than ``max_chars`` comes in pieces of that many characters (the last
+    piece with the rest), so that no line is ever held whole.
+    """
+    number = 1
+    held = ""
+    at = 0  # offset of ``held`` in its line
+    for block in blocks:
+        held += block
+        start = 0
+        while True:
+            end = held.find("\n", start, start + max_chars + 1)
+            if end >= 0:
+                yield number, at, held[start : end + 1]
+                number += 1
+                at = 0
+                start = end + 1
+            elif len(held) - start > max_chars:
+                yield number, at, held[start : start + max_chars]
+                at += max_chars
+                start += max_chars
+            else:
+                break
+        held = held[start:]
+    if held:
+        yield number, at, held
+
+
+def score_file(
+    scorer: Scorer,
+    name: str,
+    *,
+    by_lines: bool = False,
+    explain: bool = False,
+    n_jobs: int = 1,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+) -> Iterator[Record]:
+    """Read one input chunk by chunk and yield its scored sentences in order.
+
+    Parameters
+    ----------
+    scorer : Scorer
+        The model's weights.
+    name : str
+        A file name, or ``-`` for standard input.
+    by_lines : bool, default=False
+        Take each non-blank line as one sentence (records then carry ``line``).
+    explain : bool, default=False
+        Add each sentence's :class:`~classifier.formats.Explanation`.
+    n_jobs : int, default=1
+        Worker processes; output is the same as with 1.
+    encoding, errors : str
+        How to decode the bytes (``errors`` is ``"strict"`` or ``"replace"``).
+
+    Raises
+    ------
+    InputError
+        If the input cannot be opened or decoded.
+    """
+    from classifier.formats import Record
+    from classifier.formats import explain as explanation_of
+
+    doc = display_name(name)
+    pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts
+    with open_input(name) as stream:
+        blocks = decoded_blocks(name, stream, encoding, errors)
+        if by_lines:
+
+            def texts() -> Iterator[str]:
+                for number, at, raw in line_pieces(blocks):
+                    found = line_sentence(raw)
+                    if found is not None:
+                        pending.append((number, at + found[1]))
+                        yield found[0]
+
+            batches = scorer.score_many(
+                texts(), split=False, n_jobs=n_jobs, batch_size=LINES_PER_BATCH
+            )
+        else:
+
+            def texts() -> Iterator[str]:
+                for offset, chunk in text_chunks(blocks):
+                    pending.append((0, offset))
+                    yield chunk
+
+            batches = scorer.score_many(texts(), n_jobs=n_jobs, batch_size=1 if n_jobs == 1 else 16)
+        index = 0
+        for scores in batches:
+            number, offset = pending.popleft()
+            for score in scores:
+                shifted = score.shifted(offset)
+                explanation = explanation_of(scorer, shifted) if explain else None
+                yield Record(doc, index, number if by_lines else None, shifted, explanation)
+                index += 1
