@@ -82,9 +82,7 @@ def test_grid_search_chooses_on_real_scores():
 
 def test_pipeline_score():
     pipeline = Pipeline([("clf", small())]).fit(SENTENCES, LABELS)
-    assert pipeline.score(SENTENCES, LABELS) == pipeline.named_steps["clf"].score(
-        SENTENCES, LABELS
-    )
+    assert pipeline.score(SENTENCES, LABELS) == pipeline.named_steps["clf"].score(SENTENCES, LABELS)
 
 
 def test_clone_is_unfitted_with_the_same_params(fitted):
@@ -145,8 +143,10 @@ def test_every_spelling_of_the_labels_trains_the_same_model(spelling):
     )
     assert clf.threshold_ == reference.threshold_
     # predict answers in the labels it was given, so that score(X, y) is accuracy
-    expected = np.where(reference.predict(SENTENCES) == "uncertain", *sorted(
-        set(y), key=lambda v: v != clf.uncertain_class_))
+    expected = np.where(
+        reference.predict(SENTENCES) == "uncertain",
+        *sorted(set(y), key=lambda v: v != clf.uncertain_class_),
+    )
     assert list(clf.predict(SENTENCES)) == list(expected)
     assert clf.score(SENTENCES, y) == reference.score(SENTENCES, LABELS)
 

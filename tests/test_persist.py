@@ -99,7 +99,7 @@ def test_an_archive_is_scored_from_its_weights_without_reading_the_pipeline(tmp_
     path = tmp_path / "m.hedge"
     small.save(path)
     rewrite(path, fix_hashes=False, pipeline=b"anything: never read by load_scorer")
-    assert load_scorer(path).score_sentences(SENTENCES) == small.score_sentences(SENTENCES)
+    assert load_scorer(path).score_sentences(SENTENCES) == small.scorer_.score_sentences(SENTENCES)
     with pytest.raises(ModelIntegrityError, match="pipeline.joblib"):
         load_model(path)
 

@@ -441,8 +441,7 @@ def test_filters_are_radio_buttons_with_a_css_rule_each(clf, page):
         assert f"#show-c-{category}:checked ~ main .s:not(.c-{category})" in page
         sentences = [n for n in sentence_spans(root) if f"c-{category}" in n.classes]
         assert sentences and all(
-            any(category in cue.attrs["data-category"] for cue in cue_spans(n))
-            for n in sentences
+            any(category in cue.attrs["data-category"] for cue in cue_spans(n)) for n in sentences
         )
 
 
