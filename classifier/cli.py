@@ -21,19 +21,18 @@ import argparse
 import json
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from classifier import clihelp, console
+from classifier import clihelp, console, sources
 from classifier.console import PROG, STDIN, CommandError
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
     from classifier.data import LabeledData
     from classifier.formats import Record
-    from classifier.inputs import InputDocument, TableOptions
     from classifier.scorer import Scorer, SentenceScore
 
 __all__ = ["build_parser", "main"]
@@ -69,19 +68,18 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lines",
         action="store_true",
-        help="take each non-blank line as one sentence instead of splitting the text",
+        help=clihelp.HELP_LINES,
     )
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="add each cue's rule and contribution to the log-odds (text and jsonl)",
+        help=clihelp.HELP_EXPLAIN,
     )
     parser.add_argument(
         "--threshold",
         type=console.probability,
         metavar="T",
-        help="label a sentence uncertain when its certainty is below T "
-        "(default: the model's own threshold)",
+        help=clihelp.HELP_THRESHOLD,
     )
     parser.add_argument(
         "--encoding",
@@ -93,15 +91,14 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         "--errors",
         choices=("strict", "replace"),
         default="strict",
-        help="on bytes invalid in the encoding: stop with an error naming them, or "
-        "replace them with U+FFFD (default: %(default)s)",
+        help=clihelp.HELP_ERRORS,
     )
     parser.add_argument(
         "--jobs",
         type=console.jobs,
         default=1,
         metavar="N",
-        help="score on N processes (-1: one per core); output is the same as with 1",
+        help=clihelp.HELP_JOBS,
     )
     _add_input_arguments(parser)
     _add_model_arguments(parser)
@@ -114,14 +111,12 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--per",
         choices=("sentence", "document"),
         default="sentence",
-        help="one record per sentence, or per document (a file, a table row) with its "
-        "share of uncertain sentences and lowest certainty (default: %(default)s)",
+        help=clihelp.HELP_PER,
     )
     parser.add_argument(
         "--text-col",
         metavar="NAME",
-        help="score the column NAME of tables (.csv, .tsv, .jsonl, .parquet); each row "
-        "is a document",
+        help=clihelp.HELP_TEXT_COL,
     )
     parser.add_argument("--id-col", metavar="NAME", help="a table column repeated in records")
     parser.add_argument(
@@ -129,37 +124,26 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="another table column repeated in records (may be given more than once)",
+        help=clihelp.HELP_KEEP_COL,
     )
     parser.add_argument(
         "--input-format",
         metavar="FORMAT",
-        help="read every FILE as a table of this format: csv, tsv, jsonl or parquet "
-        "(default: by extension)",
+        help=clihelp.HELP_INPUT_FORMAT,
     )
     parser.add_argument(
-        "--delimiter", type=_delimiter, metavar="C", help="field delimiter of CSV/TSV tables"
+        "--delimiter", type=console.delimiter, metavar="C", help="field delimiter of CSV/TSV tables"
     )
     parser.add_argument(
         "--glob",
         metavar="PATTERN",
-        help="files of a folder FILE to score, in sorted order (default: **/*.txt, every "
-        ".txt file under it)",
+        help=clihelp.HELP_GLOB,
     )
     parser.add_argument(
         "--lexicon",
         metavar="DIR",
-        help="add the cues of the lexicon directory DIR to the model without retraining "
-        "(scored through their category's and prior's weights)",
+        help=clihelp.HELP_LEXICON,
     )
-
-
-def _delimiter(text: str) -> str:
-    r"""Parse a one-character delimiter for argparse (``\t`` for a tab)."""
-    text = "\t" if text == "\\t" else text
-    if len(text) != 1 or text in '\r\n"':
-        raise argparse.ArgumentTypeError(f"expected one character such as ';', got {text!r}")
-    return text
 
 
 def _add_output_argument(parser: argparse.ArgumentParser) -> None:
@@ -167,7 +151,7 @@ def _add_output_argument(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="write to PATH (replaced atomically) instead of standard output",
+        help=clihelp.HELP_OUTPUT,
     )
 
 
@@ -176,8 +160,7 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--trust-model",
         action="store_true",
-        help="load a model without a manifest or saved with another scikit-learn major "
-        "version; a model file can run code, so only for files you trust",
+        help=clihelp.HELP_TRUST_MODEL,
     )
 
 
@@ -194,7 +177,7 @@ def _run_score(args: argparse.Namespace) -> int:
     names: list[str] = args.files or [STDIN]
     if args.explain and args.format not in ("text", "jsonl"):
         raise CommandError(f"--explain works with --format text or jsonl, not {args.format}")
-    documents = _input_documents(names, args)  # None: plain text files only
+    documents = sources.input_documents(names, args)  # None: plain text files only
     if documents is None:
         console.check_inputs(names)
     if args.per == "document" and args.format == "html":
@@ -209,16 +192,20 @@ def _run_score(args: argparse.Namespace) -> int:
     from classifier.formats import WRITERS, html_page, write_documents, write_output
 
     if args.format == "html":
-        texts = _text_files(names, args) if documents is None else _report_texts(documents)
+        texts = (
+            sources.text_files(names, args)
+            if documents is None
+            else sources.report_texts(documents)
+        )
         page = html_page(clf, texts, args.lines)
         write_output(output, lambda out: out.write(page))
         return 0
     if args.per == "document":
-        rows = _document_rows(clf, documents, names, args)
+        rows = sources.document_rows(clf, documents, names, args)
         write_output(output, lambda out: write_documents(out, rows, args.format))
         return 0
     if documents is not None:
-        scored = _table_records(clf, documents, args)
+        scored = sources.table_records(clf, documents, args)
         write = WRITERS[args.format]
         write_output(output, lambda out: write(out, console.progress(scored), args.lines))
         return 0
@@ -226,143 +213,10 @@ def _run_score(args: argparse.Namespace) -> int:
 
     def records() -> Iterator[Record]:
         for name in names:
-            yield from _score_file(clf, name, args)
+            yield from sources.score_text_file(clf, name, args)
 
     write_output(output, lambda out: write_records(out, console.progress(records()), args.lines))
     return 0
-
-
-def _score_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
-    """Score one text file (or standard input) chunk by chunk, as the options say."""
-    from classifier.reader import score_file
-
-    return score_file(
-        clf,
-        name,
-        by_lines=args.lines,
-        explain=args.explain,
-        n_jobs=args.jobs,
-        encoding=args.encoding,
-        errors=args.errors,
-    )
-
-
-def _text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, str]]:
-    """Yield ``(name, text)`` of each text file, read whole."""
-    from classifier.reader import read_text
-
-    for name in names:
-        yield name, read_text(name, args.encoding, args.errors)
-
-
-# ---------------------------------------------------------------------- tables, folders
-def _input_documents(names: list[str], args: argparse.Namespace) -> Iterator[InputDocument] | None:
-    """Return the documents of tables and folders among ``names``; None if all are text.
-
-    Text files among tables and folders are one document each. Errors (a missing
-    ``--text-col``, a table option without a table) come before the model is loaded.
-    """
-    from classifier.inputs import TableOptions, table_format
-
-    try:
-        tables = [name for name in names if table_format(name, args.input_format) is not None]
-    except ValueError as err:
-        raise CommandError(str(err).replace("input format", "--input-format")) from None
-    folders = [name for name in names if name != STDIN and Path(name).is_dir()]
-    if tables and args.text_col is None:
-        raise CommandError(f"{tables[0]}: a table: give the column to score with --text-col")
-    if not tables:
-        given = [o for o, v in [("--text-col", args.text_col), ("--id-col", args.id_col),
-                                ("--keep-col", args.keep_col)] if v]  # fmt: skip
-        if given:
-            raise CommandError(f"{given[0]} needs a table (.csv, .tsv, .jsonl, .parquet)")
-    if not tables and not folders:
-        return None
-    if args.lines:
-        raise CommandError("--lines reads text files only, not tables or folders")
-    for name in names:
-        if name != STDIN and not Path(name).exists():
-            raise CommandError(f"{name}: no such file")
-    options = TableOptions(
-        args.text_col, args.id_col, tuple(args.keep_col), args.input_format, args.delimiter
-    )
-    return _documents_of(names, options, set(tables), set(folders), args)
-
-
-def _documents_of(
-    names: list[str],
-    options: TableOptions,
-    tables: set[str],
-    folders: set[str],
-    args: argparse.Namespace,
-) -> Iterator[InputDocument]:
-    from classifier.inputs import DEFAULT_GLOB, InputDocument, folder_documents, table_documents
-    from classifier.reader import read_text
-
-    try:
-        for name in names:
-            if name in tables:
-                yield from table_documents(name, options)
-            elif name in folders:
-                yield from folder_documents(name, args.glob or DEFAULT_GLOB)
-            else:
-                yield InputDocument(name, read_text(name, args.encoding, args.errors))
-    except HedgeError as err:
-        raise CommandError(str(err)) from None
-
-
-def _report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, str]]:
-    """Return ``(heading, text)`` of each document for the HTML report."""
-    for document in documents:
-        fields = {k: v for k, v in document.fields.items() if k != "row"}
-        where = f"{document.name}:{document.fields['row']}" if document.fields else document.name
-        shown = ", ".join(f"{k} {v}" for k, v in fields.items())
-        yield (f"{where} ({shown})" if shown else where), document.text
-
-
-def _scored(
-    clf: Scorer, documents: Iterable[InputDocument], n_jobs: int
-) -> Iterator[tuple[InputDocument, list[SentenceScore]]]:
-    """Yield each document with its sentence scores, scored on ``n_jobs`` processes."""
-    from itertools import tee
-
-    texts, kept = tee(documents)
-    scored = clf.score_many((document.text for document in texts), n_jobs=n_jobs)
-    return zip(kept, scored, strict=True)
-
-
-def _table_records(
-    clf: Scorer, documents: Iterable[InputDocument], args: argparse.Namespace
-) -> Iterator[Record]:
-    """Score each document whole and yield its sentence records, with the row's fields.
-
-    Sentences are numbered, and their offsets count, within each document (table cell).
-    """
-    from classifier.formats import Record, explain
-
-    for document, scores in _scored(clf, documents, args.jobs):
-        for number, score in enumerate(scores):
-            explanation = explain(clf, score) if args.explain else None
-            yield Record(document.name, number, None, score, explanation, document.fields)
-
-
-def _document_rows(
-    clf: Scorer,
-    documents: Iterable[InputDocument] | None,
-    names: list[str],
-    args: argparse.Namespace,
-) -> Iterator[dict[str, Any]]:
-    """Yield the record of each document: ``doc``, a table row's fields, its result."""
-    from classifier.scorer import DocumentScore
-
-    if documents is None:  # text files, each scored chunk by chunk
-        for name in names:
-            streamed = (record.score for record in _score_file(clf, name, args))
-            yield {"doc": name, **DocumentScore.of(streamed, keep=False).record()}
-        return
-    for document, scores in _scored(clf, documents, args.jobs):
-        result = DocumentScore.of(scores, keep=False)
-        yield {"doc": document.name, **document.fields, **result.record()}
 
 
 # ---------------------------------------------------------------------- data options
@@ -373,7 +227,7 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     from_data.add_argument(
         "--data-format",
         choices=("jsonl", "json", "csv", "tsv"),
-        help="format of the data files (default: from each file's extension)",
+        help=clihelp.HELP_DATA_FORMAT,
     )
     from_data.add_argument(
         "--text-col", default="text", metavar="NAME", help="text column (default: %(default)s)"
@@ -386,13 +240,12 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
         "--threshold",
         type=console.finite_float,
         metavar="T",
-        help="labels are graded ratings; a rating <= T means uncertain",
+        help=clihelp.HELP_THRESHOLD_2,
     )
     labels.add_argument(
         "--uncertain-value",
         metavar="VALUE",
-        help="the label value meaning uncertain, e.g. 0 or yes; the one other value "
-        "means certain (default: uncertain, 1, true)",
+        help=clihelp.HELP_UNCERTAIN_VALUE,
     )
 
 
@@ -429,12 +282,12 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lexicon",
         metavar="DIR",
-        help="train with the lexicon in DIR instead of the bundled lexicons",
+        help=clihelp.HELP_LEXICON_2,
     )
     parser.add_argument(
         "--base",
         action="store_true",
-        help="with --lexicon: the bundled lexicons plus DIR's (DIR wins on a clash)",
+        help=clihelp.HELP_BASE,
     )
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of the cross-validation folds (default: 0)"
@@ -512,8 +365,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--plot",
         metavar="PNG",
-        help="also draw a reliability diagram and the precision-recall curve into PNG "
-        '(needs matplotlib: pip install "hedge-classifier[plot]")',
+        help=clihelp.HELP_PLOT,
     )
     parser.set_defaults(handler=_run_eval)
 
@@ -556,11 +408,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "explain",
         help="show why sentences got their certainty",
-        description="Show each cue that fired in a sentence: its category, whether it was "
-        "kept or discarded and by which rule (negation, false friend), and its "
-        "contribution to the log-odds of uncertain (0 for a discarded cue); then the "
-        "sentence's certainty and label. Each SENTENCE is taken as one sentence; text "
-        "from --file or, with neither, from standard input is split into sentences.",
+        description=clihelp.DESCRIPTION_COMMAND_EXPLAIN,
         epilog=clihelp.EXPLAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -571,13 +419,13 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="explain every sentence of a UTF-8 text file ('-' for standard input)",
+        help=clihelp.HELP_FILE,
     )
     parser.add_argument(
         "--format",
         choices=EVAL_FORMATS,
         default="text",
-        help="text, or json: a list with one object per sentence (default: %(default)s)",
+        help=clihelp.HELP_FORMAT,
     )
     parser.add_argument(
         "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
@@ -597,14 +445,14 @@ def _run_explain(args: argparse.Namespace) -> int:
         ("argument", index, clf.score_sentences([sentence])[0])
         for index, sentence in enumerate(args.sentences)
     ]
-    from classifier.formats import explain, explanation_lines
+    from classifier.formats import explain, explanation_lines, explanation_record
     from classifier.reader import read_text
 
     for name in files:
         text = read_text(name)
         explained += [(name, index, score) for index, score in enumerate(clf.score(text))]
     if args.format == "json":
-        records = [_explain_record(clf, *item) for item in explained]
+        records = [explanation_record(clf, *item) for item in explained]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return 0
     for index, (_, _, score) in enumerate(explained):
@@ -619,41 +467,6 @@ def _run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _explain_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> dict[str, Any]:
-    """Return the explanation of one sentence as data: the table of ``hedge explain``."""
-    from classifier.formats import cue_status, explain
-
-    explanation = explain(clf, score)
-    from_cues = sum(weight for _, weight in explanation.cues)
-    return {
-        "doc": doc,
-        "sentence": index,
-        "start": score.start,
-        "end": score.end,
-        "text": score.text,
-        "certainty": score.certainty,
-        "label": score.label,
-        "threshold": clf.threshold,
-        "log_odds": explanation.log_odds,
-        "from_cues": from_cues,
-        "from_rest": explanation.log_odds - from_cues,
-        "cues": [
-            {
-                "text": cue.text,
-                "start": cue.start,
-                "end": cue.end,
-                "category": cue.category,
-                "kept": cue.kept,
-                "status": cue_status(cue, explanation.added),
-                "rule": cue.rule,
-                "added": cue.entry in explanation.added,
-                "contribution": weight,
-            }
-            for cue, weight in explanation.cues
-        ],
-    }
-
-
 # ---------------------------------------------------------------------- lexicon
 
 
@@ -661,8 +474,7 @@ def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "lexicon",
         help="work with lexicon directories",
-        description="Work with lexicon directories (UTF-8 *.tsv files with the header "
-        "cue<TAB>category<TAB>weight<TAB>note).",
+        description=clihelp.DESCRIPTION_COMMAND_LEXICON,
         epilog=clihelp.LEXICON_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -672,9 +484,7 @@ def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
     check = actions.add_parser(
         "check",
         help="validate a lexicon directory",
-        description="Validate every *.tsv file of a lexicon directory: header, fields, "
-        "categories, weights, and no cue twice. Prints OK with the entry count, or the "
-        "first error as file:line:field and exits with status 1.",
+        description=clihelp.DESCRIPTION_COMMAND_CHECK,
         epilog=clihelp.LEXICON_CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -149,3 +149,68 @@ examples:
 TRAIN_OPTIONS = (
     "text_col", "label_col", "data_format", "threshold", "uncertain_value", "lexicon", "base"
 )  # fmt: skip
+
+# Help of options and commands, for argparse.
+HELP_LINES = "take each non-blank line as one sentence instead of splitting the text"
+HELP_EXPLAIN = "add each cue's rule and contribution to the log-odds (text and jsonl)"
+HELP_THRESHOLD = (
+    "label a sentence uncertain when its certainty is below T (default: the model's own threshold)"
+)
+HELP_ERRORS = (
+    "on bytes invalid in the encoding: stop with an error naming them, or replace "
+    "them with U+FFFD (default: %(default)s)"
+)
+HELP_JOBS = "score on N processes (-1: one per core); output is the same as with 1"
+HELP_PER = (
+    "one record per sentence, or per document (a file, a table row) with its share of"
+    " uncertain sentences and lowest certainty (default: %(default)s)"
+)
+HELP_TEXT_COL = (
+    "score the column NAME of tables (.csv, .tsv, .jsonl, .parquet); each row is a document"
+)
+HELP_KEEP_COL = "another table column repeated in records (may be given more than once)"
+HELP_INPUT_FORMAT = (
+    "read every FILE as a table of this format: csv, tsv, jsonl or parquet (default: by extension)"
+)
+HELP_GLOB = (
+    "files of a folder FILE to score, in sorted order (default: **/*.txt, every .txt file under it)"
+)
+HELP_LEXICON = (
+    "add the cues of the lexicon directory DIR to the model without retraining "
+    "(scored through their category's and prior's weights)"
+)
+HELP_OUTPUT = "write to PATH (replaced atomically) instead of standard output"
+HELP_TRUST_MODEL = (
+    "load a model without a manifest or saved with another scikit-learn major "
+    "version; a model file can run code, so only for files you trust"
+)
+HELP_DATA_FORMAT = "format of the data files (default: from each file's extension)"
+HELP_THRESHOLD_2 = "labels are graded ratings; a rating <= T means uncertain"
+HELP_UNCERTAIN_VALUE = (
+    "the label value meaning uncertain, e.g. 0 or yes; the one other value means "
+    "certain (default: uncertain, 1, true)"
+)
+HELP_LEXICON_2 = "train with the lexicon in DIR instead of the bundled lexicons"
+HELP_BASE = "with --lexicon: the bundled lexicons plus DIR's (DIR wins on a clash)"
+HELP_PLOT = (
+    "also draw a reliability diagram and the precision-recall curve into PNG (needs "
+    'matplotlib: pip install "hedge-classifier[plot]")'
+)
+DESCRIPTION_COMMAND_EXPLAIN = (
+    "Show each cue that fired in a sentence: its category, whether it was kept or "
+    "discarded and by which rule (negation, false friend), and its contribution to "
+    "the log-odds of uncertain (0 for a discarded cue); then the sentence's certainty"
+    " and label. Each SENTENCE is taken as one sentence; text from --file or, with "
+    "neither, from standard input is split into sentences."
+)
+HELP_FILE = "explain every sentence of a UTF-8 text file ('-' for standard input)"
+HELP_FORMAT = "text, or json: a list with one object per sentence (default: %(default)s)"
+DESCRIPTION_COMMAND_LEXICON = (
+    "Work with lexicon directories (UTF-8 *.tsv files with the header "
+    "cue<TAB>category<TAB>weight<TAB>note)."
+)
+DESCRIPTION_COMMAND_CHECK = (
+    "Validate every *.tsv file of a lexicon directory: header, fields, categories, "
+    "weights, and no cue twice. Prints OK with the entry count, or the first error as"
+    " file:line:field and exits with status 1."
+)

@@ -25,6 +25,7 @@ __all__ = [
     "Terminated",
     "check_inputs",
     "check_output",
+    "delimiter",
     "encoding",
     "error",
     "finite_float",
@@ -193,3 +194,11 @@ def silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+def delimiter(text: str) -> str:
+    r"""Parse a one-character delimiter for argparse (``\t`` for a tab)."""
+    text = "\t" if text == "\\t" else text
+    if len(text) != 1 or text in '\r\n"':
+        raise argparse.ArgumentTypeError(f"expected one character such as ';', got {text!r}")
+    return text

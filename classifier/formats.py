@@ -35,6 +35,7 @@ __all__ = [
     "cue_status",
     "explain",
     "explanation_lines",
+    "explanation_record",
     "html_page",
     "record_dict",
     "write_documents",
@@ -324,3 +325,36 @@ def html_page(
         for name, text in texts
     ]
     return render_html(documents, threshold=scorer.threshold)
+
+
+def explanation_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> dict[str, Any]:
+    """Return the explanation of one sentence as data: the table of ``hedge explain``."""
+    explanation = explain(clf, score)
+    from_cues = sum(weight for _, weight in explanation.cues)
+    return {
+        "doc": doc,
+        "sentence": index,
+        "start": score.start,
+        "end": score.end,
+        "text": score.text,
+        "certainty": score.certainty,
+        "label": score.label,
+        "threshold": clf.threshold,
+        "log_odds": explanation.log_odds,
+        "from_cues": from_cues,
+        "from_rest": explanation.log_odds - from_cues,
+        "cues": [
+            {
+                "text": cue.text,
+                "start": cue.start,
+                "end": cue.end,
+                "category": cue.category,
+                "kept": cue.kept,
+                "status": cue_status(cue, explanation.added),
+                "rule": cue.rule,
+                "added": cue.entry in explanation.added,
+                "contribution": weight,
+            }
+            for cue, weight in explanation.cues
+        ],
+    }

@@ -1,0 +1,163 @@
+"""Where ``hedge score`` gets its documents, and how it scores them.
+
+Text files (and standard input) are read in blocks and scored chunk by chunk
+(:mod:`classifier.reader`); tables and folders (:mod:`classifier.inputs`) give one
+document per row or file, scored per sentence or per document. The functions take the
+parsed command line (``argparse.Namespace``) of :mod:`classifier.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from classifier.console import STDIN, CommandError
+from classifier.errors import HedgeError
+
+if TYPE_CHECKING:
+    from classifier.formats import Record
+    from classifier.inputs import InputDocument, TableOptions
+    from classifier.scorer import Scorer, SentenceScore
+
+__all__ = [
+    "document_rows",
+    "input_documents",
+    "report_texts",
+    "score_text_file",
+    "table_records",
+    "text_files",
+]
+
+
+def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
+    """Score one text file (or standard input) chunk by chunk, as the options say."""
+    from classifier.reader import score_file
+
+    return score_file(
+        clf,
+        name,
+        by_lines=args.lines,
+        explain=args.explain,
+        n_jobs=args.jobs,
+        encoding=args.encoding,
+        errors=args.errors,
+    )
+
+
+def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, str]]:
+    """Yield ``(name, text)`` of each text file, read whole."""
+    from classifier.reader import read_text
+
+    for name in names:
+        yield name, read_text(name, args.encoding, args.errors)
+
+
+def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[InputDocument] | None:
+    """Return the documents of tables and folders among ``names``; None if all are text.
+
+    Text files among tables and folders are one document each. Errors (a missing
+    ``--text-col``, a table option without a table) come before the model is loaded.
+    """
+    from classifier.inputs import TableOptions, table_format
+
+    try:
+        tables = [name for name in names if table_format(name, args.input_format) is not None]
+    except ValueError as err:
+        raise CommandError(str(err).replace("input format", "--input-format")) from None
+    folders = [name for name in names if name != STDIN and Path(name).is_dir()]
+    if tables and args.text_col is None:
+        raise CommandError(f"{tables[0]}: a table: give the column to score with --text-col")
+    if not tables:
+        given = [o for o, v in [("--text-col", args.text_col), ("--id-col", args.id_col),
+                                ("--keep-col", args.keep_col)] if v]  # fmt: skip
+        if given:
+            raise CommandError(f"{given[0]} needs a table (.csv, .tsv, .jsonl, .parquet)")
+    if not tables and not folders:
+        return None
+    if args.lines:
+        raise CommandError("--lines reads text files only, not tables or folders")
+    for name in names:
+        if name != STDIN and not Path(name).exists():
+            raise CommandError(f"{name}: no such file")
+    options = TableOptions(
+        args.text_col, args.id_col, tuple(args.keep_col), args.input_format, args.delimiter
+    )
+    return _documents_of(names, options, set(tables), set(folders), args)
+
+
+def _documents_of(
+    names: list[str],
+    options: TableOptions,
+    tables: set[str],
+    folders: set[str],
+    args: argparse.Namespace,
+) -> Iterator[InputDocument]:
+    from classifier.inputs import DEFAULT_GLOB, InputDocument, folder_documents, table_documents
+    from classifier.reader import read_text
+
+    try:
+        for name in names:
+            if name in tables:
+                yield from table_documents(name, options)
+            elif name in folders:
+                yield from folder_documents(name, args.glob or DEFAULT_GLOB)
+            else:
+                yield InputDocument(name, read_text(name, args.encoding, args.errors))
+    except HedgeError as err:
+        raise CommandError(str(err)) from None
+
+
+def report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, str]]:
+    """Return ``(heading, text)`` of each document for the HTML report."""
+    for document in documents:
+        fields = {k: v for k, v in document.fields.items() if k != "row"}
+        where = f"{document.name}:{document.fields['row']}" if document.fields else document.name
+        shown = ", ".join(f"{k} {v}" for k, v in fields.items())
+        yield (f"{where} ({shown})" if shown else where), document.text
+
+
+def _scored(
+    clf: Scorer, documents: Iterable[InputDocument], n_jobs: int
+) -> Iterator[tuple[InputDocument, list[SentenceScore]]]:
+    """Yield each document with its sentence scores, scored on ``n_jobs`` processes."""
+    from itertools import tee
+
+    texts, kept = tee(documents)
+    scored = clf.score_many((document.text for document in texts), n_jobs=n_jobs)
+    return zip(kept, scored, strict=True)
+
+
+def table_records(
+    clf: Scorer, documents: Iterable[InputDocument], args: argparse.Namespace
+) -> Iterator[Record]:
+    """Score each document whole and yield its sentence records, with the row's fields.
+
+    Sentences are numbered, and their offsets count, within each document (table cell).
+    """
+    from classifier.formats import Record, explain
+
+    for document, scores in _scored(clf, documents, args.jobs):
+        for number, score in enumerate(scores):
+            explanation = explain(clf, score) if args.explain else None
+            yield Record(document.name, number, None, score, explanation, document.fields)
+
+
+def document_rows(
+    clf: Scorer,
+    documents: Iterable[InputDocument] | None,
+    names: list[str],
+    args: argparse.Namespace,
+) -> Iterator[dict[str, Any]]:
+    """Yield the record of each document: ``doc``, a table row's fields, its result."""
+    from classifier.scorer import DocumentScore
+
+    if documents is None:  # text files, each scored chunk by chunk
+        for name in names:
+            streamed = (record.score for record in score_text_file(clf, name, args))
+            yield {"doc": name, **DocumentScore.of(streamed, keep=False).record()}
+        return
+    for document, scores in _scored(clf, documents, args.jobs):
+        result = DocumentScore.of(scores, keep=False)
+        yield {"doc": document.name, **document.fields, **result.record()}
