@@ -189,7 +189,7 @@ def _run_score(args: argparse.Namespace) -> int:
     clf = _load_scorer(args)
     if args.threshold is not None:
         clf.threshold = args.threshold
-    from classifier.formats import WRITERS, html_page, write_documents, write_output
+    from classifier.formats import WRITERS, write_documents, write_output
 
     if args.format == "html":
         texts = (
@@ -197,7 +197,7 @@ def _run_score(args: argparse.Namespace) -> int:
             if documents is None
             else sources.report_texts(documents)
         )
-        page = html_page(clf, texts, args.lines)
+        page = sources.html_page(clf, texts, args.lines)
         write_output(output, lambda out: out.write(page))
         return 0
     if args.per == "document":

@@ -36,7 +36,7 @@ __all__ = [
     "explain",
     "explanation_lines",
     "explanation_record",
-    "html_page",
+    "display_name",
     "record_dict",
     "write_documents",
     "write_output",
@@ -44,6 +44,15 @@ __all__ = [
 
 #: Marks around a cue in the text format.
 CUE_OPEN, CUE_CLOSE = "[[", "]]"
+
+
+def display_name(name: str) -> str:
+    r"""Return a file name as it can be printed: undecodable bytes as ``\xNN``.
+
+    >>> display_name("caf\udce9.txt")
+    'caf\\xe9.txt'
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,22 +318,6 @@ DOCUMENT_FIELDS = frozenset(
     {"doc", "row", "certainty", "uncertain_share", "label", "sentences", "uncertain"}
     | {"categories"}
 )
-
-
-def html_page(
-    scorer: Scorer,
-    texts: Iterable[tuple[str, str]],
-    by_lines: bool,
-) -> str:
-    """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
-    from classifier.reader import display_name
-    from classifier.report import render_html, score_document
-
-    documents = [
-        score_document(scorer, text, name=display_name(name), by_lines=by_lines)
-        for name, text in texts
-    ]
-    return render_html(documents, threshold=scorer.threshold)
 
 
 def explanation_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
 
 from classifier.errors import InputError
+from classifier.formats import display_name
 from classifier.sentences import MAX_SENTENCE_CHARS, line_sentence, settled_end
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ __all__ = [
     "BLOCK_BYTES",
     "STDIN",
     "decoded_blocks",
-    "display_name",
     "line_pieces",
     "open_input",
     "read_text",
@@ -53,15 +53,6 @@ LINES_PER_BATCH = 1024
 #: sentence even if fewer than ``UNSETTLED_SENTENCES`` follow (only white space between
 #: few sentences gets this long).
 MAX_HELD_CHARS = 16 * MAX_SENTENCE_CHARS
-
-
-def display_name(name: str) -> str:
-    r"""Return a file name as it can be printed: undecodable bytes as ``\xNN``.
-
-    >>> display_name("caf\udce9.txt")
-    'caf\\xe9.txt'
-    """
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @contextmanager

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "document_rows",
+    "html_page",
     "input_documents",
     "report_texts",
     "score_text_file",
@@ -161,3 +162,19 @@ def document_rows(
     for document, scores in _scored(clf, documents, args.jobs):
         result = DocumentScore.of(scores, keep=False)
         yield {"doc": document.name, **document.fields, **result.record()}
+
+
+def html_page(
+    scorer: Scorer,
+    texts: Iterable[tuple[str, str]],
+    by_lines: bool,
+) -> str:
+    """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
+    from classifier.formats import display_name
+    from classifier.report import render_html, score_document
+
+    documents = [
+        score_document(scorer, text, name=display_name(name), by_lines=by_lines)
+        for name, text in texts
+    ]
+    return render_html(documents, threshold=scorer.threshold)

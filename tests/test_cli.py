@@ -373,7 +373,13 @@ sys.modules["classifier"] = package
 from classifier.cli import main
 assert main(["--help"]) == main(["score", "--help"]) == 0
 heavy = ("sklearn", "joblib", "numpy", "nltk", "classifier.")
-light = ("classifier.cli", "classifier.clihelp", "classifier.console", "classifier.errors")
+light = (
+    "classifier.cli",
+    "classifier.clihelp",
+    "classifier.console",
+    "classifier.errors",
+    "classifier.sources",
+)
 print(sorted(m for m in sys.modules if m.startswith(heavy) and m not in light))
 """
 

@@ -16,7 +16,7 @@ from classifier.cues import Match
 from classifier.errors import LexiconError
 from classifier.lexicon import LexiconEntry, load_lexicon, parse_lexicon
 from classifier.rules import false_friend_owners, quotation_flags
-from classifier.sentences import INVISIBLE_SPACES, split_sentences
+from classifier.sentences import INVISIBLE_SPACES, MAX_SENTENCE_CHARS, split_sentences
 
 HEADER = "cue\tcategory\tweight\tnote"
 
@@ -184,13 +184,16 @@ def test_a_byte_order_mark_is_left_out_of_the_sentence(clf):
 def test_one_megabyte_sentence_without_punctuation(clf):
     text = "the protein binds the receptor " * 33_000  # ~1 MB, no sentence end
     assert len(text) > 1_000_000
-    scores = assert_scores_text(clf, text)
-    assert len(scores) == 1 and scores[0].label == "certain"
+    scores = assert_scores_text(clf, text)  # split at the hard cap, at white space
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in scores) and len(scores) > 1
+    assert {s.label for s in scores} == {"certain"}
+    (whole,) = clf.scorer_.score_sentences([text])  # one sentence as given: no cap
+    assert whole.label == "certain"
 
 
 def test_one_hundred_thousand_mays(clf):
     text = "may " * 100_000
-    (score,) = clf.scorer_.score(text)
+    (score,) = clf.scorer_.score_sentences([text.rstrip()])  # one sentence as given: no cap
     assert_valid_scores(text, [score])
     assert len(score.cues) == 100_000
     assert score.certainty < 0.01 and score.label == "uncertain"
@@ -241,7 +244,7 @@ def test_false_friend_owners_agree_with_false_friend(friend_pieces, match_pieces
 def test_many_cues_and_false_friends_in_one_sentence_are_all_judged(clf):
     unit = '"may" \u201cmight\u201d military might, it may rain '
     text = unit * 2_000
-    (score,) = clf.scorer_.score(text)
+    (score,) = clf.scorer_.score_sentences([text.rstrip()])  # one sentence as given: no cap
     assert_valid_scores(text, [score])
     assert [c.text for c in score.cues] == ["may", "might", "may"] * 2_000
     first = [c.start for c in score.cues[:3]]
