@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from classifier.bundled import bundled
-from classifier.punkt import PunktParameters, PunktSplitter
+from classifier.punkt import ASCII_WHITESPACE, PunktParameters, PunktSplitter
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
@@ -410,7 +410,7 @@ def settled_end(text: str) -> int:
     for sentence_start, _ in _join_continuations(text, _join_open_quotes(text, pieces)):
         if index[sentence_start] > len(pieces) - UNSETTLED_SENTENCES:
             break
-        if _is_blank(text[sentence_start - 1]) and _ends_cleanly(text, sentence_start):
+        if text[sentence_start - 1] in ASCII_WHITESPACE and _ends_cleanly(text, sentence_start):
             settled = sentence_start
     return settled
 
@@ -418,7 +418,8 @@ def settled_end(text: str) -> int:
 def _ends_cleanly(text: str, start: int) -> bool:
     """Tell whether Punkt splits ``text[:start]`` as it splits the text there.
 
-    Punkt reads a word from its first character, so ``start`` must follow white space.
+    Punkt reads a word from its first character, so ``start`` must follow ASCII white
+    space (Punkt's word boundary).
     A sentence mark ending the word before it is a candidate boundary only when a token
     follows; without it, an earlier mark of that word followed by punctuation ("?!",
     "etc.).") would become the candidate instead.
@@ -429,7 +430,7 @@ def _ends_cleanly(text: str, start: int) -> bool:
     if end == start or end == 0 or text[end - 1] not in _SENTENCE_END_CHARS:
         return end < start
     word_start = end
-    while word_start > 0 and not text[word_start - 1].isspace():
+    while word_start > 0 and text[word_start - 1] not in ASCII_WHITESPACE:
         word_start -= 1
     return not _MARK_BEFORE_PUNCTUATION.search(text, word_start, end)
 
