@@ -26,12 +26,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from classifier import clihelp, console, sources
+from classifier import cliargs, clihelp, console, sources
 from classifier.console import PROG, STDIN, CommandError
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
-    from classifier.data import LabeledData
     from classifier.formats import Record
     from classifier.scorer import Scorer, SentenceScore
 
@@ -100,68 +99,10 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help=clihelp.HELP_JOBS,
     )
-    _add_input_arguments(parser)
-    _add_model_arguments(parser)
-    _add_output_argument(parser)
+    cliargs.add_input_arguments(parser)
+    cliargs.add_model_arguments(parser)
+    cliargs.add_output_argument(parser)
     parser.set_defaults(handler=_run_score)
-
-
-def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--per",
-        choices=("sentence", "document"),
-        default="sentence",
-        help=clihelp.HELP_PER,
-    )
-    parser.add_argument(
-        "--text-col",
-        metavar="NAME",
-        help=clihelp.HELP_TEXT_COL,
-    )
-    parser.add_argument("--id-col", metavar="NAME", help="a table column repeated in records")
-    parser.add_argument(
-        "--keep-col",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help=clihelp.HELP_KEEP_COL,
-    )
-    parser.add_argument(
-        "--input-format",
-        metavar="FORMAT",
-        help=clihelp.HELP_INPUT_FORMAT,
-    )
-    parser.add_argument(
-        "--delimiter", type=console.delimiter, metavar="C", help="field delimiter of CSV/TSV tables"
-    )
-    parser.add_argument(
-        "--glob",
-        metavar="PATTERN",
-        help=clihelp.HELP_GLOB,
-    )
-    parser.add_argument(
-        "--lexicon",
-        metavar="DIR",
-        help=clihelp.HELP_LEXICON,
-    )
-
-
-def _add_output_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="PATH",
-        help=clihelp.HELP_OUTPUT,
-    )
-
-
-def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
-    parser.add_argument(
-        "--trust-model",
-        action="store_true",
-        help=clihelp.HELP_TRUST_MODEL,
-    )
 
 
 def _load_scorer(args: argparse.Namespace) -> Scorer:
@@ -222,47 +163,6 @@ def _run_score(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- data options
 
 
-def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    from_data = parser.add_argument_group("labeled data")
-    from_data.add_argument(
-        "--data-format",
-        choices=("jsonl", "json", "csv", "tsv"),
-        help=clihelp.HELP_DATA_FORMAT,
-    )
-    from_data.add_argument(
-        "--text-col", default="text", metavar="NAME", help="text column (default: %(default)s)"
-    )
-    from_data.add_argument(
-        "--label-col", default="label", metavar="NAME", help="label column (default: %(default)s)"
-    )
-    labels = from_data.add_mutually_exclusive_group()
-    labels.add_argument(
-        "--threshold",
-        type=console.finite_float,
-        metavar="T",
-        help=clihelp.HELP_THRESHOLD_2,
-    )
-    labels.add_argument(
-        "--uncertain-value",
-        metavar="VALUE",
-        help=clihelp.HELP_UNCERTAIN_VALUE,
-    )
-
-
-def _read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
-    from classifier.data import read_labeled
-
-    return read_labeled(
-        args.data,
-        text_col=args.text_col,
-        label_col=args.label_col,
-        fmt=args.data_format,
-        threshold=args.threshold,
-        uncertain_value=args.uncertain_value,
-        min_per_class=min_per_class,
-    )
-
-
 # ---------------------------------------------------------------------- train
 
 
@@ -278,7 +178,7 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.joblib"
     )
-    _add_data_arguments(parser)
+    cliargs.add_data_arguments(parser)
     parser.add_argument(
         "--lexicon",
         metavar="DIR",
@@ -303,7 +203,7 @@ def _run_train(args: argparse.Namespace) -> int:
     from classifier.lexicon import Lexicon, load_lexicon
     from classifier.persist import sha256_file
 
-    data = _read_data(args, min_per_class=MIN_PER_CLASS)
+    data = cliargs.read_data(args, min_per_class=MIN_PER_CLASS)
     lexicon: Lexicon | None = None
     if args.lexicon is not None:
         lexicon = load_lexicon(args.lexicon)
@@ -359,9 +259,9 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", choices=EVAL_FORMATS, default="text", help="output format (default: text)"
     )
-    _add_data_arguments(parser)
-    _add_model_arguments(parser)
-    _add_output_argument(parser)
+    cliargs.add_data_arguments(parser)
+    cliargs.add_model_arguments(parser)
+    cliargs.add_output_argument(parser)
     parser.add_argument(
         "--plot",
         metavar="PNG",
@@ -378,7 +278,7 @@ def _run_eval(args: argparse.Namespace) -> int:
         from classifier.plot import require_matplotlib
 
         require_matplotlib()
-    data = _read_data(args, min_per_class=0)
+    data = cliargs.read_data(args, min_per_class=0)
     clf = _load_scorer(args)
     from classifier.evaluate import evaluate
 
@@ -430,7 +330,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
     )
-    _add_model_arguments(parser)
+    cliargs.add_model_arguments(parser)
     parser.set_defaults(handler=_run_explain)
 
 

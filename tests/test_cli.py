@@ -375,6 +375,7 @@ assert main(["--help"]) == main(["score", "--help"]) == 0
 heavy = ("sklearn", "joblib", "numpy", "nltk", "classifier.")
 light = (
     "classifier.cli",
+    "classifier.cliargs",
     "classifier.clihelp",
     "classifier.console",
     "classifier.errors",

@@ -1,0 +1,127 @@
+"""Argument groups that several ``hedge`` commands share: inputs, output, model, data.
+
+Registered by :mod:`classifier.cli`; help texts in :mod:`classifier.clihelp`, argument
+types in :mod:`classifier.console`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from classifier import clihelp, console
+
+if TYPE_CHECKING:
+    from classifier.data import LabeledData
+
+__all__ = [
+    "add_data_arguments",
+    "add_input_arguments",
+    "add_model_arguments",
+    "add_output_argument",
+    "read_data",
+]
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of tables and folders (``hedge score``)."""
+    parser.add_argument(
+        "--per",
+        choices=("sentence", "document"),
+        default="sentence",
+        help=clihelp.HELP_PER,
+    )
+    parser.add_argument(
+        "--text-col",
+        metavar="NAME",
+        help=clihelp.HELP_TEXT_COL,
+    )
+    parser.add_argument("--id-col", metavar="NAME", help="a table column repeated in records")
+    parser.add_argument(
+        "--keep-col",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=clihelp.HELP_KEEP_COL,
+    )
+    parser.add_argument(
+        "--input-format",
+        metavar="FORMAT",
+        help=clihelp.HELP_INPUT_FORMAT,
+    )
+    parser.add_argument(
+        "--delimiter", type=console.delimiter, metavar="C", help="field delimiter of CSV/TSV tables"
+    )
+    parser.add_argument(
+        "--glob",
+        metavar="PATTERN",
+        help=clihelp.HELP_GLOB,
+    )
+    parser.add_argument(
+        "--lexicon",
+        metavar="DIR",
+        help=clihelp.HELP_LEXICON,
+    )
+
+
+def add_output_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``-o``/``--output``."""
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help=clihelp.HELP_OUTPUT,
+    )
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--model`` and ``--trust-model``."""
+    parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
+    parser.add_argument(
+        "--trust-model",
+        action="store_true",
+        help=clihelp.HELP_TRUST_MODEL,
+    )
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of labeled data (``hedge train``, ``hedge eval``)."""
+    from_data = parser.add_argument_group("labeled data")
+    from_data.add_argument(
+        "--data-format",
+        choices=("jsonl", "json", "csv", "tsv"),
+        help=clihelp.HELP_DATA_FORMAT,
+    )
+    from_data.add_argument(
+        "--text-col", default="text", metavar="NAME", help="text column (default: %(default)s)"
+    )
+    from_data.add_argument(
+        "--label-col", default="label", metavar="NAME", help="label column (default: %(default)s)"
+    )
+    labels = from_data.add_mutually_exclusive_group()
+    labels.add_argument(
+        "--threshold",
+        type=console.finite_float,
+        metavar="T",
+        help=clihelp.HELP_THRESHOLD_2,
+    )
+    labels.add_argument(
+        "--uncertain-value",
+        metavar="VALUE",
+        help=clihelp.HELP_UNCERTAIN_VALUE,
+    )
+
+
+def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
+    """Read the labeled data the options of :func:`add_data_arguments` describe."""
+    from classifier.data import read_labeled
+
+    return read_labeled(
+        args.data,
+        text_col=args.text_col,
+        label_col=args.label_col,
+        fmt=args.data_format,
+        threshold=args.threshold,
+        uncertain_value=args.uncertain_value,
+        min_per_class=min_per_class,
+    )
