@@ -83,6 +83,7 @@ def load(
     *,
     trusted: bool = False,
     extra_lexicon: str | Path | Lexicon | None = None,
+    convention: str | None = None,
 ) -> Scorer:
     """Load a model's weights for scoring: the bundled model, or a saved one.
 
@@ -93,14 +94,17 @@ def load(
     Parameters
     ----------
     path : str or Path, optional
-        A model file written by ``hedge train`` or ``CertaintyClassifier.save``
-        (``x.joblib``, with ``x.json`` and ``x.weights.json`` beside it); None for the
-        bundled model.
+        A model file written by ``hedge train`` or ``CertaintyClassifier.save``; None
+        for the bundled model.
     trusted : bool, default=False
         As for :func:`classifier.persist.load_scorer`.
     extra_lexicon : str, Path or Lexicon, optional
         A lexicon directory whose cues are added without retraining, scored through
         the weights of their category and prior (:meth:`Scorer.with_lexicon`).
+    convention : str, optional
+        Score with one of the labelling conventions the model was trained with; for the
+        bundled model ``bio``, ``wiki``, ``news``, ``reviews``, ``science``,
+        ``guideline`` (its own) or ``shared``.
 
     Returns
     -------
@@ -114,7 +118,9 @@ def load(
     """
     from classifier.persist import load_scorer
 
-    return load_scorer(path, trusted=trusted, extra_lexicon=extra_lexicon)
+    return load_scorer(
+        path, trusted=trusted, extra_lexicon=extra_lexicon, convention=convention
+    )
 
 
 def __getattr__(name: str) -> Any:

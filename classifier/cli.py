@@ -110,7 +110,10 @@ def _load_scorer(args: argparse.Namespace) -> Scorer:
     from classifier.persist import load_scorer
 
     return load_scorer(
-        args.model, trusted=args.trust_model, extra_lexicon=getattr(args, "lexicon", None)
+        args.model,
+        trusted=args.trust_model,
+        extra_lexicon=getattr(args, "lexicon", None),
+        convention=args.convention,
     )
 
 

@@ -75,8 +75,15 @@ def add_output_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--model`` and ``--trust-model``."""
+    """Add ``--model``, ``--convention`` and ``--trust-model``."""
     parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
+    parser.add_argument(
+        "--convention",
+        metavar="NAME",
+        help="score with one labelling convention the model was trained with: for the bundled "
+        "model bio, wiki, news, reviews, science, guideline or shared (default: the model's "
+        "own, the guideline's)",
+    )
     parser.add_argument(
         "--trust-model",
         action="store_true",

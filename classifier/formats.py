@@ -101,7 +101,18 @@ def explain(scorer: Scorer, score: SentenceScore) -> Explanation:
 def columns(by_lines: bool) -> list[str]:
     """Return the output fields in order."""
     line = ["line"] if by_lines else []
-    return ["doc", "sentence", *line, "start", "end", "text", "certainty", "label", "cues"]
+    return [
+        "doc",
+        "sentence",
+        *line,
+        "start",
+        "end",
+        "text",
+        "certainty",
+        "rating",
+        "label",
+        "cues",
+    ]
 
 
 def cue_dict(cue: Cue, explanation: Explanation | None) -> dict[str, object]:
@@ -130,6 +141,7 @@ def record_dict(record: Record) -> dict[str, object]:
         end=score.end,
         text=score.text,
         certainty=score.certainty,
+        rating=score.rating,
         label=score.label,
         cues=[cue_dict(cue, record.explanation) for cue in score.cues],
     )

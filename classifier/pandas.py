@@ -9,6 +9,8 @@ Each cell is split into sentences, as :meth:`Scorer.score` does. By default
 cell, the :class:`~classifier.scorer.DocumentScore` of :meth:`Scorer.score_document`:
 
 * ``certainty``: the *lowest* certainty of its sentences (float64);
+* ``rating``: the lowest graded rating of its sentences (float64; NaN for a model without
+  ratings);
 * ``uncertain_share``: the share of its sentences that are uncertain (float64);
 * ``label``: ``"uncertain"`` if any of its sentences is uncertain, else ``"certain"``;
 * ``sentences`` and ``uncertain``: how many sentences, and how many uncertain (Int64);
@@ -22,9 +24,9 @@ A cell without a sentence (empty or blank) has 0 sentences and missing ``certain
 With ``per="sentence"`` there is one row per sentence instead (like
 ``DataFrame.explode``): the row's index label and other columns are repeated, the text
 column holds the sentence, and ``sentence`` (its 0-based number in the cell), ``start`` and
-``end`` (its character offsets in the cell) come before ``certainty``, ``label`` and
-``cues`` of the sentence alone. A cell without a sentence keeps one row, with every added
-column missing.
+``end`` (its character offsets in the cell) come before ``certainty``, ``rating``,
+``label`` and ``cues`` of the sentence alone. A cell without a sentence keeps one row,
+with every added column missing.
 
 Missing cells (None, NaN, ``pd.NA``) give missing results in every added column: NaN in
 float columns, ``<NA>`` in integer ones, None in text ones. ``errors="raise"`` raises
@@ -49,10 +51,11 @@ __all__ = ["DOCUMENT_COLUMNS", "OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "score_fram
 
 #: The columns :func:`score_frame` adds with ``per="document"``, in order.
 DOCUMENT_COLUMNS = (
-    "certainty", "uncertain_share", "label", "sentences", "uncertain", "categories", "cues",
+    "certainty", "rating", "uncertain_share", "label", "sentences", "uncertain", "categories",
+    "cues",
 )  # fmt: skip
 #: The columns it adds with ``per="sentence"``, after :data:`SENTENCE_COLUMNS`.
-OUTPUT_COLUMNS = ("certainty", "label", "cues")
+OUTPUT_COLUMNS = ("certainty", "rating", "label", "cues")
 #: The columns added before them with ``per="sentence"``.
 SENTENCE_COLUMNS = ("sentence", "start", "end")
 #: What to install when pandas is missing.
@@ -197,6 +200,7 @@ def score_frame(
     # lists and arrays, not Series: assigned by position, whatever the index labels
     out = df.assign(
         certainty=np.asarray(field("certainty"), dtype="float64"),
+        rating=np.asarray(field("rating"), dtype="float64"),
         uncertain_share=np.asarray(field("uncertain_share"), dtype="float64"),
         label=field("label"),
         sentences=_integers(field("sentences")),
@@ -257,6 +261,7 @@ def _by_sentence(
         start=_integers(field("start")),
         end=_integers(field("end")),
         certainty=np.asarray(field("certainty"), dtype="float64"),
+        rating=np.asarray(field("rating"), dtype="float64"),
         label=field("label"),
         cues=[None if item is None else format_cues(item[1].cues) for item in flat],
     )

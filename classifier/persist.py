@@ -127,6 +127,11 @@ def manifest_path(model_path: Path) -> Path:
     return model_path.with_suffix(".json")
 
 
+def convention_member(convention: str) -> str:
+    """Return the archive member holding one convention's weights."""
+    return f"conventions/{convention}.json"
+
+
 def weights_path(model_path: Path) -> Path:
     """Return the weights path of a legacy model file: ``x.joblib`` -> ``x.weights.json``."""
     return model_path.with_suffix(".weights.json")
@@ -148,6 +153,11 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "classifier": clf}
     joblib.dump(payload, pipeline, compress=3)
     weights = clf.scorer_.to_json().encode("utf-8")
+    conventions = {
+        convention_member(name): clf.to_scorer(name).to_json().encode("utf-8")
+        for name in sorted(getattr(clf, "conventions_", {}))
+        if len(clf.conventions_) > 1
+    }
     featurizer = clf.pipeline_.named_steps["features"]
     manifest = {
         "format": FORMAT,
@@ -155,6 +165,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
         "members": {
             PIPELINE: _sha256(pipeline.getvalue()),
             WEIGHTS: _sha256(weights),
+            **{name: _sha256(data) for name, data in conventions.items()},
         },
         "versions": {
             "hedge-classifier": __version__,
@@ -174,6 +185,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     members = [
         (MANIFEST, text.encode("utf-8"), zipfile.ZIP_DEFLATED),
         (WEIGHTS, weights, zipfile.ZIP_DEFLATED),
+        *[(name, data, zipfile.ZIP_DEFLATED) for name, data in conventions.items()],
         (PIPELINE, pipeline.getvalue(), zipfile.ZIP_STORED),  # joblib compressed it
     ]
 
@@ -358,6 +370,7 @@ def load_scorer(
     *,
     trusted: bool = False,
     extra_lexicon: str | Path | Lexicon | None = None,
+    convention: str | None = None,
 ) -> Scorer:
     """Load the weights of a model file as a :class:`~classifier.scorer.Scorer`.
 
@@ -366,6 +379,9 @@ def load_scorer(
     is refused unless ``trusted``, and then loaded with :func:`load_model`.
     ``extra_lexicon`` (a lexicon directory or a :class:`Lexicon`) adds cues without
     retraining: see :meth:`Scorer.with_lexicon` for how they are weighted.
+    ``convention`` picks the weights of one of the labelling conventions the model was
+    trained with (``bio``, ``wiki``, ``news``, ``reviews``, ``science``, ``guideline``,
+    ``shared`` for the bundled model); None for the model's own.
 
     Raises
     ------
@@ -374,11 +390,26 @@ def load_scorer(
     if extra_lexicon is not None:
         if not isinstance(extra_lexicon, Lexicon):
             extra_lexicon = load_lexicon(extra_lexicon)
-        return load_scorer(path, trusted=trusted).with_lexicon(extra_lexicon)
+        scorer = load_scorer(path, trusted=trusted, convention=convention)
+        return scorer.with_lexicon(extra_lexicon)
     model_path = _model_file(path)
     if _is_archive(model_path):
-        data = _Archive(model_path).read(WEIGHTS)
-        where = f"{model_path}:{WEIGHTS}"
+        archive = _Archive(model_path)
+        member = WEIGHTS if convention is None else convention_member(convention)
+        if member not in archive.manifest.get("members", {}):
+            known = sorted(
+                name[len("conventions/") : -len(".json")]
+                for name in archive.manifest.get("members", {})
+                if name.startswith("conventions/")
+            )
+            raise ModelLoadError(
+                f"{model_path}: no convention {convention!r}; "
+                + (f"this model has {', '.join(known)}" if known else "it has only its own")
+            )
+        data = archive.read(member)
+        where = f"{model_path}:{member}"
+    elif convention is not None:
+        raise ModelLoadError(f"{model_path}: a model in the old layout has no conventions")
     else:
         legacy = _legacy_weights(model_path, _legacy_manifest(model_path, trusted), trusted)
         if legacy is None:

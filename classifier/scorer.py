@@ -120,6 +120,8 @@ class DocumentScore:
         The categories of the cues of its sentences, each once, sorted.
     scores : tuple of SentenceScore
         The sentences' scores, with offsets into the text.
+    rating : float or None
+        The lowest graded rating of its sentences; None without sentences or ratings.
     """
 
     certainty: float | None
@@ -129,6 +131,7 @@ class DocumentScore:
     uncertain: int
     categories: tuple[str, ...]
     scores: tuple[SentenceScore, ...] = ()
+    rating: float | None = None
 
     def record(self) -> dict[str, Any]:
         """Return the fields other than ``scores``, as a dict for JSON or a table row.
@@ -140,6 +143,7 @@ class DocumentScore:
         """
         return {
             "certainty": self.certainty,
+            "rating": self.rating,
             "uncertain_share": self.uncertain_share,
             "label": self.label,
             "sentences": self.sentences,
@@ -161,12 +165,14 @@ class DocumentScore:
         """
         kept: list[SentenceScore] = []
         count = uncertain = 0
-        lowest = math.inf
+        lowest = lowest_rating = math.inf
         categories: set[str] = set()
         for score in scores:
             count += 1
             uncertain += score.label == UNCERTAIN
             lowest = min(lowest, score.certainty)
+            if score.rating is not None:
+                lowest_rating = min(lowest_rating, score.rating)
             categories.update(cue.category for cue in score.cues)
             if keep:
                 kept.append(score)
@@ -180,6 +186,7 @@ class DocumentScore:
             uncertain=uncertain,
             categories=tuple(sorted(categories)),
             scores=tuple(kept),
+            rating=None if lowest_rating == math.inf else lowest_rating,
         )
 
 
