@@ -20,7 +20,7 @@ so the workers do not import scikit-learn::
     records = score_bag(docs).compute()  # one dict per sentence, as `hedge score --format jsonl`
 
     ddf = dd.read_parquet("sentences.parquet")  # one sentence per row in column "text"
-    scored = score_frame(ddf, column="text")  # adds certainty, label and cues columns
+    scored = score_frame(ddf, column="text")  # adds certainty, rating, label and cues
     scored.to_parquet("scored.parquet")
 
 How the model travels: each function wraps the model's scorer once with
@@ -67,6 +67,7 @@ still being released can fail with ``FutureCancelledError: ... lost dependencies
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -87,7 +88,7 @@ if TYPE_CHECKING:
 __all__ = ["OUTPUT_COLUMNS", "score_bag", "score_frame"]
 
 #: The columns that :func:`score_frame` adds, in order.
-OUTPUT_COLUMNS = ("certainty", "label", "cues")
+OUTPUT_COLUMNS = ("certainty", "rating", "label", "cues")
 #: The task-graph key of a shipped model is this prefix, a dash and the model's hash.
 MODEL_KEY_PREFIX = "hedge-certainty-model"
 #: What to install when Dask is missing.
@@ -235,6 +236,11 @@ def _score_rows(frame: pd.DataFrame, column: str, model: Scorer, text_dtype: Any
     index = frame.index
     return frame.assign(
         certainty=pd.Series([s.certainty for s in scores], index=index, dtype="float64"),
+        rating=pd.Series(
+            [math.nan if s.rating is None else s.rating for s in scores],
+            index=index,
+            dtype="float64",
+        ),
         label=pd.Series([s.label for s in scores], index=index, dtype=text_dtype),
         cues=pd.Series([format_cues(s.cues) for s in scores], index=index, dtype=text_dtype),
     )
@@ -262,7 +268,8 @@ def score_frame(
     -------
     dask.dataframe.DataFrame
         Lazy; ``ddf`` with the columns ``certainty`` (float64, the probability that the
-        sentence is certain), ``label`` (``"certain"`` or ``"uncertain"``) and ``cues``
+        sentence is certain), ``rating`` (float64, the graded rating; NaN for a model
+        without ratings), ``label`` (``"certain"`` or ``"uncertain"``) and ``cues``
         (``"text|category"`` items joined by ``"; "``, as in ``hedge score --format csv``;
         empty when none) appended. ``label`` and ``cues`` have the dtype of ``column`` when
         that is a pandas string dtype, else object. Index, divisions and row order are those
@@ -276,7 +283,8 @@ def score_frame(
     KeyError
         If ``ddf`` has no column ``column``.
     ValueError
-        If ``ddf`` already has one of the columns ``certainty``, ``label``, ``cues``.
+        If ``ddf`` already has one of the columns ``certainty``, ``rating``, ``label``,
+        ``cues``.
     sklearn.exceptions.NotFittedError
         If ``model`` is not fitted.
 

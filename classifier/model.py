@@ -380,7 +380,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         )
         self.classes_ = classes
         self.uncertain_class_ = uncertain_class
-        self.cv_metrics_.update(self.cv_metrics_[convention])
+        self.cv_metrics_.update(self.cv_metrics_.get(convention, {}))
         self.rating_model_ = None
         self.rating_conventions_ = {}
         rated = np.flatnonzero(np.isfinite(graded))

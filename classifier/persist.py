@@ -153,10 +153,10 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "classifier": clf}
     joblib.dump(payload, pipeline, compress=3)
     weights = clf.scorer_.to_json().encode("utf-8")
-    conventions = {
+    conventions = {  # the model's own convention is WEIGHTS
         convention_member(name): clf.to_scorer(name).to_json().encode("utf-8")
         for name in sorted(getattr(clf, "conventions_", {}))
-        if len(clf.conventions_) > 1
+        if len(clf.conventions_) > 1 and name != clf.convention
     }
     featurizer = clf.pipeline_.named_steps["features"]
     manifest = {
@@ -395,12 +395,17 @@ def load_scorer(
     model_path = _model_file(path)
     if _is_archive(model_path):
         archive = _Archive(model_path)
-        member = WEIGHTS if convention is None else convention_member(convention)
+        params = archive.manifest.get("params")
+        own = params.get("convention") if isinstance(params, dict) else None
+        member = WEIGHTS if convention in (None, own) else convention_member(convention)
         if member not in archive.manifest.get("members", {}):
             known = sorted(
-                name[len("conventions/") : -len(".json")]
-                for name in archive.manifest.get("members", {})
-                if name.startswith("conventions/")
+                [own] * isinstance(own, str)
+                + [
+                    name[len("conventions/") : -len(".json")]
+                    for name in archive.manifest.get("members", {})
+                    if name.startswith("conventions/")
+                ]
             )
             raise ModelLoadError(
                 f"{model_path}: no convention {convention!r}; "

@@ -21,7 +21,7 @@ from classifier.model import CertaintyClassifier
 from classifier.scorer import Scorer, SentenceScore
 
 TEXT = "It may rain tomorrow. The sky is blue.\n\nPerhaps the results suggest an effect.\n"
-JSONL_KEYS = ["doc", "sentence", "start", "end", "text", "certainty", "label", "cues"]
+JSONL_KEYS = ["doc", "sentence", "start", "end", "text", "certainty", "rating", "label", "cues"]
 CUE_KEYS = ["text", "start", "end", "category"]
 
 
@@ -103,11 +103,12 @@ def test_csv_and_tsv_round_trip(tmp_path, capsys, fmt, delimiter):
         assert text[int(fields["start"]) : int(fields["end"])] == fields["text"]
         assert fields["text"] == record["text"]
         assert float(fields["certainty"]) == record["certainty"]
+        assert float(fields["rating"]) == record["rating"]
         assert fields["label"] == record["label"]
         assert fields["cues"] == "; ".join(f"{c['text']}|{c['category']}" for c in record["cues"])
     assert rows[1][4] == 'It may rain, "or snow",\ttomorrow.'
-    assert "may|modal" in rows[1][7].split("; ")
-    assert rows[2][7] == ""
+    assert "may|modal" in rows[1][8].split("; ")
+    assert rows[2][8] == ""
 
 
 def test_text_format_marks_cues(tmp_path, capsys):

@@ -159,7 +159,8 @@ def test_per_document_csv_and_text(capsys, tmp_path):
     code, out, _ = run(capsys, "score", "--per", "document", "--format", "csv", str(doc))
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == [
-        "doc", "certainty", "uncertain_share", "label", "sentences", "uncertain", "categories",
+        "doc", "certainty", "rating", "uncertain_share", "label", "sentences", "uncertain",
+        "categories",
     ]  # fmt: skip
     assert (rows[0]["uncertain_share"], rows[0]["categories"]) == ("0.5", "modal")
     code, out, _ = run(capsys, "score", "--per", "document", str(doc))

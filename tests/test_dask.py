@@ -105,6 +105,7 @@ def local_records(clf, texts):
             "end": s.end,
             "text": s.text,
             "certainty": s.certainty,
+            "rating": s.rating,
             "label": s.label,
             "cues": [
                 {"text": c.text, "start": c.start, "end": c.end, "category": c.category}
@@ -194,7 +195,7 @@ def test_score_frame_equals_local_scoring_in_order(client, clf):
     index = [f"row{i:03d}" for i in range(len(sentences))]
     frame = pd.DataFrame({"id": range(len(sentences)), "text": sentences}, index=index)
     scored = score_frame(dd.from_pandas(frame, npartitions=4), model=clf)
-    assert list(scored.columns) == ["id", "text", "certainty", "label", "cues"]
+    assert list(scored.columns) == ["id", "text", "certainty", "rating", "label", "cues"]
     result = client.compute(scored).result()
     assert list(result.index) == index
     assert result["id"].tolist() == list(range(len(sentences)))

@@ -70,6 +70,7 @@ def test_a_stream_of_scores_without_keeping_them(scorer):
     assert streamed.record() == DocumentScore.of(scores).record()
     assert streamed.record() == {
         "certainty": min(s.certainty for s in scores),
+        "rating": min(s.rating for s in scores),
         "uncertain_share": 0.5,
         "label": "uncertain",
         "sentences": 4,

@@ -203,3 +203,20 @@ def test_graded_output_orders_like_a_reader(scorer):
         ]
     )
     assert ratings == sorted(ratings)
+
+
+def test_each_convention_loads_from_the_model_archive(tmp_path):
+    from classifier.errors import ModelLoadError
+    from classifier.persist import load_scorer
+
+    texts, labels = corpus()
+    clf = CertaintyClassifier(min_df=1, C=10.0, convention="a", cv=2).fit(
+        texts + texts, labels + labels, domains=["a"] * len(texts) + ["b"] * len(texts)
+    )
+    path = clf.save(tmp_path / "m.hedge")
+    sentence = ["Prices could rise."]
+    for convention in ("a", "b", "shared", None):
+        expected = clf.to_scorer(convention).certainty(sentence)
+        assert load_scorer(path, convention=convention).certainty(sentence) == expected
+    with pytest.raises(ModelLoadError, match="no convention 'c'; this model has a, b, shared"):
+        load_scorer(path, convention="c")

@@ -31,13 +31,16 @@ def test_an_added_cue_is_found_and_scored_through_its_category(bundled, tmp_path
     [(cue, contribution)] = scorer.explain(sentence)
     assert (cue.text, cue.category, cue.kept) == ("iffy", "epistemic_adjective", True)
     assert scorer.is_added(cue) and "iffy" in scorer.added
-    # its contribution is exactly what the model's weights give its category and prior
-    features = scorer.uncertain.features
+    # its contribution is exactly what the model's weights give its category and prior,
+    # and, as the sentence's one hedge, its hedge count and its words
+    features, words = scorer.uncertain.features, scorer.uncertain.words
     expected = (
         features["cat=epistemic_adjective"]
         + features["prior"] * 0.8
         + features.get("cat=epistemic_adjective|prev=is", 0.0)
         + features.get("cat=epistemic_adjective|next=.", 0.0)
+        + features.get("hedges=1", 0.0)
+        + sum(words.get(w, 0.0) for w in ("the", "second", "result", "is", "iffy", "."))
     )
     assert contribution == pytest.approx(expected)
     assert contribution > 0

@@ -66,7 +66,7 @@ def test_one_row_per_row_is_the_document_score(df, clf):
 def test_one_row_per_sentence(df, clf):
     out = score_frame(df, model=clf, per="sentence")
     assert list(out.columns) == [
-        "id", "text", "source", "sentence", "start", "end", "certainty", "label", "cues",
+        "id", "text", "source", "sentence", "start", "end", "certainty", "rating", "label", "cues",
     ]  # fmt: skip
     expected = [
         (label, i, text, s)
@@ -94,7 +94,9 @@ def test_one_row_per_sentence(df, clf):
 def test_another_column_and_string_dtype(clf):
     df = pd.DataFrame({"body": pd.array(["Perhaps.", "It is so."], dtype="string")})
     out = score_frame(df, "body", model=clf, per="sentence")
-    assert list(out.columns) == ["body", "sentence", "start", "end", "certainty", "label", "cues"]
+    assert list(out.columns) == [
+        "body", "sentence", "start", "end", "certainty", "rating", "label", "cues"
+    ]
     assert out["label"].dtype == "string" and out["body"].dtype == "string"
     assert list(out["label"]) == ["uncertain", "certain"]
 
