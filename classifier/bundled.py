@@ -36,7 +36,7 @@ def bundled(folder: str) -> Traversable:
 
     Examples
     --------
-    >>> (bundled("models") / "default.json").is_file()
+    >>> (bundled("models") / "default.hedge").is_file()
     True
     """
     if folder not in FOLDERS:

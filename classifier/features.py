@@ -56,7 +56,7 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
     --------
     >>> featurizer = CueFeaturizer(min_df=1).fit(["It may rain.", "It rained."])
     >>> featurizer.transform(["It may rain."]).shape
-    (1, 13)
+    (1, 12)
     >>> [n for n in featurizer.get_feature_names_out() if n.startswith("cue=may")]
     ['cue=may', 'cue=may|next=rain', 'cue=may|prev=it']
     """

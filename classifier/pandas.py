@@ -170,11 +170,11 @@ def score_frame(
     >>> scored["cues"].tolist()[:2], scored["label"].isna().tolist()
     (['may|modal', ''], [False, False, True])
     >>> by_sentence = score_frame(df, per="sentence")
-    >>> by_sentence[["sentence", "start", "end", "certainty"]].round(2)
-       sentence  start   end  certainty
-    0         0      0    12       0.08
-    0         1     13    29       1.00
-    1         0      0    10       1.00
+    >>> by_sentence[["sentence", "start", "end", "label"]]
+       sentence  start   end      label
+    0         0      0    12  uncertain
+    0         1     13    29    certain
+    1         0      0    10    certain
     2      <NA>   <NA>  <NA>        NaN
     """
     if per not in _PER:
