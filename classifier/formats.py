@@ -314,7 +314,9 @@ def write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> No
         out.write(
             f"{where}  {row['label']}  {row['uncertain']} of {row['sentences']} "
             f"sentences uncertain ({100 * row['uncertain_share']:.1f}%), "
-            f"lowest certainty {row['certainty']:.2f}\n"
+            f"lowest certainty {row['certainty']:.2f}"
+            + ("" if row.get("rating") is None else f", lowest rating {row['rating']:.1f}")
+            + "\n"
         )
         if row["categories"]:
             out.write(f"    categories: {', '.join(row['categories'])}\n")
@@ -327,7 +329,7 @@ def write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> No
 
 #: Fields of a document record that the text format shows in words.
 DOCUMENT_FIELDS = frozenset(
-    {"doc", "row", "certainty", "uncertain_share", "label", "sentences", "uncertain"}
+    {"doc", "row", "certainty", "rating", "uncertain_share", "label", "sentences", "uncertain"}
     | {"categories"}
 )
 
