@@ -263,8 +263,11 @@ def _szeged_typed(rows: list[dict], corpus: str) -> list[TypedSentence]:
 
 
 def typed_cues_train(data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS) -> list[TypedSentence]:
-    """Return the cue-typed sentences that may train: bio train (all its cues, investigation
-    too), wiki and FactBank folds 0-7, our corpus folds 0-7."""
+    """Return the cue-typed sentences that may train.
+
+    Bio train (all its cues, investigation too), wiki and FactBank folds 0-7, our corpus
+    folds 0-7.
+    """
     szeged = data / "szeged_uncertainty"
     typed = _szeged_typed(_rows(szeged / "bio_train_conll2010split.jsonl"), "bio")
     typed += _szeged_typed(_folds(_rows(szeged / "wiki_all.jsonl"), False), "wiki")

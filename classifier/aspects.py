@@ -61,9 +61,7 @@ class AspectScore:
         return {"label": self.label, "probability": self.probability, "cues": list(self.cues)}
 
 
-def aspect_features(
-    analysis: Analysis, types: Sequence[str | None]
-) -> list[tuple[str, int]]:
+def aspect_features(analysis: Analysis, types: Sequence[str | None]) -> list[tuple[str, int]]:
     """Return ``(feature, owner)`` of a sentence for the aspect models.
 
     ``owner`` is the index of the cue the feature belongs to, or
@@ -74,7 +72,9 @@ def aspect_features(
     features.extend((f"type={t}", i) for i, t in enumerate(types) if t is not None)
     words = words_of(analysis.text)
     features.extend((WORD + w, SENTENCE) for w in set(words))
-    features.extend((f"bigram={a} {b}", SENTENCE) for a, b in set(zip(words, words[1:])))
+    features.extend(
+        (f"bigram={a} {b}", SENTENCE) for a, b in set(zip(words, words[1:], strict=False))
+    )
     if any(ch.isdigit() for ch in analysis.text):
         features.append(("has_digit", SENTENCE))
     if "%" in analysis.text or "percent" in words:
@@ -130,12 +130,16 @@ class AspectModel:
                 raise ValueError(f"unknown aspect {aspect!r}; expected {ASPECTS}")
             model = Multinomial.from_dict(part)
             if set(model.classes) - set(JUDGMENTS):
-                raise ValueError(f"aspect {aspect!r}: classes {model.classes}, expected {JUDGMENTS}")
+                raise ValueError(
+                    f"aspect {aspect!r}: classes {model.classes}, expected {JUDGMENTS}"
+                )
             models[aspect] = model
         return cls(models)
 
 
-def _drivers(model: Multinomial, features: list[tuple[str, int]], cues: list[Any]) -> tuple[str, ...]:
+def _drivers(
+    model: Multinomial, features: list[tuple[str, int]], cues: list[Any]
+) -> tuple[str, ...]:
     """Return the texts of the cues whose features favour ``uncertain`` over the other classes."""
     if not cues:
         return ()
@@ -145,9 +149,7 @@ def _drivers(model: Multinomial, features: list[tuple[str, int]], cues: list[Any
         row = model.weights.get(name)
         if owner != SENTENCE and row is not None:
             totals[owner] += row[column] - max(w for k, w in enumerate(row) if k != column)
-    return tuple(
-        cues[i].text for i in range(len(cues)) if totals[i] > 0 and cues[i].kept
-    )
+    return tuple(cues[i].text for i in range(len(cues)) if totals[i] > 0 and cues[i].kept)
 
 
 def train_aspects(

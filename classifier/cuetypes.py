@@ -36,9 +36,7 @@ SZEGED_TYPES = {
 
 def hedge_indices(analysis: Analysis) -> list[int]:
     """Return the indices in ``analysis.verdicts`` of its kept hedge cues (not boosters)."""
-    return [
-        i for i, v in enumerate(analysis.verdicts) if v.kept and v.category != BOOSTER
-    ]
+    return [i for i, v in enumerate(analysis.verdicts) if v.kept and v.category != BOOSTER]
 
 
 def cue_features(analysis: Analysis, index: int, words: Sequence[str]) -> list[str]:

@@ -72,7 +72,7 @@ class Multinomial:
         Raises
         ------
         ValueError
-            If a row has not one weight per class.
+            If a row has not one weight per class, or a weight that is not finite.
         """
         classes = tuple(str(c) for c in data["classes"])
         weights = {str(k): tuple(float(w) for w in v) for k, v in data["weights"].items()}
@@ -80,6 +80,8 @@ class Multinomial:
         for name, row in [("intercepts", intercepts), *weights.items()]:
             if len(row) != len(classes):
                 raise ValueError(f"{name!r} has {len(row)} weights for {len(classes)} classes")
+            if not all(map(math.isfinite, row)):
+                raise ValueError(f"{name!r} has a weight that is not a finite number")
         return cls(classes, intercepts, weights)
 
 

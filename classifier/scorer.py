@@ -20,8 +20,8 @@ from typing import Any
 
 from classifier.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, check_sentences
 from classifier.aspects import AspectModel, AspectScore
-from classifier.cuetypes import TYPES, CueTyper
 from classifier.cues import Cue
+from classifier.cuetypes import TYPES, CueTyper
 from classifier.errors import LexiconError
 from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.lexicon import BOOSTER, HEADER, Lexicon, parse_lexicon
@@ -273,6 +273,18 @@ def _certainty(log_odds: float) -> float:
     return 1.0 - odds / (1.0 + odds)
 
 
+def _optional(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
+    """Read an optional part of a weights document (cue types, aspects), naming it in an error."""
+    part = document.get(key)
+    if part is None:
+        return None
+    try:
+        return read(part)
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
+        raise ValueError(f"{name}: {key}: {detail}") from None
+
+
 def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
     """Yield lists of up to ``size`` items, checking that each is a str."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
@@ -515,7 +527,7 @@ class Scorer:
         types: list[str | None] = [None] * len(analysis.verdicts)
         if self.cue_types is not None:
             types = self.cue_types.types(analysis)
-        aspects = ()
+        aspects: tuple[AspectScore, ...] = ()
         if self.with_aspects:
             assert self.aspect_model is not None
             aspects = self.aspect_model.judge(analysis, types)
@@ -636,6 +648,10 @@ class Scorer:
             "uncertain": linear(self.uncertain),
             "rating": linear(self.rating),
         }
+        if self.cue_types is not None:
+            document["cue_types"] = self.cue_types.to_dict()
+        if self.aspect_model is not None:
+            document["aspects"] = self.aspect_model.to_dict()
         return (
             json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
         )
@@ -684,6 +700,8 @@ class Scorer:
             uncertain,
             threshold,
             None if rating is None else _linear(field.get("rating", dict), f"{name}: rating"),
+            cue_types=_optional(document, "cue_types", CueTyper.from_dict, name),
+            aspect_model=_optional(document, "aspects", AspectModel.from_dict, name),
         )
 
 
