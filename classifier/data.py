@@ -539,8 +539,9 @@ def _parse_cues(
             except (TypeError, ValueError):
                 ok = False
         if not ok or not 0 <= start < end <= length or kind not in TYPES:
+            shown = ":".join(map(str, item)) if isinstance(value, str) else json.dumps(item)
             raise DataError(
-                f"{where}:{CUES_COLUMN}: bad cue {_show(item)}; expected start, end (character "
+                f"{where}:{CUES_COLUMN}: bad cue {shown!r}; expected start, end (character "
                 f"offsets in the text) and a type of {', '.join(TYPES)}"
             )
         cues.append((start, end, str(kind)))
@@ -565,7 +566,7 @@ def _parse_aspects(row: dict[str, Any], where: str) -> dict[str, str] | None:
     for aspect, judgment in value.items():
         if aspect not in ASPECTS or judgment not in JUDGMENTS:
             raise DataError(
-                f"{where}:{ASPECT_PREFIX}{aspect}: {_show(judgment)}; aspects are "
+                f"{where}:{ASPECT_PREFIX}{aspect}: {judgment!r}; aspects are "
                 f"{', '.join(ASPECTS)}, each {', '.join(JUDGMENTS)} or empty"
             )
     return {str(k): str(v) for k, v in value.items()}
