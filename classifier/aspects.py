@@ -137,6 +137,27 @@ class AspectModel:
         return cls(models)
 
 
+def table_columns(
+    types: Sequence[str] | None, aspects: Sequence[AspectScore] | None
+) -> dict[str, Any]:
+    """Return the table columns of a sentence's types and aspects, as CSV and pandas give them.
+
+    ``types`` (None: not asked for) becomes ``types``, joined by ``"; "``; ``aspects``
+    (None: not asked for) two columns per aspect, ``aspect_<name>`` (the label) and
+    ``aspect_<name>_probability``.
+    """
+    columns: dict[str, Any] = {}
+    if types is not None:
+        columns["types"] = "; ".join(types)
+    if aspects is not None:
+        judged = {a.aspect: a for a in aspects}
+        for aspect in ASPECTS:
+            one = judged.get(aspect)
+            columns[f"aspect_{aspect}"] = None if one is None else one.label
+            columns[f"aspect_{aspect}_probability"] = None if one is None else one.probability
+    return columns
+
+
 def _drivers(
     model: Multinomial, features: list[tuple[str, int]], cues: list[Any]
 ) -> tuple[str, ...]:
