@@ -8,11 +8,17 @@ dictionaries (no scikit-learn, no pickle).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Multinomial", "fit_multinomial"]
+__all__ = ["DIGITS", "MIN_COUNT", "Multinomial", "fit_multinomial"]
+
+#: Decimals the weights keep: the model saved is the model scored, and its file stays small.
+DIGITS = 4
+#: Fewest examples a feature must occur in to get a weight.
+MIN_COUNT = 2
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ def fit_multinomial(
     *,
     C: float = 1.0,
     balanced: bool = True,
+    min_count: int = MIN_COUNT,
 ) -> Multinomial:
     """Fit a multinomial logistic regression on feature-name sets (needs scikit-learn).
 
@@ -104,12 +111,18 @@ def fit_multinomial(
         Inverse regularization strength.
     balanced : bool, default=True
         Weigh classes inversely to their frequency.
+    min_count : int, default=MIN_COUNT
+        Fewest examples a feature must occur in to get a weight.
+
+    Weights are rounded to :data:`DIGITS` decimals; those that round to 0 are left out.
     """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    counts = Counter(name for row in rows for name in set(row))
+    kept = [{name: 1.0 for name in row if counts[name] >= min_count} for row in rows]
     vectorizer = DictVectorizer()
-    X = vectorizer.fit_transform([dict.fromkeys(row, 1.0) for row in rows])
+    X = vectorizer.fit_transform(kept)
     model = LogisticRegression(
         C=C, max_iter=2000, class_weight="balanced" if balanced else None
     ).fit(X, list(labels))
@@ -120,7 +133,8 @@ def fit_multinomial(
         intercept = [-intercept[0] / 2, intercept[0] / 2]
     weights = {}
     for j, name in enumerate(vectorizer.get_feature_names_out()):
-        row = tuple(float(coef[k][j]) for k in range(len(classes)))
+        row = tuple(round(float(coef[k][j]), DIGITS) + 0.0 for k in range(len(classes)))
         if any(row):
             weights[str(name)] = row
-    return Multinomial(classes, tuple(float(b) for b in intercept), weights)
+    intercepts = tuple(round(float(b), DIGITS) + 0.0 for b in intercept)
+    return Multinomial(classes, intercepts, weights)

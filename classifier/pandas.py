@@ -238,7 +238,7 @@ def _by_sentence(
     results. A scorer with types or aspects (``Scorer.with_outputs``) adds their columns,
     as ``hedge score --format csv --with types,aspects`` does.
     """
-    from classifier.aspects import table_columns
+    from classifier.aspects import ASPECTS, table_columns
 
     rows: list[int] = []
     flat: list[tuple[int, SentenceScore] | None] = []
@@ -282,7 +282,8 @@ def _by_sentence(
                 None if item is None else t for item, t in zip(flat, extra["types"], strict=True)
             ]
         out = out.assign(**extra)
-        texts_columns = tuple(name for name in extra if not name.endswith("_probability"))
-        out = out.astype({n: "float64" for n in extra if n.endswith("_probability")})
+        numbers = {f"aspect_{aspect}_probability" for aspect in ASPECTS}
+        out = out.astype({name: "float64" for name in extra if name in numbers})
+        texts_columns = tuple(name for name in extra if name not in numbers)
         return _with_text_dtype(out, df[column], (column, "label", "cues", *texts_columns))
     return _with_text_dtype(out, df[column], (column, "label", "cues"))

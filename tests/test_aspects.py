@@ -251,3 +251,153 @@ def test_names_are_the_documented_ones() -> None:
         "low_probability",
     )
     assert ASPECTS == ("number", "extent", "probability", "condition", "suggestion", "framing")
+
+
+# ---------------------------------------------------------------------- command line
+@pytest.fixture(scope="module")
+def model_file(model: CertaintyClassifier, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("model") / "typed.joblib"
+    model.save(path)
+    return str(path)
+
+
+def hedge(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from classifier.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+TEXT = "I believe the dam may fail. The dam opened in 1990."
+
+
+def test_score_jsonl_with_types_and_aspects(
+    model_file: str, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    code, out, _ = hedge(capsys, "score", "--format", "jsonl", "--model", model_file, str(path))
+    assert code == 0
+    assert all("types" not in json.loads(line) for line in out.splitlines())  # off by default
+    code, out, _ = hedge(
+        capsys, "score", "--format", "jsonl", "--with", "types,aspects", "--model", model_file,
+        str(path),
+    )  # fmt: skip
+    first, second = map(json.loads, out.splitlines())
+    assert first["types"] == ["epistemic", "doxastic"]
+    assert {c["text"]: c["type"] for c in first["cues"]} == {
+        "I believe": "doxastic",
+        "may": "epistemic",
+    }
+    assert first["aspects"]["probability"]["label"] == "uncertain"
+    assert set(first["aspects"]["probability"]["cues"]) <= {"I believe", "may"}
+    assert second["types"] == [] and second["aspects"]["probability"]["label"] == "certain"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_score_table_with_types_and_aspects(
+    model_file: str, tmp_path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    import csv
+
+    path = tmp_path / "t.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    code, out, _ = hedge(
+        capsys,
+        "score",
+        "--format",
+        fmt,
+        "--with",
+        "types,aspects",
+        "--model",
+        model_file,
+        str(path),
+    )
+    rows = list(csv.DictReader(out.splitlines(), delimiter="," if fmt == "csv" else "\t"))
+    assert code == 0 and len(rows) == 2
+    assert rows[0]["types"] == "epistemic; doxastic" and rows[1]["types"] == ""
+    assert rows[0]["aspect_probability"] == "uncertain" and rows[0]["aspect_extent"] == ""
+    assert 0.5 < float(rows[0]["aspect_probability_probability"]) <= 1
+
+
+def test_with_is_checked(model_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = hedge(capsys, "score", "--with", "colours", "-")
+    assert code == 2
+    assert "argument --with: expected types, aspects or types,aspects; got 'colours'" in err
+
+
+def test_with_on_a_model_without_types_is_one_line(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    texts = [f"It may rain on day {i}." for i in range(6)] + [
+        f"It rained on day {i}." for i in range(6)
+    ]
+    path = tmp_path / "plain.joblib"
+    CertaintyClassifier(min_df=1, cv=3).fit(texts, [1] * 6 + [0] * 6).save(path)
+    code, _, err = hedge(capsys, "explain", "--with", "types", "--model", str(path), "It may rain.")
+    assert code != 0
+    assert (
+        err.strip()
+        == "hedge: error: --with: this model was trained without cue types: it gives no types"
+    )
+
+
+def test_explain_with_types_and_aspects(
+    model_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = hedge(
+        capsys, "explain", "--with", "types,aspects", "--model", model_file, "The dam may fail."
+    )
+    assert code == 0
+    assert "  types: epistemic\n" in out and "    may: epistemic\n" in out
+    assert "  aspects: probability uncertain" in out and "(may)" in out
+    code, out, _ = hedge(
+        capsys, "explain", "--format", "json", "--with", "types", "--model", model_file,
+        "The dam may fail.",
+    )  # fmt: skip
+    (record,) = json.loads(out)
+    assert record["types"] == ["epistemic"] and record["cues"][0]["type"] == "epistemic"
+
+
+def test_html_report_marks_types_and_aspects(
+    model_file: str, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    code, plain, _ = hedge(capsys, "score", "--format", "html", "--model", model_file, str(path))
+    assert code == 0 and "data-type=" not in plain.split("<body>")[1]
+    code, page, _ = hedge(
+        capsys, "score", "--format", "html", "--with", "types,aspects", "--model", model_file,
+        str(path),
+    )  # fmt: skip
+    body = page.split("<body>")[1]
+    assert 'data-type="doxastic"' in body and 'data-type="epistemic"' in body
+    assert "may: modal (epistemic)" in body
+    assert "aspects: probability uncertain" in body
+
+
+def test_pandas_and_spacy_carry_types(model: CertaintyClassifier, model_file: str) -> None:
+    pd = pytest.importorskip("pandas")
+    spacy = pytest.importorskip("spacy")
+    from classifier.pandas import score_frame
+
+    scorer = model.scorer_.with_outputs(types=True, aspects=True)
+    frame = score_frame(pd.DataFrame({"text": [TEXT, None]}), model=scorer, per="sentence")
+    assert frame["types"].tolist()[:2] == ["epistemic; doxastic", ""]
+    assert frame["aspect_probability"].tolist()[:2] == ["uncertain", "certain"]
+    assert frame["aspect_probability"].isna().tolist()[2]
+    import classifier.spacy  # noqa: F401  registers the component
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    config = {"model": model_file, "with_types": True, "with_aspects": True}
+    nlp.add_pipe("hedge_certainty", config=config)
+    doc = nlp(TEXT)
+    assert sorted((s.text, s.label_) for s in doc.spans["hedge_cue_types"]) == [
+        ("I believe", "doxastic"),
+        ("may", "epistemic"),
+    ]
+    first = next(iter(doc.sents))
+    assert first._.hedge_types == ["epistemic", "doxastic"]
+    assert first._.hedge_aspects["probability"]["label"] == "uncertain"
