@@ -401,3 +401,54 @@ def test_pandas_and_spacy_carry_types(model: CertaintyClassifier, model_file: st
     first = next(iter(doc.sents))
     assert first._.hedge_types == ["epistemic", "doxastic"]
     assert first._.hedge_aspects["probability"]["label"] == "uncertain"
+
+
+# ---------------------------------------------------------------------- the bundled model
+#: The two findings of the certainty-estimator README (Pei & Jurgens 2021), low and high.
+PEI_JURGENS_LOW = (
+    "The reason for this might be that the fetal central nervous system, which controls "
+    "movements in general and facial movements in particular did not develop at the same "
+    "rate and in the same manner as in fetuses of mothers who did not smoke during pregnancy."
+)
+PEI_JURGENS_HIGH = (
+    "Mice lacking the tet1 gene were able to learn to navigate a water maze, but were "
+    "unable to extinguish the memory."
+)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Scorer:
+    import classifier
+
+    scorer = classifier.load()
+    if scorer.cue_types is None or scorer.aspect_model is None:
+        pytest.skip("the bundled model predates issue 14: python -m scripts.train_default")
+    return scorer.with_outputs(types=True, aspects=True)
+
+
+def test_pei_jurgens_examples_keep_their_order(bundled: Scorer) -> None:
+    low, high = bundled.score_sentences([PEI_JURGENS_LOW, PEI_JURGENS_HIGH])
+    assert low.certainty < high.certainty
+    assert low.rating is not None and high.rating is not None and low.rating < high.rating
+    uncertain_low = [a for a in low.aspects if a.label == "uncertain"]
+    assert [a.aspect for a in uncertain_low] == ["probability"]
+    assert uncertain_low[0].cues == ("might be",)
+    assert not [a for a in high.aspects if a.label == "uncertain"]
+
+
+def test_bundled_types_of_everyday_cues(bundled: Scorer) -> None:
+    found = {
+        cue.text: cue.type
+        for s in bundled.score(
+            "It may rain tomorrow. I think so. We examine whether the drug works. "
+            "If it rains, the match is off. Some experts say the plan will fail."
+        )
+        for cue in s.cues
+    }
+    assert found == {
+        "may": "epistemic",
+        "I think": "doxastic",
+        "whether": "investigation",
+        "If": "condition",
+        "Some experts": "attribution",
+    }
