@@ -11,6 +11,7 @@ weights plus the ``guideline`` domain's). Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -27,6 +28,7 @@ from benchmarks.corpora import (
     typed_cues_train,
 )
 from classifier.model import CertaintyClassifier
+from classifier.persist import manifest_path
 
 #: The convention the bundled model predicts with.
 CONVENTION = "guideline"
@@ -46,6 +48,30 @@ def guideline_rating(sentence: Sentence) -> float:
     return sentence.rating
 
 
+def fit_kinds(clf: CertaintyClassifier, data: Path, corpus: Path) -> dict[str, str]:
+    """Fit ``clf``'s cue types and aspects; return what they were trained on."""
+    typed = typed_cues_train(data, corpus)
+    clf.fit_cue_types([s.text for s in typed], [s.cues for s in typed])
+    aspects = aspect_train(data)
+    clf.fit_aspects([text for text, _ in aspects], [judged for _, judged in aspects])
+    return {
+        "cue_types": f"{len(typed)} sentences with typed cues (bio, wiki, news, guideline)",
+        "aspects": f"{len(aspects)} Pei & Jurgens aspect sentences (train and val)",
+    }
+
+
+def add_kinds(path: Path, data: Path, corpus: Path) -> None:
+    """Add cue types and aspects to the model at ``path``, keeping its certainty weights."""
+    clf = CertaintyClassifier.load(path)
+    for name, value in CertaintyClassifier().get_params().items():
+        if not hasattr(clf, name):  # a parameter added since the model was saved
+            setattr(clf, name, value)
+    training = dict(json.loads(manifest_path(path).read_text(encoding="utf-8"))["training"])
+    training.update(fit_kinds(clf, data, corpus))
+    manifest = clf.save(path, training)
+    print(f"added cue types and aspects; wrote {path} and {manifest}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -55,7 +81,15 @@ def main() -> None:
     parser.add_argument("--leave-out", choices=sorted(DOMAINS), help="train without a corpus")
     parser.add_argument("--guideline-weight", type=float, default=GUIDELINE_WEIGHT)
     parser.add_argument("--C", type=float, default=None, help="default: chosen by cross-validation")
+    parser.add_argument(
+        "--kinds-only",
+        action="store_true",
+        help="add cue types and aspects to the model at --out, keeping its certainty weights",
+    )
     args = parser.parse_args()
+    if args.kinds_only:
+        add_kinds(args.out, args.data, args.corpus)
+        return
     parts = training_parts(args.data, args.corpus)
     if args.leave_out:
         del parts[args.leave_out]
@@ -73,10 +107,7 @@ def main() -> None:
             [s.domain == CONVENTION for s in sentences], args.guideline_weight, 1.0
         ),
     )
-    typed = typed_cues_train(args.data, args.corpus)
-    clf.fit_cue_types([s.text for s in typed], [s.cues for s in typed])
-    aspects = aspect_train(args.data)
-    clf.fit_aspects([text for text, _ in aspects], [judged for _, judged in aspects])
+    training_kinds = fit_kinds(clf, args.data, args.corpus)
     seconds = time.perf_counter() - started
     training = {
         "domains": {name: DOMAINS[name] for name in parts},
@@ -85,8 +116,7 @@ def main() -> None:
         "sentences": len(sentences),
         "guideline_weight": args.guideline_weight,
         "seed": args.seed,
-        "cue_types": f"{len(typed)} sentences with typed cues (bio, wiki, news, guideline)",
-        "aspects": f"{len(aspects)} Pei & Jurgens aspect sentences (train and val)",
+        **training_kinds,
     }
     clf.save(args.out, training)
     print(f"trained in {seconds:.1f} s; cross-validated: {clf.cv_metrics_}")
