@@ -11,7 +11,6 @@ weights plus the ``guideline`` domain's). Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -28,7 +27,7 @@ from benchmarks.corpora import (
     typed_cues_train,
 )
 from classifier.model import CertaintyClassifier
-from classifier.persist import manifest_path
+from classifier.persist import read_manifest
 
 #: The convention the bundled model predicts with.
 CONVENTION = "guideline"
@@ -66,10 +65,10 @@ def add_kinds(path: Path, data: Path, corpus: Path) -> None:
     for name, value in CertaintyClassifier().get_params().items():
         if not hasattr(clf, name):  # a parameter added since the model was saved
             setattr(clf, name, value)
-    training = dict(json.loads(manifest_path(path).read_text(encoding="utf-8"))["training"])
+    training = dict(read_manifest(path)["training"])
     training.update(fit_kinds(clf, data, corpus))
-    manifest = clf.save(path, training)
-    print(f"added cue types and aspects; wrote {path} and {manifest}")
+    clf.save(path, training)
+    print(f"added cue types and aspects; wrote {path}")
 
 
 def main() -> None:
