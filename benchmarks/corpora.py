@@ -223,3 +223,87 @@ def evaluation_sets(
 def minimal_pairs(path: Path = MINIMAL_PAIRS) -> list[list[tuple[str, float]]]:
     """Return the minimal-pair groups: each a list of (text, guideline rating)."""
     return [[(i["text"], float(i["rating"])) for i in r["items"]] for r in _rows(path)]
+
+
+#: Pei & Jurgens' aspect names and judgments as ours (classifier.aspects).
+ASPECT_NAMES = {
+    "Number": "number",
+    "Extent": "extent",
+    "Probability": "probability",
+    "Condition": "condition",
+    "Suggestion": "suggestion",
+    "Framing": "framing",
+}
+ASPECT_JUDGMENTS = {"Certain": "certain", "Uncertain": "uncertain", "NotPresent": "absent"}
+
+
+@dataclass(frozen=True)
+class TypedSentence:
+    """A sentence with its annotated cues as ``(start, end, type)``, types as in cuetypes."""
+
+    text: str
+    cues: tuple[tuple[int, int, str], ...]
+    corpus: str
+
+
+def _szeged_typed(rows: list[dict], corpus: str) -> list[TypedSentence]:
+    from classifier.cuetypes import SZEGED_TYPES
+
+    return [
+        TypedSentence(
+            r["text"],
+            tuple(
+                (c[0], c[1], SZEGED_TYPES[t])
+                for c, t in zip(r["cues"], r["cue_types"], strict=True)
+            ),
+            corpus,
+        )
+        for r in rows
+    ]
+
+
+def typed_cues_train(data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS) -> list[TypedSentence]:
+    """Return the cue-typed sentences that may train.
+
+    Bio train (all its cues, investigation too), wiki and FactBank folds 0-7, our corpus
+    folds 0-7.
+    """
+    szeged = data / "szeged_uncertainty"
+    typed = _szeged_typed(_rows(szeged / "bio_train_conll2010split.jsonl"), "bio")
+    typed += _szeged_typed(_folds(_rows(szeged / "wiki_all.jsonl"), False), "wiki")
+    typed += _szeged_typed(_folds(_rows(szeged / "factbank_all.jsonl"), False), "news")
+    for path in sorted(corpus.glob("*.jsonl")):
+        for r in _rows(path):
+            if fold_of(r["id"]) not in JUDGED_FOLDS:
+                cues = tuple((c[0], c[1], c[3]) for c in r["cues"])
+                typed.append(TypedSentence(r["text"], cues, "guideline"))
+    return typed
+
+
+def typed_cues_judged(data: Path = DEFAULT_DATA) -> dict[str, list[TypedSentence]]:
+    """Return the judged cue-typed sets: wiki and FactBank folds 8-9 (never train on these)."""
+    szeged = data / "szeged_uncertainty"
+    return {
+        "wiki": _szeged_typed(_folds(_rows(szeged / "wiki_all.jsonl"), True), "wiki"),
+        "news": _szeged_typed(_folds(_rows(szeged / "factbank_all.jsonl"), True), "news"),
+    }
+
+
+def aspect_split(split: str, data: Path = DEFAULT_DATA) -> list[tuple[str, dict[str, str]]]:
+    """Return Pei & Jurgens aspect sentences of ``split`` with our aspect judgments.
+
+    ``train`` and ``val`` may train; ``test`` only judges.
+    """
+    return [
+        (
+            r["text"],
+            {ASPECT_NAMES[a]: ASPECT_JUDGMENTS[j] for a, j in r["aspects"].items()},
+        )
+        for r in _rows(data / "pei_jurgens_2021/aspect_certainty_all.jsonl")
+        if r["split"] == split
+    ]
+
+
+def aspect_train(data: Path = DEFAULT_DATA) -> list[tuple[str, dict[str, str]]]:
+    """Return the aspect sentences that may train (splits train and val)."""
+    return aspect_split("train", data) + aspect_split("val", data)

@@ -22,6 +22,7 @@ import json
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,6 +101,7 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         help=clihelp.HELP_JOBS,
     )
     cliargs.add_input_arguments(parser)
+    cliargs.add_outputs_argument(parser)
     cliargs.add_model_arguments(parser)
     cliargs.add_output_argument(parser)
     parser.set_defaults(handler=_run_score)
@@ -109,12 +111,11 @@ def _load_scorer(args: argparse.Namespace) -> Scorer:
     """Load the model's weights only: scoring needs no scikit-learn, and starts fast."""
     from classifier.persist import load_scorer
 
-    return load_scorer(
-        args.model,
-        trusted=args.trust_model,
-        extra_lexicon=getattr(args, "lexicon", None),
-        convention=args.convention,
+    lexicon = getattr(args, "lexicon", None)
+    scorer = load_scorer(
+        args.model, trusted=args.trust_model, extra_lexicon=lexicon, convention=args.convention
     )
+    return cliargs.with_outputs(scorer, args)
 
 
 def _run_score(args: argparse.Namespace) -> int:
@@ -150,10 +151,10 @@ def _run_score(args: argparse.Namespace) -> int:
         return 0
     if documents is not None:
         scored = sources.table_records(clf, documents, args)
-        write = WRITERS[args.format]
+        write = partial(WRITERS[args.format], outputs=args.outputs)
         write_output(output, lambda out: write(out, console.progress(scored), args.lines))
         return 0
-    write_records = WRITERS[args.format]
+    write_records = partial(WRITERS[args.format], outputs=args.outputs)
 
     def records() -> Iterator[Record]:
         for name in names:
@@ -333,6 +334,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
     )
+    cliargs.add_outputs_argument(parser)
     cliargs.add_model_arguments(parser)
     parser.set_defaults(handler=_run_explain)
 
@@ -348,14 +350,14 @@ def _run_explain(args: argparse.Namespace) -> int:
         ("argument", index, clf.score_sentences([sentence])[0])
         for index, sentence in enumerate(args.sentences)
     ]
-    from classifier.formats import explain, explanation_lines, explanation_record
+    from classifier.formats import explain, explanation_lines, explanation_record, kind_lines
     from classifier.reader import read_text
 
     for name in files:
         text = read_text(name)
         explained += [(name, index, score) for index, score in enumerate(clf.score(text))]
     if args.format == "json":
-        records = [explanation_record(clf, *item) for item in explained]
+        records = [explanation_record(clf, *item, outputs=args.outputs) for item in explained]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return 0
     for index, (_, _, score) in enumerate(explained):
@@ -365,7 +367,7 @@ def _run_explain(args: argparse.Namespace) -> int:
             f"{score.text}\n  {score.label}  certainty {score.certainty:.2f} "
             f"(uncertain below {clf.threshold:.2f})\n"
         )
-        lines = explanation_lines(explain(clf, score))
+        lines = explanation_lines(explain(clf, score)) + kind_lines(score, args.outputs)
         sys.stdout.writelines(f"  {line}\n" for line in lines)
     return 0
 

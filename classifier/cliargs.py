@@ -13,13 +13,16 @@ from classifier import clihelp, console
 
 if TYPE_CHECKING:
     from classifier.data import LabeledData
+    from classifier.scorer import Scorer
 
 __all__ = [
     "add_data_arguments",
     "add_input_arguments",
     "add_model_arguments",
     "add_output_argument",
+    "add_outputs_argument",
     "read_data",
+    "with_outputs",
 ]
 
 
@@ -72,6 +75,38 @@ def add_output_argument(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help=clihelp.HELP_OUTPUT,
     )
+
+
+def _outputs(text: str) -> frozenset[str]:
+    """Parse ``--with``: a comma-separated subset of ``types`` and ``aspects``."""
+    names = frozenset(name.strip() for name in text.split(",") if name.strip())
+    if not names or names - {"types", "aspects"}:
+        raise argparse.ArgumentTypeError(f"expected types, aspects or types,aspects; got {text!r}")
+    return names
+
+
+def add_outputs_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--with types,aspects``."""
+    parser.add_argument(
+        "--with",
+        dest="outputs",
+        type=_outputs,
+        default=frozenset(),
+        metavar="types,aspects",
+        help="also give each cue its type (epistemic, doxastic, ...) and each sentence its "
+        "types, and/or each sentence's certainty about six aspects (number, extent, ...)",
+    )
+
+
+def with_outputs(scorer: Scorer, args: argparse.Namespace) -> Scorer:
+    """Return ``scorer`` giving what ``--with`` asks for; one-line error if it cannot."""
+    outputs: frozenset[str] = getattr(args, "outputs", frozenset())
+    if not outputs:
+        return scorer
+    try:
+        return scorer.with_outputs(types="types" in outputs, aspects="aspects" in outputs)
+    except ValueError as err:
+        raise console.CommandError(f"--with: {err}") from None
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:

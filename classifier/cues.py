@@ -78,6 +78,8 @@ class Cue:
         False when a rule discarded it.
     rule : str or None
         The rule that changed or discarded it.
+    type : str or None
+        Its kind of uncertainty (:mod:`classifier.cuetypes`), when asked for.
     """
 
     text: str
@@ -92,6 +94,7 @@ class Cue:
     quoted: bool = False
     kept: bool = True
     rule: str | None = None
+    type: str | None = None
 
     def shifted(self, offset: int) -> Cue:
         """Return the cue with character offsets moved by ``offset``."""
@@ -108,6 +111,7 @@ class Cue:
             self.quoted,
             self.kept,
             self.rule,
+            self.type,
         )
 
 

@@ -60,6 +60,9 @@ _EXTENSIONS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
 #: regularization and threshold by 5-fold stratified cross-validation, which needs at
 #: least one sentence of each class in every fold.
 MIN_PER_CLASS = 5
+#: The optional column of typed cues, and the prefix of the optional aspect columns.
+CUES_COLUMN = "cues"
+ASPECT_PREFIX = "aspect_"
 #: Longest piece of a sentence quoted in an error message.
 _QUOTE = 60
 
@@ -80,6 +83,10 @@ class Example:
         The file name as given (``"<rows>"`` for rows passed to :func:`train`).
     line : int
         1-based line (for CSV and TSV: the physical line the record starts on).
+    cues : tuple of (int, int, str) or None
+        The typed cues of a ``cues`` column: ``(start, end, type)``; None without one.
+    aspects : dict of str to str or None
+        The aspect judgments of an ``aspects`` field or ``aspect_*`` columns.
     """
 
     text: str
@@ -87,6 +94,8 @@ class Example:
     rating: float | None
     file: str
     line: int
+    cues: tuple[tuple[int, int, str], ...] | None = None
+    aspects: dict[str, str] | None = None
 
     @property
     def where(self) -> str:
@@ -487,10 +496,80 @@ def _read_file(
         where = f"{name}:{line}"
         sentence = _parse_text(row[text_col], where, text_col)
         label, rating = _parse_label(row[label_col], where, label_col, threshold, reader)
-        examples.append(Example(sentence, label, rating, name, line))
+        cues = _parse_cues(row, where, len(sentence))
+        aspects = _parse_aspects(row, where)
+        examples.append(Example(sentence, label, rating, name, line, cues, aspects))
     if not examples:
         raise DataError(f"{name}: no labeled rows")
     return examples
+
+
+def _parse_cues(
+    row: dict[str, Any], where: str, length: int
+) -> tuple[tuple[int, int, str], ...] | None:
+    """Read the optional ``cues`` column: typed cue spans (see :func:`read_labeled`)."""
+    from classifier.cuetypes import SZEGED_TYPES, TYPES
+
+    value = row.get(CUES_COLUMN)
+    if value is None:
+        return None
+    if isinstance(value, str):  # CSV/TSV: "start:end:type; ..."
+        items: list[Any] = [
+            piece.strip().split(":") for piece in value.split(";") if piece.strip()
+        ]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise DataError(f"{where}:{CUES_COLUMN}: expected a list of cues, found {_show(value)}")
+    szeged = row.get("cue_types")
+    if isinstance(szeged, list) and len(szeged) == len(items):  # the Szeged corpus files
+        items = [
+            [*item[:2], SZEGED_TYPES.get(kind, kind)]
+            for item, kind in zip(items, szeged, strict=True)
+        ]
+    elif any(isinstance(item, list) and len(item) == 2 for item in items):
+        return None  # spans without types: nothing to learn types from
+    cues = []
+    for item in items:
+        ok = isinstance(item, list) and len(item) in (3, 4)
+        if ok:
+            start, end, kind = item[0], item[1], item[-1]
+            try:
+                start, end = int(start), int(end)
+            except (TypeError, ValueError):
+                ok = False
+        if not ok or not 0 <= start < end <= length or kind not in TYPES:
+            shown = ":".join(map(str, item)) if isinstance(value, str) else json.dumps(item)
+            raise DataError(
+                f"{where}:{CUES_COLUMN}: bad cue {shown!r}; expected start, end (character "
+                f"offsets in the text) and a type of {', '.join(TYPES)}"
+            )
+        cues.append((start, end, str(kind)))
+    return tuple(cues)
+
+
+def _parse_aspects(row: dict[str, Any], where: str) -> dict[str, str] | None:
+    """Read the optional ``aspects`` field or ``aspect_*`` columns (see :func:`read_labeled`)."""
+    from classifier.aspects import ASPECTS, JUDGMENTS
+
+    value = row.get("aspects")
+    if value is None:
+        value = {
+            key[len(ASPECT_PREFIX) :]: cell
+            for key, cell in row.items()
+            if key.startswith(ASPECT_PREFIX) and cell not in ("", None)
+        }
+        if not any(key.startswith(ASPECT_PREFIX) for key in row):
+            return None
+    if not isinstance(value, dict):
+        raise DataError(f"{where}:aspects: expected an object, found {_show(value)}")
+    for aspect, judgment in value.items():
+        if aspect not in ASPECTS or judgment not in JUDGMENTS:
+            raise DataError(
+                f"{where}:{ASPECT_PREFIX}{aspect}: {judgment!r}; aspects are "
+                f"{', '.join(ASPECTS)}, each {', '.join(JUDGMENTS)} or empty"
+            )
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def read_labeled(
@@ -524,6 +603,13 @@ def read_labeled(
         choice, and any other value (``"yes"``) works too.
     min_per_class : int, default=MIN_PER_CLASS
         Fewest sentences of each class; 0 accepts a single class (for evaluation).
+
+    Optional columns train cue types and aspects (:func:`train`): ``cues``, the typed
+    cues of the sentence, in JSON a list of ``[start, end, type]`` (or ``[start, end,
+    text, type]``), in CSV/TSV ``start:end:type`` pieces joined by ``;`` (offsets are
+    characters of the text, types those of :data:`classifier.cuetypes.TYPES`); and
+    ``aspect_number`` ... ``aspect_framing`` (in JSON also one ``aspects`` object), each
+    ``certain``, ``uncertain``, ``absent`` or empty (not annotated).
 
     Returns
     -------
@@ -609,7 +695,8 @@ def train(
     Returns
     -------
     CertaintyClassifier
-        Fitted; ``cv_metrics_`` holds its cross-validated scores.
+        Fitted; ``cv_metrics_`` holds its cross-validated scores. With a ``cues``
+        column it has cue types, with aspect columns aspects (see :func:`read_labeled`).
 
     Raises
     ------
@@ -645,4 +732,11 @@ def train(
             stacklevel=2,
         )
     clf = CertaintyClassifier(lexicon=lexicon, random_state=seed)
-    return clf.fit(labeled.sentences, labeled.labels, labeled.ratings)
+    clf.fit(labeled.sentences, labeled.labels, labeled.ratings)
+    typed = [e for e in labeled.examples if e.cues is not None]
+    if typed:
+        clf.fit_cue_types([e.text for e in typed], [e.cues or () for e in typed])
+    judged = [e for e in labeled.examples if e.aspects]
+    if judged:
+        clf.fit_aspects([e.text for e in judged], [e.aspects or {} for e in judged])
+    return clf

@@ -123,13 +123,51 @@ def cue_dict(cue: Cue, explanation: Explanation | None) -> dict[str, object]:
         "end": cue.end,
         "category": cue.category,
     }
+    if cue.type is not None:
+        fields["type"] = cue.type
     if explanation is not None:
         weights = {(c.start, c.end, c.entry): weight for c, weight in explanation.cues}
         fields["contribution"] = weights[cue.start, cue.end, cue.entry]
     return fields
 
 
-def record_dict(record: Record) -> dict[str, object]:
+def kind_fields(score: SentenceScore, outputs: frozenset[str]) -> dict[str, object]:
+    """Return the ``--with`` fields of a sentence as JSON: ``types`` and/or ``aspects``."""
+    fields: dict[str, object] = {}
+    if "types" in outputs:
+        fields["types"] = list(score.types)
+    if "aspects" in outputs:
+        fields["aspects"] = {a.aspect: a.record() for a in score.aspects}
+    return fields
+
+
+def aspect_line(score: SentenceScore) -> str:
+    """Return the aspects a sentence touches, with the cues of the uncertain ones."""
+    parts = []
+    for a in score.aspects:
+        if a.label != "absent":
+            cues = f" ({', '.join(a.cues)})" if a.cues else ""
+            parts.append(f"{a.aspect} {a.label} {a.probability:.2f}{cues}")
+    return "; ".join(parts) or "none"
+
+
+def kind_lines(score: SentenceScore, outputs: frozenset[str]) -> list[str]:
+    """Return the ``--with`` lines of ``hedge explain``: types by cue, then aspects."""
+    lines = []
+    if "types" in outputs:
+        lines.append("types: " + (", ".join(score.types) or "none"))
+        lines.extend(f"  {cue.text}: {cue.type}" for cue in score.cues)
+    if "aspects" in outputs:
+        lines.append(f"aspects: {aspect_line(score)}")
+    return lines
+
+
+def _cue_label(cue: Cue) -> str:
+    """Return a cue's category, and its type when it has one."""
+    return cue.category if cue.type is None else f"{cue.category}, {cue.type}"
+
+
+def record_dict(record: Record, outputs: frozenset[str] = frozenset()) -> dict[str, object]:
     """Return the JSONL object of ``record``, fields in output order."""
     score = record.score
     fields: dict[str, object] = {"doc": record.doc, **(record.fields or {})}
@@ -145,17 +183,26 @@ def record_dict(record: Record) -> dict[str, object]:
         label=score.label,
         cues=[cue_dict(cue, record.explanation) for cue in score.cues],
     )
+    fields.update(kind_fields(score, outputs))
     return fields
 
 
-def _write_jsonl(out: TextIO, records: Iterable[Record], by_lines: bool) -> None:
+def _write_jsonl(
+    out: TextIO, records: Iterable[Record], by_lines: bool, outputs: frozenset[str] = frozenset()
+) -> None:
     encode = json.JSONEncoder(ensure_ascii=False).encode
     for record in records:
-        out.write(encode(record_dict(record)) + "\n")
+        out.write(encode(record_dict(record, outputs)) + "\n")
 
 
-def _delimited_writer(delimiter: str) -> Callable[[TextIO, Iterable[Record], bool], None]:
-    def write(out: TextIO, records: Iterable[Record], by_lines: bool) -> None:
+def _delimited_writer(delimiter: str) -> Callable[..., None]:
+    def write(
+        out: TextIO,
+        records: Iterable[Record],
+        by_lines: bool,
+        outputs: frozenset[str] = frozenset(),
+    ) -> None:
+        from classifier.aspects import table_columns
         from classifier.cues import format_cues
 
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
@@ -163,6 +210,13 @@ def _delimited_writer(delimiter: str) -> Callable[[TextIO, Iterable[Record], boo
         for record in records:
             fields = record_dict(record)
             fields["cues"] = format_cues(record.score.cues)
+            score = record.score
+            fields.update(
+                table_columns(
+                    score.types if "types" in outputs else None,
+                    score.aspects if "aspects" in outputs else None,
+                )
+            )
             if not header:  # a table's id and kept columns come after doc
                 writer.writerow(fields)
                 header = True
@@ -191,7 +245,9 @@ def _mark_cues(score: SentenceScore) -> str:
     return "".join(pieces)
 
 
-def _write_text(out: TextIO, records: Iterable[Record], by_lines: bool) -> None:
+def _write_text(
+    out: TextIO, records: Iterable[Record], by_lines: bool, outputs: frozenset[str] = frozenset()
+) -> None:
     counts = {"certain": 0, "uncertain": 0}
     for record in records:
         score = record.score
@@ -203,8 +259,10 @@ def _write_text(out: TextIO, records: Iterable[Record], by_lines: bool) -> None:
         sentence = "\n    ".join(_mark_cues(score).splitlines())
         out.write(f"{where}  {score.label}  {score.certainty:.2f}\n    {sentence}\n")
         if score.cues:
-            cues = "; ".join(f"{cue.text} ({cue.category})" for cue in score.cues)
+            cues = "; ".join(f"{cue.text} ({_cue_label(cue)})" for cue in score.cues)
             out.write(f"    cues: {cues}\n")
+        if "aspects" in outputs:
+            out.write(f"    aspects: {aspect_line(score)}\n")
         if record.explanation is not None:
             out.writelines(f"    {line}\n" for line in explanation_lines(record.explanation))
         out.write("\n")
@@ -249,7 +307,8 @@ def explanation_lines(explanation: Explanation) -> list[str]:
     return lines
 
 
-WRITERS: dict[str, Callable[[TextIO, Iterable[Record], bool], None]] = {
+#: Each writer takes ``(out, records, by_lines, outputs)``; ``outputs`` is ``--with``.
+WRITERS: dict[str, Callable[..., None]] = {
     "text": _write_text,
     "jsonl": _write_jsonl,
     "csv": _delimited_writer(","),
@@ -334,11 +393,18 @@ DOCUMENT_FIELDS = frozenset(
 )
 
 
-def explanation_record(clf: Scorer, doc: str, index: int, score: SentenceScore) -> dict[str, Any]:
+def explanation_record(
+    clf: Scorer,
+    doc: str,
+    index: int,
+    score: SentenceScore,
+    outputs: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """Return the explanation of one sentence as data: the table of ``hedge explain``."""
     explanation = explain(clf, score)
     from_cues = sum(weight for _, weight in explanation.cues)
-    return {
+    types = {(c.start, c.end, c.entry): c.type for c in score.cues}
+    record = {
         "doc": doc,
         "sentence": index,
         "start": score.start,
@@ -361,7 +427,14 @@ def explanation_record(clf: Scorer, doc: str, index: int, score: SentenceScore) 
                 "rule": cue.rule,
                 "added": cue.entry in explanation.added,
                 "contribution": weight,
+                **(
+                    {"type": types.get((cue.start, cue.end, cue.entry))}
+                    if "types" in outputs
+                    else {}
+                ),
             }
             for cue, weight in explanation.cues
         ],
     }
+    record.update(kind_fields(score, outputs))
+    return record

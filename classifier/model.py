@@ -23,7 +23,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from classifier._compat import Interval
 from classifier.analysis import check_sentences
+from classifier.aspects import AspectModel
 from classifier.cues import DEFAULT_MAX_GAP
+from classifier.cuetypes import CueTyper
 from classifier.features import CueFeaturizer
 from classifier.labels import CERTAIN, UNCERTAIN, check_labels, precision_recall_f1
 from classifier.lexicon import Lexicon
@@ -200,6 +202,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         chosen ``alpha`` of the rating regression.
     rating_model_ : Ridge or None
         The rating regression, when the model was trained with ratings.
+    cue_types_ : CueTyper or None
+        The cue types, after :meth:`fit_cue_types`.
+    aspects_ : AspectModel or None
+        The aspect models, after :meth:`fit_aspects`.
     scorer_ : Scorer
         The fitted model's weights, which do all text scoring (see :meth:`to_scorer`).
 
@@ -375,6 +381,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         convention = self.convention or names[0]
         self.threshold_ = self.thresholds_[convention]
         self.__dict__.pop("_scorer", None)
+        self.cue_types_: CueTyper | None = None
+        self.aspects_: AspectModel | None = None
         self.pipeline_ = Pipeline(
             [("features", featurizer), ("model", _fitted_logistic(*self.conventions_[convention]))]
         )
@@ -401,6 +409,60 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             )
             coef, intercept = self.rating_conventions_[rating_convention]
             self.rating_model_ = _fitted_ridge(coef, intercept, ridge.alpha)
+        return self
+
+    def fit_cue_types(
+        self, X: Iterable[str], cues: Iterable[Iterable[tuple[int, int, str]]]
+    ) -> CertaintyClassifier:
+        """Learn the type of each cue, after :meth:`fit` (see :mod:`classifier.cuetypes`).
+
+        Parameters
+        ----------
+        X : iterable of str
+            Sentences (any: those of ``fit`` or others).
+        cues : iterable of iterables of (start, end, type)
+            Each sentence's annotated cues: character offsets and one of
+            :data:`~classifier.cuetypes.TYPES`.
+
+        Returns
+        -------
+        self
+            ``cue_types_`` is None when the cues found have fewer than two types.
+        """
+        from classifier.cuetypes import train_cue_types
+
+        check_is_fitted(self, "pipeline_")
+        sentences = check_sentences(X)
+        typed = [tuple(c) for c in cues]
+        if len(typed) != len(sentences):
+            raise ValueError(f"got {len(sentences)} sentences but {len(typed)} cue lists")
+        self.cue_types_ = train_cue_types(self.scorer_.analyzer, zip(sentences, typed, strict=True))
+        self.__dict__.pop("_scorer", None)
+        return self
+
+    def fit_aspects(
+        self, X: Iterable[str], aspects: Iterable[dict[str, str]]
+    ) -> CertaintyClassifier:
+        """Learn aspect-level certainty, after :meth:`fit` and :meth:`fit_cue_types`.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Sentences.
+        aspects : iterable of dict
+            Each sentence's judgment (``certain``, ``uncertain``, ``absent``) of the
+            aspects it is annotated for (:data:`~classifier.aspects.ASPECTS`).
+        """
+        from classifier.aspects import train_aspects
+
+        check_is_fitted(self, "pipeline_")
+        sentences = check_sentences(X)
+        judged = [dict(a) for a in aspects]
+        if len(judged) != len(sentences):
+            raise ValueError(f"got {len(sentences)} sentences but {len(judged)} aspect labels")
+        typer = getattr(self, "cue_types_", None)
+        self.aspects_ = train_aspects(self.scorer_.analyzer, typer, sentences, judged)
+        self.__dict__.pop("_scorer", None)
         return self
 
     def _fit_ratings(
@@ -501,6 +563,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             Linear.from_columns(names, *uncertain),
             self.threshold_,
             None if rating is None else Linear.from_columns(names, *rating),
+            cue_types=getattr(self, "cue_types_", None),
+            aspect_model=getattr(self, "aspects_", None),
         )
 
     def __getstate__(self) -> dict[str, Any]:

@@ -191,7 +191,7 @@ def score_frame(
     scored_present = iter(clf.score_many(present))
     scored = [None if text is None else next(scored_present) for text in texts]
     if per == "sentence":
-        return _by_sentence(df, column, scored)
+        return _by_sentence(df, column, scored, clf)
     documents = [None if s is None else DocumentScore.of(s) for s in scored]
 
     def field(name: str) -> list[Any]:
@@ -230,13 +230,16 @@ def _with_text_dtype(out: pd.DataFrame, texts: pd.Series, names: tuple[str, ...]
 
 
 def _by_sentence(
-    df: pd.DataFrame, column: str, scored: list[list[SentenceScore] | None]
+    df: pd.DataFrame, column: str, scored: list[list[SentenceScore] | None], clf: Scorer
 ) -> pd.DataFrame:
     """Return one row per sentence: ``df``'s rows repeated, ``column`` holding the sentence.
 
     A row without a sentence (missing, empty or blank text) keeps one row with missing
-    results.
+    results. A scorer with types or aspects (``Scorer.with_outputs``) adds their columns,
+    as ``hedge score --format csv --with types,aspects`` does.
     """
+    from classifier.aspects import ASPECTS, table_columns
+
     rows: list[int] = []
     flat: list[tuple[int, SentenceScore] | None] = []
     for row, scores in enumerate(scored):
@@ -265,4 +268,22 @@ def _by_sentence(
         label=field("label"),
         cues=[None if item is None else format_cues(item[1].cues) for item in flat],
     )
+    if clf.with_types or clf.with_aspects:
+        kinds = [
+            table_columns(
+                None if not clf.with_types else () if item is None else item[1].types,
+                None if not clf.with_aspects else () if item is None else item[1].aspects,
+            )
+            for item in flat
+        ]
+        extra = {name: [row[name] for row in kinds] for name in kinds[0]}
+        if "types" in extra:
+            extra["types"] = [
+                None if item is None else t for item, t in zip(flat, extra["types"], strict=True)
+            ]
+        out = out.assign(**extra)
+        numbers = {f"aspect_{aspect}_probability" for aspect in ASPECTS}
+        out = out.astype({name: "float64" for name in extra if name in numbers})
+        texts_columns = tuple(name for name in extra if name not in numbers)
+        return _with_text_dtype(out, df[column], (column, "label", "cues", *texts_columns))
     return _with_text_dtype(out, df[column], (column, "label", "cues"))

@@ -109,6 +109,11 @@ article p { white-space: pre-line; margin: 0 0 1rem; overflow-wrap: anywhere; }
 .s:focus, .cue:focus { outline: 3px solid #0b4f8a; outline-offset: 1px; }
 .cue { text-decoration: underline solid #1b1b1b 2px; text-underline-offset: .22em;
   cursor: help; }
+.cue[data-type~="doxastic"] { text-decoration-style: dashed; }
+.cue[data-type~="investigation"] { text-decoration-style: dotted; }
+.cue[data-type~="condition"] { text-decoration-style: double; }
+.cue[data-type~="attribution"] { text-decoration-style: wavy; }
+.cue[data-type~="low_probability"] { text-decoration-thickness: 4px; }
 .s:focus::after, .cue:focus::after { content: attr(data-tip); position: fixed; left: 0;
   right: 0; bottom: 0; z-index: 1; background: #1b1b1b; color: #fff; padding: .6rem 1rem;
   font-size: .9rem; line-height: 1.4; white-space: normal; font-weight: normal;
@@ -301,9 +306,10 @@ def _cue_pieces(cue: Cue, sentence: SentenceScore) -> list[tuple[int, int]]:
 
 
 def _cue_title(cue: Cue, weight: float | None) -> str:
+    kind = cue.category if cue.type is None else f"{cue.category} ({cue.type})"
     if weight is None:
-        return f"{cue.text}: {cue.category}"
-    return f"{cue.text}: {cue.category}, {weight:+.2f} to the log-odds of uncertain"
+        return f"{cue.text}: {kind}"
+    return f"{cue.text}: {kind}, {weight:+.2f} to the log-odds of uncertain"
 
 
 def _sentence_html(score: SentenceScore, weights: Sequence[float] | None) -> str:
@@ -330,10 +336,12 @@ def _sentence_html(score: SentenceScore, weights: Sequence[float] | None) -> str
                 _cue_title(score.cues[i], None if weights is None else weights[i]) for i in cues
             )
             categories = " ".join(dict.fromkeys(score.cues[i].category for i in cues))
+            types = " ".join(dict.fromkeys(str(score.cues[i].type) for i in cues))
+            typed = f' data-type="{html.escape(types)}"' if score.types else ""
             tip = html.escape(titles)
             out.append(
-                f'<span class="cue" tabindex="0" data-category="{html.escape(categories)}" '
-                f'title="{tip}" data-tip="{tip}">{text}</span>'
+                f'<span class="cue" tabindex="0" data-category="{html.escape(categories)}"'
+                f'{typed} title="{tip}" data-tip="{tip}">{text}</span>'
             )
         else:
             out.append(text)
@@ -345,6 +353,15 @@ def _sentence_span(score: SentenceScore, weights: Sequence[float] | None, anchor
     title = f"{score.label}, certainty {score.certainty:.2f}"
     if score.rating is not None:
         title += f", predicted rating {score.rating:.1f}"
+    touched = [a for a in score.aspects if a.label != "absent"]
+    if score.aspects:
+        title += "; aspects: " + (
+            ", ".join(
+                f"{a.aspect} {a.label}" + (f" ({', '.join(a.cues)})" if a.cues else "")
+                for a in touched
+            )
+            or "none"
+        )
     tip = html.escape(title)
     classes = " ".join(
         ["s", score.label, *(f"c-{c}" for c in sorted({cue.category for cue in score.cues}))]
@@ -485,7 +502,18 @@ def _index(documents: Sequence[Document], shown: Sequence[int]) -> str:
     )
 
 
-def _legend(threshold: float | None) -> str:
+#: The underline of each cue type (see the CSS of ``.cue[data-type~=...]``).
+TYPE_MARKS = (
+    ("epistemic", "solid"),
+    ("doxastic", "dashed"),
+    ("investigation", "dotted"),
+    ("condition", "double"),
+    ("attribution", "wavy"),
+    ("low_probability", "thick"),
+)
+
+
+def _legend(threshold: float | None, typed: bool = False) -> str:
     stops = ", ".join(f"{color} {100 * value:g}%" for value, color in COLOR_SCALE)
     marks = [
         f'<span class="label below" style="left:{100 * value:g}%">{value:g}</span>'
@@ -501,7 +529,13 @@ def _legend(threshold: float | None) -> str:
         '<div class="legend"><div class="scale"><span class="name">uncertain</span>'
         f'<div class="gauge"><div class="bar" style="background:linear-gradient(to right, '
         f'{stops})"></div>{"".join(marks)}</div><span class="name">certain</span></div>'
-        '<span class="key"><span class="cue">underlined</span>: hedge cue</span></div>'
+        '<span class="key"><span class="cue">underlined</span>: hedge cue</span>'
+        + "".join(
+            f'<span class="key"><span class="cue" data-type="{kind}">{mark}</span>: '
+            f"{kind.replace('_', ' ')}</span>"
+            for kind, mark in (TYPE_MARKS if typed else ())
+        )
+        + "</div>"
     )
 
 
@@ -642,6 +676,7 @@ def render_html(
         _article(docs[number], number, shown[number], max_sentences) for number in range(cut)
     )
     rest = _rest(docs[cut:]) + "\n" if cut < len(docs) else ""
+    typed = any(s.types for d in docs for s in d.scores)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -649,7 +684,7 @@ def render_html(
         f"<title>{html.escape(title)}</title>\n<style>\n{_STYLE}{filter_css}</style>\n"
         "</head>\n<body>\n"
         f"<h1>{html.escape(title)}</h1>\n{_summary(docs, threshold)}\n{note}"
-        f"{filters}\n{_index(docs, shown)}\n{_legend(threshold)}\n"
+        f"{filters}\n{_index(docs, shown)}\n{_legend(threshold, typed)}\n"
         '<p class="help">Each sentence is shaded by the model\'s certainty that it contains '
         "no hedge; hedge cues that pushed it toward uncertain are underlined. Hover over, "
         "tap or tab to a sentence or a cue for details.</p>\n"

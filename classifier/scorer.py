@@ -19,7 +19,9 @@ from itertools import repeat
 from typing import Any
 
 from classifier.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, check_sentences
+from classifier.aspects import AspectModel, AspectScore
 from classifier.cues import Cue
+from classifier.cuetypes import TYPES, CueTyper
 from classifier.errors import LexiconError
 from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.lexicon import BOOSTER, HEADER, Lexicon, parse_lexicon
@@ -68,6 +70,12 @@ class SentenceScore:
     rating : float or None
         The predicted graded certainty rating (1 uncertain to 6 certain for the bundled
         model), when the model was trained with ratings.
+    types : tuple of str
+        The types of its cues, each once, in the order of
+        :data:`~classifier.cuetypes.TYPES`; empty unless the scorer gives types.
+    aspects : tuple of AspectScore
+        The judgment on each aspect (:mod:`classifier.aspects`); empty unless the scorer
+        gives aspects.
     """
 
     text: str
@@ -77,6 +85,8 @@ class SentenceScore:
     label: str
     cues: tuple[Cue, ...]
     rating: float | None = None
+    types: tuple[str, ...] = ()
+    aspects: tuple[AspectScore, ...] = ()
 
     def shifted(self, offset: int) -> SentenceScore:
         """Return the score with its and its cues' character offsets moved by ``offset``."""
@@ -90,6 +100,8 @@ class SentenceScore:
             self.label,
             tuple([cue.shifted(offset) for cue in self.cues]),
             self.rating,
+            self.types,
+            self.aspects,
         )
 
 
@@ -261,6 +273,18 @@ def _certainty(log_odds: float) -> float:
     return 1.0 - odds / (1.0 + odds)
 
 
+def _optional(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
+    """Read an optional part of a weights document (cue types, aspects), naming it in an error."""
+    part = document.get(key)
+    if part is None:
+        return None
+    try:
+        return read(part)
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
+        raise ValueError(f"{name}: {key}: {detail}") from None
+
+
 def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
     """Yield lists of up to ``size`` items, checking that each is a str."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
@@ -312,6 +336,13 @@ class Scorer:
         Sentences with ``certainty`` below it are labeled uncertain.
     rating : Linear or None
         The graded rating, when the model was trained with ratings.
+    cue_types : CueTyper or None
+        The cue types, when the model was trained with them.
+    aspect_model : AspectModel or None
+        The aspect models, when the model was trained with them.
+    with_types, with_aspects : bool, default=False
+        Give each cue its ``type`` and each sentence its ``types`` / its ``aspects``
+        (off by default: they cost time). See :meth:`with_outputs`.
     """
 
     def __init__(
@@ -323,6 +354,10 @@ class Scorer:
         rating: Linear | None = None,
         *,
         added: Iterable[str] = (),
+        cue_types: CueTyper | None = None,
+        aspect_model: AspectModel | None = None,
+        with_types: bool = False,
+        with_aspects: bool = False,
     ) -> None:
         self.lexicon = lexicon
         self.settings = dict(settings)
@@ -330,7 +365,36 @@ class Scorer:
         self.threshold = threshold
         self.rating = rating
         self.added = frozenset(added)
+        self.cue_types = cue_types
+        self.aspect_model = aspect_model
+        if with_types and cue_types is None:
+            raise ValueError("this model was trained without cue types: it gives no types")
+        if with_aspects and aspect_model is None:
+            raise ValueError("this model was trained without aspects: it gives no aspects")
+        self.with_types = with_types
+        self.with_aspects = with_aspects
         self.analyzer = Analyzer(lexicon, **self.settings)
+
+    def with_outputs(self, *, types: bool = False, aspects: bool = False) -> Scorer:
+        """Return the same scorer, giving cue types and/or aspects in its results.
+
+        Raises
+        ------
+        ValueError
+            If the model was trained without what is asked for.
+        """
+        return Scorer(
+            self.lexicon,
+            self.settings,
+            self.uncertain,
+            self.threshold,
+            self.rating,
+            added=self.added,
+            cue_types=self.cue_types,
+            aspect_model=self.aspect_model,
+            with_types=types,
+            with_aspects=aspects,
+        )
 
     def with_lexicon(self, extra: Lexicon) -> Scorer:
         """Return a scorer that also finds the entries of ``extra``, without retraining.
@@ -377,6 +441,10 @@ class Scorer:
             self.threshold,
             self.rating,
             added=self.added | {entry.cue for entry in extra.entries},
+            cue_types=self.cue_types,
+            aspect_model=self.aspect_model,
+            with_types=self.with_types,
+            with_aspects=self.with_aspects,
         )
 
     def is_added(self, cue: Cue) -> bool:
@@ -441,7 +509,7 @@ class Scorer:
                     )
                     if cue.kept and cue.category != BOOSTER and weight > 0
                 )
-            yield SentenceScore(
+            score = SentenceScore(
                 text,
                 offset,
                 offset + len(text),
@@ -450,6 +518,33 @@ class Scorer:
                 cues,
                 None if rating is None else rating(analysis),
             )
+            if self.with_types or self.with_aspects:
+                score = self._typed(score, analysis)
+            yield score
+
+    def _typed(self, score: SentenceScore, analysis: Analysis) -> SentenceScore:
+        """Add cue types and/or aspects to a sentence's score."""
+        types: list[str | None] = [None] * len(analysis.verdicts)
+        if self.cue_types is not None:
+            types = self.cue_types.types(analysis)
+        aspects: tuple[AspectScore, ...] = ()
+        if self.with_aspects:
+            assert self.aspect_model is not None
+            aspects = self.aspect_model.judge(analysis, types)
+        if not self.with_types:
+            return replace(score, aspects=aspects)
+        by_start = {
+            (verdict.match.first, verdict.match.last, verdict.match.entry.cue): kind
+            for verdict, kind in zip(analysis.verdicts, types, strict=True)
+            if kind is not None
+        }
+        cues = tuple(
+            replace(cue, type=by_start.get((cue.first, cue.last, cue.entry))) for cue in score.cues
+        )
+        present = {cue.type for cue in cues}
+        return replace(
+            score, cues=cues, types=tuple(t for t in TYPES if t in present), aspects=aspects
+        )
 
     def score(self, text: str) -> list[SentenceScore]:
         """Split ``text`` into sentences and score each, with offsets into ``text``."""
@@ -553,6 +648,10 @@ class Scorer:
             "uncertain": linear(self.uncertain),
             "rating": linear(self.rating),
         }
+        if self.cue_types is not None:
+            document["cue_types"] = self.cue_types.to_dict()
+        if self.aspect_model is not None:
+            document["aspects"] = self.aspect_model.to_dict()
         return (
             json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
         )
@@ -601,6 +700,8 @@ class Scorer:
             uncertain,
             threshold,
             None if rating is None else _linear(field.get("rating", dict), f"{name}: rating"),
+            cue_types=_optional(document, "cue_types", CueTyper.from_dict, name),
+            aspect_model=_optional(document, "aspects", AspectModel.from_dict, name),
         )
 
 

@@ -22,6 +22,13 @@ The component needs sentence boundaries: put it after a parser, a ``senter`` or 
   ``Doc._.hedge_categories`` (the sorted labels of the cue spans); None (and 0
   sentences) for a Doc without a sentence.
 
+With ``config={"with_types": True}`` each cue also has its type
+(:mod:`classifier.cuetypes`): ``doc.spans["hedge_cue_types"]`` holds the same spans labeled
+with their type (``epistemic``, ``doxastic``...) and ``Span._.hedge_types`` lists a
+sentence's types; with ``"with_aspects": True``, ``Span._.hedge_aspects`` is a dict of each
+aspect (:mod:`classifier.aspects`) to ``{"label", "probability", "cues"}``. Both need a
+model trained with them (the bundled one is), and are None when off.
+
 Another ``prefix`` (``config={"prefix": "my_"}``) names them ``my_certainty``,
 ``doc.spans["my_cues"]`` and so on, as negspacy's ``extension_name`` does, so that two
 components (two models) can annotate one Doc.
@@ -59,7 +66,7 @@ DEFAULT_BATCH_SIZE = 256
 #: The default prefix of the extension attributes and of the span group.
 DEFAULT_PREFIX = "hedge_"
 #: The sentence attributes that hold values, without the prefix.
-_SPAN_FIELDS = ("certainty", "label")
+_SPAN_FIELDS = ("certainty", "label", "types", "aspects")
 #: The Doc attributes that hold values, without the prefix: fields of a DocumentScore
 #: (``categories`` is read from the cue spans, as a tuple survives no serialization as one).
 _DOC_FIELDS = ("certainty", "uncertain_share", "label", "sentences", "uncertain")
@@ -139,6 +146,9 @@ class HedgeCertainty:
     prefix : str, default=DEFAULT_PREFIX
         Start of the names of the extension attributes and of the span group
         (``<prefix>cues``).
+    with_types, with_aspects : bool, default=False
+        Also give cue types (span group ``<prefix>cue_types``, ``Span._.<prefix>types``)
+        and aspects (``Span._.<prefix>aspects``).
 
     Attributes
     ----------
@@ -154,6 +164,8 @@ class HedgeCertainty:
         trusted: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
         prefix: str = DEFAULT_PREFIX,
+        with_types: bool = False,
+        with_aspects: bool = False,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
@@ -165,6 +177,8 @@ class HedgeCertainty:
             self.model = load_scorer(model, trusted=trusted)
         else:
             self.model = scorer_of(model)
+        if with_types or with_aspects:
+            self.model = self.model.with_outputs(types=with_types, aspects=with_aspects)
 
     def __call__(self, doc: Doc) -> Doc:
         """Score the sentences of ``doc`` and set the extension attributes."""
@@ -200,10 +214,16 @@ class HedgeCertainty:
         """Set the extension attributes and the cue spans of ``doc`` from its scores."""
         prefix = self.prefix
         cues: list[Span] = []
+        typed: list[Span] = []
         shifted = []
+        with_types, with_aspects = self.model.with_types, self.model.with_aspects
         for sentence, score in zip(sentences, scores, strict=True):
             sentence._.set(prefix + "certainty", score.certainty)
             sentence._.set(prefix + "label", score.label)
+            if with_types:
+                sentence._.set(prefix + "types", list(score.types))
+            if with_aspects:
+                sentence._.set(prefix + "aspects", {a.aspect: a.record() for a in score.aspects})
             score = score.shifted(sentence.start_char)
             shifted.append(score)
             for cue in score.cues:
@@ -212,7 +232,11 @@ class HedgeCertainty:
                 )
                 if span is not None:
                     cues.append(span)
+                    if with_types and cue.type is not None:
+                        typed.append(Span(doc, span.start, span.end, label=cue.type))
         doc.spans[prefix + "cues"] = cues
+        if with_types:
+            doc.spans[prefix + "cue_types"] = typed
         document = DocumentScore.of(shifted)
         for field in _DOC_FIELDS:
             doc._.set(prefix + field, getattr(document, field))
@@ -237,10 +261,19 @@ def _sentences(doc: Doc) -> list[Span]:
         "trusted": False,
         "batch_size": DEFAULT_BATCH_SIZE,
         "prefix": DEFAULT_PREFIX,
+        "with_types": False,
+        "with_aspects": False,
     },
 )
 def make_hedge_certainty(
-    nlp: Language, name: str, model: str | None, trusted: bool, batch_size: int, prefix: str
+    nlp: Language,
+    name: str,
+    model: str | None,
+    trusted: bool,
+    batch_size: int,
+    prefix: str,
+    with_types: bool,
+    with_aspects: bool,
 ) -> HedgeCertainty:
     """Create the ``hedge_certainty`` component (spaCy calls this for ``nlp.add_pipe``).
 
@@ -258,6 +291,8 @@ def make_hedge_certainty(
         Sentences scored together by ``nlp.pipe``.
     prefix : str
         Start of the extension attributes' names and of the span group's.
+    with_types, with_aspects : bool
+        Also give cue types and aspects (see the module's documentation).
 
     Returns
     -------
@@ -277,4 +312,12 @@ def make_hedge_certainty(
     >>> doc._.hedge_certainty < 0.5, doc._.hedge_uncertain_share, doc._.hedge_categories
     (True, 0.5, ('modal',))
     """
-    return HedgeCertainty(name, model, trusted=trusted, batch_size=batch_size, prefix=prefix)
+    return HedgeCertainty(
+        name,
+        model,
+        trusted=trusted,
+        batch_size=batch_size,
+        prefix=prefix,
+        with_types=with_types,
+        with_aspects=with_aspects,
+    )

@@ -1,5 +1,7 @@
 """Train the bundled default model on every training file SPLITS.md allows, and our corpus.
 
+Then it learns cue types (Szeged bio train, wiki and FactBank folds 0-7, our corpus
+folds 0-7) and aspects (Pei & Jurgens aspect train and val) on the same analyzer.
 Every corpus is a domain with its own labelling convention; the model learns each feature
 once shared and once per domain, and predicts with our guideline's convention (the shared
 weights plus the ``guideline`` domain's). Run from the repository root:
@@ -15,8 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.corpora import DEFAULT_DATA, DOMAINS, OWN_CORPUS, Sentence, training_parts
+from benchmarks.corpora import (
+    DEFAULT_DATA,
+    DOMAINS,
+    OWN_CORPUS,
+    Sentence,
+    aspect_train,
+    training_parts,
+    typed_cues_train,
+)
 from classifier.model import CertaintyClassifier
+from classifier.persist import read_manifest
 
 #: The convention the bundled model predicts with.
 CONVENTION = "guideline"
@@ -36,6 +47,30 @@ def guideline_rating(sentence: Sentence) -> float:
     return sentence.rating
 
 
+def fit_kinds(clf: CertaintyClassifier, data: Path, corpus: Path) -> dict[str, str]:
+    """Fit ``clf``'s cue types and aspects; return what they were trained on."""
+    typed = typed_cues_train(data, corpus)
+    clf.fit_cue_types([s.text for s in typed], [s.cues for s in typed])
+    aspects = aspect_train(data)
+    clf.fit_aspects([text for text, _ in aspects], [judged for _, judged in aspects])
+    return {
+        "cue_types": f"{len(typed)} sentences with typed cues (bio, wiki, news, guideline)",
+        "aspects": f"{len(aspects)} Pei & Jurgens aspect sentences (train and val)",
+    }
+
+
+def add_kinds(path: Path, data: Path, corpus: Path) -> None:
+    """Add cue types and aspects to the model at ``path``, keeping its certainty weights."""
+    clf = CertaintyClassifier.load(path)
+    for name, value in CertaintyClassifier().get_params().items():
+        if not hasattr(clf, name):  # a parameter added since the model was saved
+            setattr(clf, name, value)
+    training = dict(read_manifest(path)["training"])
+    training.update(fit_kinds(clf, data, corpus))
+    clf.save(path, training)
+    print(f"added cue types and aspects; wrote {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -45,7 +80,15 @@ def main() -> None:
     parser.add_argument("--leave-out", choices=sorted(DOMAINS), help="train without a corpus")
     parser.add_argument("--guideline-weight", type=float, default=GUIDELINE_WEIGHT)
     parser.add_argument("--C", type=float, default=None, help="default: chosen by cross-validation")
+    parser.add_argument(
+        "--kinds-only",
+        action="store_true",
+        help="add cue types and aspects to the model at --out, keeping its certainty weights",
+    )
     args = parser.parse_args()
+    if args.kinds_only:
+        add_kinds(args.out, args.data, args.corpus)
+        return
     parts = training_parts(args.data, args.corpus)
     if args.leave_out:
         del parts[args.leave_out]
@@ -63,6 +106,7 @@ def main() -> None:
             [s.domain == CONVENTION for s in sentences], args.guideline_weight, 1.0
         ),
     )
+    training_kinds = fit_kinds(clf, args.data, args.corpus)
     seconds = time.perf_counter() - started
     training = {
         "domains": {name: DOMAINS[name] for name in parts},
@@ -71,6 +115,7 @@ def main() -> None:
         "sentences": len(sentences),
         "guideline_weight": args.guideline_weight,
         "seed": args.seed,
+        **training_kinds,
     }
     clf.save(args.out, training)
     print(f"trained in {seconds:.1f} s; cross-validated: {clf.cv_metrics_}")
