@@ -132,6 +132,33 @@ def convention_member(convention: str) -> str:
     return f"conventions/{convention}.json"
 
 
+#: The parts of a weights document that differ between conventions; the rest (lexicon,
+#: settings, cue types, aspects) is stored once, in the weights member.
+CONVENTION_PARTS = ("threshold", "uncertain", "rating")
+
+
+def _convention_json(scorer: Scorer) -> bytes:
+    document = json.loads(scorer.to_json())
+    return json.dumps(
+        {key: document[key] for key in CONVENTION_PARTS}, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def _with_convention(weights: bytes, convention: bytes, where: str) -> bytes:
+    """Return the weights document with one convention's parts in place of its own."""
+    try:
+        document = json.loads(weights.decode("utf-8"), parse_constant=_no_constant)
+        parts = json.loads(convention.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        raise ModelLoadError(f"{where}: unreadable weights ({err})") from None
+    if not isinstance(document, dict) or not isinstance(parts, dict):
+        raise ModelLoadError(f"{where}: not a JSON object")
+    if sorted(parts) != sorted(CONVENTION_PARTS):
+        raise ModelLoadError(f"{where}: expected the keys {', '.join(CONVENTION_PARTS)}")
+    document.update(parts)
+    return json.dumps(document, allow_nan=False).encode("utf-8")
+
+
 def weights_path(model_path: Path) -> Path:
     """Return the weights path of a legacy model file: ``x.joblib`` -> ``x.weights.json``."""
     return model_path.with_suffix(".weights.json")
@@ -154,7 +181,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     joblib.dump(payload, pipeline, compress=3)
     weights = clf.scorer_.to_json().encode("utf-8")
     conventions = {  # the model's own convention is WEIGHTS
-        convention_member(name): clf.to_scorer(name).to_json().encode("utf-8")
+        convention_member(name): _convention_json(clf.to_scorer(name))
         for name in sorted(getattr(clf, "conventions_", {}))
         if len(clf.conventions_) > 1 and name != clf.convention
     }
@@ -411,8 +438,10 @@ def load_scorer(
                 f"{model_path}: no convention {convention!r}; "
                 + (f"this model has {', '.join(known)}" if known else "it has only its own")
             )
-        data = archive.read(member)
+        data = archive.read(WEIGHTS)
         where = f"{model_path}:{member}"
+        if member != WEIGHTS:
+            data = _with_convention(data, archive.read(member), where)
     elif convention is not None:
         raise ModelLoadError(f"{model_path}: a model in the old layout has no conventions")
     else:
