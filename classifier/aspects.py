@@ -15,6 +15,7 @@ from typing import Any
 
 from classifier.analysis import SENTENCE, WORD, Analysis, Analyzer
 from classifier.cuetypes import CueTyper
+from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.multinomial import Multinomial, fit_multinomial
 from classifier.tokens import words_of
 
@@ -30,7 +31,7 @@ __all__ = [
 #: The aspects, in the order results list them.
 ASPECTS = ("number", "extent", "probability", "condition", "suggestion", "framing")
 #: The judgments: the aspect is stated firmly, hedged, or not touched.
-CERTAIN, UNCERTAIN, ABSENT = "certain", "uncertain", "absent"
+ABSENT = "absent"
 JUDGMENTS = (CERTAIN, UNCERTAIN, ABSENT)
 
 

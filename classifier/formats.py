@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from classifier.errors import OutputError
+from classifier.labels import CERTAIN, UNCERTAIN
 
 if TYPE_CHECKING:
     from classifier.cues import Cue
@@ -248,7 +249,7 @@ def _mark_cues(score: SentenceScore) -> str:
 def _write_text(
     out: TextIO, records: Iterable[Record], by_lines: bool, outputs: frozenset[str] = frozenset()
 ) -> None:
-    counts = {"certain": 0, "uncertain": 0}
+    counts = {CERTAIN: 0, UNCERTAIN: 0}
     for record in records:
         score = record.score
         counts[score.label] = counts.get(score.label, 0) + 1
@@ -362,7 +363,7 @@ def write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> No
                 writer.writerow(row)
             writer.writerow(["" if value is None else value for value in row.values()])
         return
-    counts: dict[str | None, int] = {"certain": 0, "uncertain": 0, None: 0}
+    counts: dict[str | None, int] = {CERTAIN: 0, UNCERTAIN: 0, None: 0}
     for row in rows:
         counts[row["label"]] += 1
         where = f"{row['doc']}:{row['row']}" if "row" in row else str(row["doc"])

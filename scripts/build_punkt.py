@@ -36,6 +36,7 @@ from typing import Any
 import nltk
 from nltk.tokenize.punkt import PunktParameters, PunktTrainer
 
+from benchmarks.corpora import JUDGED_FOLDS
 from classifier.sentences import load_punkt_parameters
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,9 +54,6 @@ DEFAULT_MIN_ORTHO_COUNT = 2
 # abbreviations without inner periods come from lexicons/abbreviations.txt only.
 LEARNED_ABBREVIATION = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]+)+")
 
-# Training folds of the Szeged Wikipedia weasel corpus; folds 8-9 are evaluation data.
-WIKI_TRAIN_FOLDS = frozenset(range(8))
-
 Row = dict[str, Any]
 
 
@@ -64,7 +62,7 @@ def _every_row(row: Row) -> bool:
 
 
 def _wiki_training_fold(row: Row) -> bool:
-    return row.get("fold") in WIKI_TRAIN_FOLDS
+    return row.get("fold") not in JUDGED_FOLDS  # the split rule of benchmarks.corpora
 
 
 # (path relative to the data folder, which rows may train), in training order.
