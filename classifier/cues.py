@@ -145,7 +145,9 @@ class CueMatcher:
             offset = _anchor(entry.parts[0])
             index[entry.parts[0][offset]].append((offset, entry))
         self._index = dict(index)
-        self._cue_anchors = frozenset(
+        #: Words under which a hedge or booster entry is indexed: a sentence without one
+        #: of them has no cue.
+        self.cue_anchors = frozenset(
             word
             for word, entries in index.items()
             if any(e.category not in (NEGATOR, FALSE_FRIEND) for _, e in entries)
@@ -193,7 +195,7 @@ class CueMatcher:
         found: list[Match] = []
         false_friends: list[Match] = []
         negators: set[int] = set()
-        if self._cue_anchors.isdisjoint(words):  # many sentences: no cue can be here
+        if self.cue_anchors.isdisjoint(words):  # many sentences: no cue can be here
             return found, false_friends, negators
         index = self._index
         for i in [i for i, word in enumerate(words) if word in index]:

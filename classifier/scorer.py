@@ -23,9 +23,11 @@ from classifier.aspects import AspectModel, AspectScore
 from classifier.cues import Cue
 from classifier.cuetypes import TYPES, CueTyper
 from classifier.errors import LexiconError
+from classifier.fast import FusedScorer, certainty_of
 from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.lexicon import BOOSTER, HEADER, Lexicon, parse_lexicon
 from classifier.sentences import split_sentences
+from classifier.tokens import tokenize
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -265,14 +267,6 @@ class Linear:
         return totals
 
 
-def _certainty(log_odds: float) -> float:
-    """Return P(certain) from the log-odds of uncertain, without overflow."""
-    if log_odds >= 0:
-        return 1.0 - 1.0 / (1.0 + math.exp(-log_odds))
-    odds = math.exp(log_odds)
-    return 1.0 - odds / (1.0 + odds)
-
-
 def _optional(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
     """Read an optional part of a weights document (cue types, aspects), naming it in an error."""
     part = document.get(key)
@@ -374,6 +368,7 @@ class Scorer:
         self.with_types = with_types
         self.with_aspects = with_aspects
         self.analyzer = Analyzer(lexicon, **self.settings)
+        self.fused = FusedScorer(lexicon, self.settings, uncertain, rating)
 
     def with_outputs(self, *, types: bool = False, aspects: bool = False) -> Scorer:
         """Return the same scorer, giving cue types and/or aspects in its results.
@@ -454,8 +449,7 @@ class Scorer:
     # ------------------------------------------------------------------ numbers
     def certainty(self, sentences: Iterable[str]) -> list[float]:
         """Return P(certain) of each sentence."""
-        analyze, uncertain = self.analyzer.analyze, self.uncertain
-        return [_certainty(uncertain(analyze(s))) for s in check_sentences(sentences)]
+        return self.fused.certainties(check_sentences(sentences))
 
     def ratings(self, sentences: Iterable[str]) -> list[float]:
         """Return the predicted graded rating of each sentence.
@@ -465,14 +459,17 @@ class Scorer:
         ValueError
             If the model was trained without ratings.
         """
-        rating = self.rating
-        if rating is None:
+        if self.rating is None:
             raise ValueError("this model was trained without ratings: it predicts no rating")
-        return [rating(self.analyzer.analyze(s)) for s in check_sentences(sentences)]
+        fused = self.fused
+        return [
+            fused.sums(s, fused.words_of(s), False).rating  # type: ignore[misc]
+            for s in check_sentences(sentences)
+        ]
 
     def log_odds(self, sentence: str) -> float:
         """Return the log-odds that one sentence is uncertain."""
-        return self.uncertain(self.analyzer.analyze(sentence))
+        return self.fused.log_odds(sentence)
 
     def explain(self, sentence: str) -> list[tuple[Cue, float]]:
         """Return every cue of one sentence, kept or discarded, with its contribution.
@@ -495,19 +492,18 @@ class Scorer:
     # ------------------------------------------------------------------ sentence scores
     def scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:
         """Score ``(sentence, offset)`` pieces, offsets of cues moved by ``offset``."""
-        analyze, uncertain, rating = self.analyzer.analyze, self.uncertain, self.rating
-        threshold = self.threshold
+        fused, threshold = self.fused, self.threshold
+        words_of, sums = fused.words_of, fused.sums
         for text, offset in pieces:
-            analysis = analyze(text)
-            certainty = _certainty(uncertain(analysis))
+            scored = sums(text, words_of(text), True)
+            certainty = certainty_of(scored.log_odds)
             cues: tuple[Cue, ...] = ()
-            if analysis.verdicts:
+            if any(weight is not None and weight > 0 for weight in scored.contributions):
+                spans = tokenize(text)[1]
                 cues = tuple(
-                    cue
-                    for cue, weight in zip(
-                        analysis.cues_at(offset), uncertain.contributions(analysis), strict=True
-                    )
-                    if cue.kept and cue.category != BOOSTER and weight > 0
+                    verdict.cue(text, spans, offset)
+                    for verdict, weight in zip(scored.verdicts, scored.contributions, strict=True)
+                    if weight is not None and weight > 0
                 )
             score = SentenceScore(
                 text,
@@ -516,7 +512,7 @@ class Scorer:
                 certainty,
                 UNCERTAIN if certainty < threshold else CERTAIN,
                 cues,
-                None if rating is None else rating(analysis),
+                scored.rating,
             )
             if self.with_types or self.with_aspects:
                 score = self._typed(score, analysis)

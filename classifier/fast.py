@@ -1,0 +1,233 @@
+"""The fused scoring path: the analyser's features and the weights in one pass per sentence.
+
+:class:`~classifier.analysis.Analyzer` lists a sentence's features by name and
+:class:`~classifier.scorer.Linear` looks each name up; both stay the reference (training,
+``explain``). :class:`FusedScorer` computes the same sums without naming the features:
+built once per model, it holds each feature's weights for the certainty and the rating
+model as one pair, and a sentence without a cue anchor word costs one ``findall`` and
+one ``isdisjoint``. The terms of a sentence are the reference's terms, added with
+:func:`math.fsum`, which is exact whatever their order: the results are equal to the
+reference's (``==``), as ``tests/test_fast.py`` checks on every corpus sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from classifier.cues import CueMatcher
+from classifier.lexicon import BOOSTER, Lexicon
+from classifier.rules import Verdict, judge
+from classifier.tokens import TOKEN_PATTERN, tokenize
+
+if TYPE_CHECKING:
+    from classifier.scorer import Linear
+
+__all__ = ["FusedScorer", "Sums", "certainty_of"]
+
+#: No weight, for a feature that one of the two models (or both) lacks.
+NONE = (0.0, 0.0)
+
+
+def certainty_of(log_odds: float) -> float:
+    """Return P(certain) from the log-odds of uncertain, without overflow.
+
+    Examples
+    --------
+    >>> certainty_of(0.0)
+    0.5
+    """
+    if log_odds >= 0:
+        return 1.0 - 1.0 / (1.0 + math.exp(-log_odds))
+    odds = math.exp(log_odds)
+    return 1.0 - odds / (1.0 + odds)
+
+
+class Sums:
+    """The scores of one sentence on the fused path.
+
+    Attributes
+    ----------
+    log_odds : float
+        Log-odds that the sentence is uncertain.
+    rating : float or None
+        The rating model's value, when there is one.
+    verdicts : list of Verdict
+        The matched cues, as :func:`classifier.rules.judge` gives them.
+    contributions : list of float or None
+        For each verdict that is a kept hedge, its contribution to ``log_odds`` (summed
+        in the reference's order); None for the other verdicts.
+    """
+
+    __slots__ = ("log_odds", "rating", "verdicts", "contributions")
+
+    def __init__(
+        self,
+        log_odds: float,
+        rating: float | None,
+        verdicts: list[Verdict],
+        contributions: list[float | None],
+    ) -> None:
+        self.log_odds = log_odds
+        self.rating = rating
+        self.verdicts = verdicts
+        self.contributions = contributions
+
+
+def _pairs(uncertain: dict[str, float], rating: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Return each key's (uncertain, rating) weights, 0.0 where one model lacks it."""
+    return {key: (uncertain.get(key, 0.0), rating.get(key, 0.0)) for key in {*uncertain, *rating}}
+
+
+class FusedScorer:
+    """Compute a sentence's log-odds and rating as the analyser and ``Linear`` do, fused.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        The model's lexicon (with any added entries).
+    settings : dict
+        The featurizer's ``max_gap``, ``context`` and ``unigrams``.
+    uncertain : Linear
+        Log-odds that a sentence is uncertain.
+    rating : Linear or None
+        The graded rating.
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        settings: dict[str, object],
+        uncertain: Linear,
+        rating: Linear | None,
+    ) -> None:
+        max_gap = settings["max_gap"]
+        assert isinstance(max_gap, int)
+        self.matcher = CueMatcher(lexicon, max_gap)
+        self.anchors = self.matcher.cue_anchors
+        self.context = bool(settings["context"])
+        self.unigrams = bool(settings["unigrams"])
+        self.has_rating = rating is not None
+        r_features = rating.features if rating is not None else {}
+        r_words = rating.words if rating is not None else {}
+        self.features = _pairs(uncertain.features, r_features)
+        self.words = _pairs(uncertain.words, r_words)
+        self.intercepts = (uncertain.intercept, rating.intercept if rating is not None else 0.0)
+        prior = self.features.get("prior", NONE)
+        # per entry: its cue= weights and its prior term, as the reference multiplies it
+        self.entries = {
+            e.cue: (
+                self.features.get(f"cue={e.cue}", NONE),
+                (prior[0] * e.weight, prior[1] * e.weight),
+            )
+            for e in lexicon.entries
+        }
+        # a sentence without a hedge has only "hedges=0" and the intercept
+        plain = self.features.get("hedges=0", NONE)
+        self.plain = (
+            math.fsum([plain[0] * 1.0, self.intercepts[0]]),
+            math.fsum([plain[1] * 1.0, self.intercepts[1]]) if self.has_rating else None,
+        )
+
+    def words_of(self, text: str) -> list[str]:
+        """Return the lowercased tokens of ``text`` (:func:`classifier.tokens.words_of`)."""
+        lowered = text.lower().replace("’", "'")
+        if len(lowered) == len(text):
+            return TOKEN_PATTERN.findall(lowered)
+        return tokenize(text)[0]
+
+    def log_odds(self, text: str) -> float:
+        """Return the log-odds that ``text``, one sentence, is uncertain."""
+        words = self.words_of(text)
+        if self.anchors.isdisjoint(words):
+            return self.plain[0]
+        return self.sums(text, words, False).log_odds
+
+    def sums(self, text: str, words: list[str], contributions: bool) -> Sums:
+        """Return the scores of one sentence whose tokens are ``words``.
+
+        With ``contributions``, also each kept hedge's contribution to the log-odds.
+        """
+        log_odds, rating = self.plain
+        if self.anchors.isdisjoint(words):
+            return Sums(log_odds, rating, [], [])
+        matches, false_friends, negators = self.matcher.find(words)
+        if not matches:
+            return Sums(log_odds, rating, [], [])
+        verdicts = judge(text, words, matches, false_friends, negators)
+        features = self.features
+        get = features.get
+        u_terms = [self.intercepts[0]]
+        r_terms = [self.intercepts[1]]
+        shares: list[float | None] = []
+        hedges = sum(1 for v in verdicts if v.kept and v.category != BOOSTER)
+        n = len(words)
+        for verdict in verdicts:
+            entry = verdict.match.entry.cue
+            if not verdict.kept:
+                pair = get(f"dropped={entry}", NONE)
+                u_terms.append(pair[0])
+                r_terms.append(pair[1])
+                shares.append(None)
+                continue
+            category = verdict.category
+            if category == BOOSTER:
+                if not hedges:  # a booster never cancels a hedge
+                    pair = get(f"booster={entry}", NONE)
+                    u_terms.append(pair[0])
+                    r_terms.append(pair[1])
+                shares.append(None)
+                continue
+            cue, prior = self.entries[entry]
+            pairs = [cue, get(f"cat={category}", NONE), prior]
+            if self.context:
+                first, last = verdict.match.first, verdict.match.last
+                prev = words[first - 1] if first > 0 else "<s>"
+                after = words[last + 1] if last + 1 < n else "</s>"
+                pairs.append(get(f"cue={entry}|prev={prev}", NONE))
+                pairs.append(get(f"cue={entry}|next={after}", NONE))
+                pairs.append(get(f"cat={category}|prev={prev}", NONE))
+                pairs.append(get(f"cat={category}|next={after}", NONE))
+            if verdict.negated:
+                pairs.append(get(f"cue={entry}|negated", NONE))
+            if verdict.quoted:
+                pairs.append(get(f"cat={category}|quoted", NONE))
+            for u, r in pairs:
+                u_terms.append(u)
+                r_terms.append(r)
+            if contributions:
+                total = 0.0
+                for u, _ in pairs:
+                    total += u
+                shares.append(total)
+            else:
+                shares.append(None)
+        count = get(f"hedges={min(hedges, 3)}", NONE)
+        u_terms.append(count[0])
+        r_terms.append(count[1])
+        if hedges and self.unigrams:
+            weights = self.words
+            for word in set(words):
+                weight = weights.get(word)
+                if weight is not None:
+                    u_terms.append(weight[0])
+                    r_terms.append(weight[1])
+        return Sums(
+            math.fsum(u_terms),
+            math.fsum(r_terms) if self.has_rating else None,
+            verdicts,
+            shares,
+        )
+
+    def certainties(self, sentences: list[str]) -> list[float]:
+        """Return P(certain) of each sentence."""
+        plain = certainty_of(self.plain[0])
+        anchors, words_of, sums = self.anchors, self.words_of, self.sums
+        out = []
+        for text in sentences:
+            words = words_of(text)
+            if anchors.isdisjoint(words):
+                out.append(plain)
+            else:
+                out.append(certainty_of(sums(text, words, False).log_odds))
+        return out
