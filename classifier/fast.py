@@ -13,6 +13,7 @@ reference's (``==``), as ``tests/test_fast.py`` checks on every corpus sentence.
 from __future__ import annotations
 
 import math
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from classifier.cues import CueMatcher
@@ -51,7 +52,7 @@ class Sums:
     log_odds : float
         Log-odds that the sentence is uncertain.
     rating : float or None
-        The rating model's value, when there is one.
+        The rating model's value, when there is one and it was asked for.
     verdicts : list of Verdict
         The matched cues, as :func:`classifier.rules.judge` gives them.
     contributions : list of float or None
@@ -111,7 +112,7 @@ class FusedScorer:
         r_features = rating.features if rating is not None else {}
         r_words = rating.words if rating is not None else {}
         self.features = _pairs(uncertain.features, r_features)
-        self.words = _pairs(uncertain.words, r_words)
+        self.u_words, self.r_words = uncertain.words, r_words
         self.intercepts = (uncertain.intercept, rating.intercept if rating is not None else 0.0)
         prior = self.features.get("prior", NONE)
         # per entry: its cue= weights and its prior term, as the reference multiplies it
@@ -143,10 +144,11 @@ class FusedScorer:
             return self.plain[0]
         return self.sums(text, words, False).log_odds
 
-    def sums(self, text: str, words: list[str], contributions: bool) -> Sums:
+    def sums(self, text: str, words: list[str], full: bool) -> Sums:
         """Return the scores of one sentence whose tokens are ``words``.
 
-        With ``contributions``, also each kept hedge's contribution to the log-odds.
+        Without ``full``, only ``log_odds``; with it, also the rating and each kept
+        hedge's contribution to the log-odds.
         """
         log_odds, rating = self.plain
         if self.anchors.isdisjoint(words):
@@ -155,69 +157,57 @@ class FusedScorer:
         if not matches:
             return Sums(log_odds, rating, [], [])
         verdicts = judge(text, words, matches, false_friends, negators)
-        features = self.features
-        get = features.get
-        u_terms = [self.intercepts[0]]
-        r_terms = [self.intercepts[1]]
+        get = self.features.get
+        pairs = [self.intercepts]
+        add = pairs.append
         shares: list[float | None] = []
         hedges = sum(1 for v in verdicts if v.kept and v.category != BOOSTER)
         n = len(words)
         for verdict in verdicts:
             entry = verdict.match.entry.cue
             if not verdict.kept:
-                pair = get(f"dropped={entry}", NONE)
-                u_terms.append(pair[0])
-                r_terms.append(pair[1])
+                add(get(f"dropped={entry}", NONE))
                 shares.append(None)
                 continue
             category = verdict.category
             if category == BOOSTER:
                 if not hedges:  # a booster never cancels a hedge
-                    pair = get(f"booster={entry}", NONE)
-                    u_terms.append(pair[0])
-                    r_terms.append(pair[1])
+                    add(get(f"booster={entry}", NONE))
                 shares.append(None)
                 continue
             cue, prior = self.entries[entry]
-            pairs = [cue, get(f"cat={category}", NONE), prior]
+            own = [cue, get(f"cat={category}", NONE), prior]
             if self.context:
                 first, last = verdict.match.first, verdict.match.last
                 prev = words[first - 1] if first > 0 else "<s>"
                 after = words[last + 1] if last + 1 < n else "</s>"
-                pairs.append(get(f"cue={entry}|prev={prev}", NONE))
-                pairs.append(get(f"cue={entry}|next={after}", NONE))
-                pairs.append(get(f"cat={category}|prev={prev}", NONE))
-                pairs.append(get(f"cat={category}|next={after}", NONE))
+                own.append(get(f"cue={entry}|prev={prev}", NONE))
+                own.append(get(f"cue={entry}|next={after}", NONE))
+                own.append(get(f"cat={category}|prev={prev}", NONE))
+                own.append(get(f"cat={category}|next={after}", NONE))
             if verdict.negated:
-                pairs.append(get(f"cue={entry}|negated", NONE))
+                own.append(get(f"cue={entry}|negated", NONE))
             if verdict.quoted:
-                pairs.append(get(f"cat={category}|quoted", NONE))
-            for u, r in pairs:
-                u_terms.append(u)
-                r_terms.append(r)
-            if contributions:
+                own.append(get(f"cat={category}|quoted", NONE))
+            pairs.extend(own)
+            if full:
                 total = 0.0
-                for u, _ in pairs:
+                for u, _ in own:  # in the reference's order: a plain sum is not exact
                     total += u
                 shares.append(total)
             else:
                 shares.append(None)
-        count = get(f"hedges={min(hedges, 3)}", NONE)
-        u_terms.append(count[0])
-        r_terms.append(count[1])
-        if hedges and self.unigrams:
-            weights = self.words
-            for word in set(words):
-                weight = weights.get(word)
-                if weight is not None:
-                    u_terms.append(weight[0])
-                    r_terms.append(weight[1])
-        return Sums(
-            math.fsum(u_terms),
-            math.fsum(r_terms) if self.has_rating else None,
-            verdicts,
-            shares,
-        )
+        add(get(f"hedges={min(hedges, 3)}", NONE))
+        u_terms = [u for u, _ in pairs]
+        unigrams = set(words) if hedges and self.unigrams else ()
+        if unigrams:
+            u_terms.extend(map(self.u_words.get, unigrams, repeat(0.0)))
+        if not (full and self.has_rating):
+            return Sums(math.fsum(u_terms), None, verdicts, shares)
+        r_terms = [r for _, r in pairs]
+        if unigrams:
+            r_terms.extend(map(self.r_words.get, unigrams, repeat(0.0)))
+        return Sums(math.fsum(u_terms), math.fsum(r_terms), verdicts, shares)
 
     def certainties(self, sentences: list[str]) -> list[float]:
         """Return P(certain) of each sentence."""

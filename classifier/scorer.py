@@ -463,7 +463,7 @@ class Scorer:
             raise ValueError("this model was trained without ratings: it predicts no rating")
         fused = self.fused
         return [
-            fused.sums(s, fused.words_of(s), False).rating  # type: ignore[misc]
+            fused.sums(s, fused.words_of(s), True).rating  # type: ignore[misc]
             for s in check_sentences(sentences)
         ]
 
