@@ -48,6 +48,10 @@ PARAGRAPH = (
 HEDGE = [sys.executable, "-m", "classifier.cli"]
 
 Rows = list[tuple[str, str]]
+FLOOR_ROW = "tokenizing floor (one regular expression)"
+PROBA = "hedge certainty / predict_proba (pre-split sentences)"
+SCORE = "hedge score (raw text: split, score, cues, rating)"
+VADER = "VADER polarity_scores"
 
 
 def rate(run: Callable[[], object], n: int, repeats: int) -> float:
@@ -93,15 +97,9 @@ def one_core(sentences: list[str], repeats: int) -> Rows:
         document = " ".join(sentences)
         n = len(sentences)
         rows = {
-            "tokenizing floor (one regular expression)": rate(
-                lambda: [FLOOR.findall(s) for s in sentences], n, repeats
-            ),
-            "hedge certainty / predict_proba (pre-split sentences)": rate(
-                lambda: scorer.certainty(sentences), n, repeats
-            ),
-            "hedge score (raw text: split, score, cues, rating)": rate(
-                lambda: scorer.score(document), n, repeats
-            ),
+            FLOOR_ROW: rate(lambda: [FLOOR.findall(s) for s in sentences], n, repeats),
+            PROBA: rate(lambda: scorer.certainty(sentences), n, repeats),
+            SCORE: rate(lambda: scorer.score(document), n, repeats),
         }
         try:
             from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -109,12 +107,16 @@ def one_core(sentences: list[str], repeats: int) -> Rows:
             print("vaderSentiment is not installed: its row is skipped", file=sys.stderr)
         else:
             vader = SentimentIntensityAnalyzer()
-            rows["VADER polarity_scores"] = rate(
-                lambda: [vader.polarity_scores(s) for s in sentences], n, repeats
-            )
+            rows[VADER] = rate(lambda: [vader.polarity_scores(s) for s in sentences], n, repeats)
     finally:
         os.sched_setaffinity(0, cpus)
-    return [(f"{name}, one core", f"{value:,.0f} sentences/s") for name, value in rows.items()]
+    table = [(f"{name}, one core", f"{value:,.0f} sentences/s") for name, value in rows.items()]
+    proba, score = rows[PROBA], rows[SCORE]
+    table.append(("regex tokenize floor / `predict_proba`", f"{rows[FLOOR_ROW] / proba:.2f}"))
+    if VADER in rows:
+        table.append(("`predict_proba` / VADER", f"{proba / rows[VADER]:.2f}x"))
+        table.append(("`score` on raw text / VADER", f"{score / rows[VADER]:.2f}x"))
+    return table
 
 
 def whole_command(megabytes: int) -> Rows:
