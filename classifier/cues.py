@@ -139,6 +139,7 @@ class CueMatcher:
 
     def __init__(self, lexicon: Lexicon, max_gap: int = DEFAULT_MAX_GAP) -> None:
         self.max_gap = max_gap
+        self.entries = lexicon.entries
         # anchor word -> (position of the anchor in the entry's first piece, entry)
         index: dict[str, list[tuple[int, LexiconEntry]]] = defaultdict(list)
         for entry in lexicon.entries:

@@ -17,7 +17,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING
 
 from classifier.cues import CueMatcher
-from classifier.lexicon import BOOSTER, Lexicon
+from classifier.lexicon import BOOSTER
 from classifier.rules import Verdict, judge
 from classifier.tokens import TOKEN_PATTERN, tokenize
 
@@ -85,10 +85,10 @@ class FusedScorer:
 
     Parameters
     ----------
-    lexicon : Lexicon
-        The model's lexicon (with any added entries).
+    matcher : CueMatcher
+        The reference analyser's matcher of the model's lexicon (with any added entries).
     settings : dict
-        The featurizer's ``max_gap``, ``context`` and ``unigrams``.
+        The featurizer's ``context`` and ``unigrams``.
     uncertain : Linear
         Log-odds that a sentence is uncertain.
     rating : Linear or None
@@ -97,15 +97,13 @@ class FusedScorer:
 
     def __init__(
         self,
-        lexicon: Lexicon,
+        matcher: CueMatcher,
         settings: dict[str, object],
         uncertain: Linear,
         rating: Linear | None,
     ) -> None:
-        max_gap = settings["max_gap"]
-        assert isinstance(max_gap, int)
-        self.matcher = CueMatcher(lexicon, max_gap)
-        self.anchors = self.matcher.cue_anchors
+        self.matcher = matcher
+        self.anchors = matcher.cue_anchors
         self.context = bool(settings["context"])
         self.unigrams = bool(settings["unigrams"])
         self.has_rating = rating is not None
@@ -121,7 +119,7 @@ class FusedScorer:
                 self.features.get(f"cue={e.cue}", NONE),
                 (prior[0] * e.weight, prior[1] * e.weight),
             )
-            for e in lexicon.entries
+            for e in matcher.entries
         }
         # a sentence without a hedge has only "hedges=0" and the intercept
         plain = self.features.get("hedges=0", NONE)

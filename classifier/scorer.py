@@ -368,7 +368,7 @@ class Scorer:
         self.with_types = with_types
         self.with_aspects = with_aspects
         self.analyzer = Analyzer(lexicon, **self.settings)
-        self.fused = FusedScorer(lexicon, self.settings, uncertain, rating)
+        self.fused = FusedScorer(self.analyzer.matcher, self.settings, uncertain, rating)
 
     def with_outputs(self, *, types: bool = False, aspects: bool = False) -> Scorer:
         """Return the same scorer, giving cue types and/or aspects in its results.
