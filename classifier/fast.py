@@ -56,8 +56,8 @@ class Sums:
     verdicts : list of Verdict
         The matched cues, as :func:`classifier.rules.judge` gives them.
     contributions : list of float or None
-        For each verdict that is a kept hedge, its contribution to ``log_odds`` (summed
-        in the reference's order); None for the other verdicts.
+        For each verdict that is a kept hedge, its contribution to ``log_odds``, as
+        :meth:`classifier.scorer.Linear.contributions` gives it; None for the others.
     """
 
     __slots__ = ("log_odds", "rating", "verdicts", "contributions")
@@ -195,11 +195,18 @@ class FusedScorer:
                 shares.append(total)
             else:
                 shares.append(None)
-        add(get(f"hedges={min(hedges, 3)}", NONE))
+        count = get(f"hedges={min(hedges, 3)}", NONE)
+        add(count)
         u_terms = [u for u, _ in pairs]
         unigrams = set(words) if hedges and self.unigrams else ()
         if unigrams:
-            u_terms.extend(map(self.u_words.get, unigrams, repeat(0.0)))
+            u_words = list(map(self.u_words.get, unigrams, repeat(0.0)))
+            u_terms.extend(u_words)
+        if full and hedges:
+            # each kept hedge's equal share of its words and the hedge count, as
+            # Linear.contributions gives it
+            share = math.fsum([*u_words, count[0]] if unigrams else [count[0]]) / hedges
+            shares = [None if own is None else own + share for own in shares]
         if not (full and self.has_rating):
             return Sums(math.fsum(u_terms), None, verdicts, shares)
         r_terms = [r for _, r in pairs]
