@@ -142,18 +142,18 @@ def test_fused_equals_reference_on_generated_sentences(
 def test_fused_equals_reference_with_added_cues(bundled: Scorer) -> None:
     extra = Lexicon(
         (
-            LexiconEntry("kinda", "approximator", 0.8, (("kinda",),), "extra.tsv:2"),
-            LexiconEntry("odds ... thin", "low_probability", 0.9, (("odds",), ("thin",)), "x:3"),
+            LexiconEntry("mebbe", "approximator", 0.8, (("mebbe",),), "extra.tsv:2"),
+            LexiconEntry("odds ... wafer", "low_probability", 0.9, (("odds",), ("wafer",)), "x:3"),
         )
     )
     scorer = bundled.with_lexicon(extra)
     sentences = [
-        "It is kinda broken.",
-        "The odds of a deal look thin, and it may rain.",
+        "It is mebbe broken.",
+        "The odds of a deal look wafer thin, and it may rain.",
         "Nothing here.",
     ]
     check_equal(scorer, sentences)
-    assert [c.text for c in scorer.score_sentences(sentences)[0].cues] == ["kinda"]
+    assert [c.text for c in scorer.score_sentences(sentences)[0].cues] == ["mebbe"]
 
 
 def test_fused_equals_reference_on_rule_examples(bundled: Scorer) -> None:
