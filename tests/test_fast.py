@@ -23,7 +23,16 @@ from classifier.persist import load_scorer
 from classifier.scorer import Scorer, SentenceScore
 from tests.corpus import LABELED_FIRM, LABELED_HEDGED
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+#: ../shared/data beside the repository (or beside the folder of a git worktree).
+DATA = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "data", ROOT.parents[1] / "shared" / "data")
+        if p.is_dir()
+    ),
+    ROOT.parent / "shared" / "data",
+)
 
 
 def reference(scorer: Scorer, text: str, offset: int = 0) -> SentenceScore:
