@@ -514,8 +514,8 @@ class Scorer:
                 cues,
                 scored.rating,
             )
-            if self.with_types or self.with_aspects:
-                score = self._typed(score, analysis)
+            if self.with_types or self.with_aspects:  # opt-in outputs: the reference path
+                score = self._typed(score, self.analyzer.analyze(text))
             yield score
 
     def _typed(self, score: SentenceScore, analysis: Analysis) -> SentenceScore:
