@@ -426,14 +426,13 @@ def load_scorer(
         own = params.get("convention") if isinstance(params, dict) else None
         member = WEIGHTS if convention in (None, own) else convention_member(convention)
         if member not in archive.manifest.get("members", {}):
-            known = sorted(
-                [own] * isinstance(own, str)
-                + [
-                    name[len("conventions/") : -len(".json")]
-                    for name in archive.manifest.get("members", {})
-                    if name.startswith("conventions/")
-                ]
-            )
+            known = [own] if isinstance(own, str) else []
+            known += [
+                name[len("conventions/") : -len(".json")]
+                for name in archive.manifest.get("members", {})
+                if name.startswith("conventions/")
+            ]
+            known.sort()
             raise ModelLoadError(
                 f"{model_path}: no convention {convention!r}; "
                 + (f"this model has {', '.join(known)}" if known else "it has only its own")
