@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any
@@ -279,6 +279,13 @@ def _optional(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
         raise ValueError(f"{name}: {key}: {detail}") from None
 
 
+def _later(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
+    """Return a function that reads an optional part when called, or None without the part."""
+    if document.get(key) is None:
+        return None
+    return lambda: _optional(document, key, read, name)
+
+
 def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
     """Yield lists of up to ``size`` items, checking that each is a str."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
@@ -348,8 +355,8 @@ class Scorer:
         rating: Linear | None = None,
         *,
         added: Iterable[str] = (),
-        cue_types: CueTyper | None = None,
-        aspect_model: AspectModel | None = None,
+        cue_types: CueTyper | Callable[[], CueTyper] | None = None,
+        aspect_model: AspectModel | Callable[[], AspectModel] | None = None,
         with_types: bool = False,
         with_aspects: bool = False,
     ) -> None:
@@ -359,16 +366,34 @@ class Scorer:
         self.threshold = threshold
         self.rating = rating
         self.added = frozenset(added)
-        self.cue_types = cue_types
-        self.aspect_model = aspect_model
+        self._cue_types = cue_types
+        self._aspect_model = aspect_model
         if with_types and cue_types is None:
             raise ValueError("this model was trained without cue types: it gives no types")
         if with_aspects and aspect_model is None:
             raise ValueError("this model was trained without aspects: it gives no aspects")
         self.with_types = with_types
         self.with_aspects = with_aspects
+        if with_types:  # read now, so that a damaged part is an error where it is asked for
+            _ = self.cue_types
+        if with_aspects:
+            _ = self.aspect_model
         self.analyzer = Analyzer(lexicon, **self.settings)
         self.fused = FusedScorer(self.analyzer.matcher, self.settings, uncertain, rating)
+
+    @property
+    def cue_types(self) -> CueTyper | None:
+        """The cue-type model, built from the weights file on first use."""
+        if callable(self._cue_types) and not isinstance(self._cue_types, CueTyper):
+            self._cue_types = self._cue_types()
+        return self._cue_types
+
+    @property
+    def aspect_model(self) -> AspectModel | None:
+        """The aspect models, built from the weights file on first use."""
+        if callable(self._aspect_model) and not isinstance(self._aspect_model, AspectModel):
+            self._aspect_model = self._aspect_model()
+        return self._aspect_model
 
     def with_outputs(self, *, types: bool = False, aspects: bool = False) -> Scorer:
         """Return the same scorer, giving cue types and/or aspects in its results.
@@ -385,8 +410,8 @@ class Scorer:
             self.threshold,
             self.rating,
             added=self.added,
-            cue_types=self.cue_types,
-            aspect_model=self.aspect_model,
+            cue_types=self._cue_types,
+            aspect_model=self._aspect_model,
             with_types=types,
             with_aspects=aspects,
         )
@@ -436,8 +461,8 @@ class Scorer:
             self.threshold,
             self.rating,
             added=self.added | {entry.cue for entry in extra.entries},
-            cue_types=self.cue_types,
-            aspect_model=self.aspect_model,
+            cue_types=self._cue_types,
+            aspect_model=self._aspect_model,
             with_types=self.with_types,
             with_aspects=self.with_aspects,
         )
@@ -696,8 +721,9 @@ class Scorer:
             uncertain,
             threshold,
             None if rating is None else _linear(field.get("rating", dict), f"{name}: rating"),
-            cue_types=_optional(document, "cue_types", CueTyper.from_dict, name),
-            aspect_model=_optional(document, "aspects", AspectModel.from_dict, name),
+            # built on first use: most scoring asks for neither (a fifth of the load time)
+            cue_types=_later(document, "cue_types", CueTyper.from_dict, name),
+            aspect_model=_later(document, "aspects", AspectModel.from_dict, name),
         )
 
 
