@@ -11,6 +11,7 @@ it loads from a JSON file in milliseconds, without importing scikit-learn.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -283,7 +284,7 @@ def _later(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
     """Return a function that reads an optional part when called, or None without the part."""
     if document.get(key) is None:
         return None
-    return lambda: _optional(document, key, read, name)
+    return functools.partial(_optional, document, key, read, name)  # picklable, unlike a lambda
 
 
 def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
