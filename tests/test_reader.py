@@ -223,6 +223,9 @@ def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
         time.sleep(0.05)
     while len(_session_processes(process.pid)) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)  # the workers have started
+    partial = next(p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl."))
+    while partial.stat().st_size == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # ... and scored: a signal while the pool starts is another case
     process.send_signal(signum)
     assert process.wait(timeout=60) == 128 + signum
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
