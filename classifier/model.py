@@ -340,7 +340,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         features = _augment(base, domain, names)
         folds = list(_folds(labels, domain, groups, self.cv, self.random_state))
         uncertain = labels == UNCERTAIN
-        best: tuple[float, float, np.ndarray] | None = None
+        best: tuple[float, float, np.ndarray, dict[str, float]] | None = None
         for C in C_GRID if self.C is None else (self.C,):
             oof = cross_val_predict(
                 self._logistic(C),
@@ -350,14 +350,13 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
                 method="predict_proba",
                 params={"sample_weight": weights},
             )[:, 0]
-            # the mean over domains of each domain's best out-of-fold F1
-            quality = float(
-                np.mean([_plateau(uncertain[domain == d], oof[domain == d])[1] for d in names])
-            )
+            chosen = {d: self._threshold(uncertain[domain == d], oof[domain == d]) for d in names}
+            # the mean over domains of each domain's out-of-fold F1 at its threshold
+            quality = float(np.mean([f1 for _, f1 in chosen.values()]))
             if best is None or quality > best[0]:
-                best = (quality, C, oof)
+                best = (quality, C, oof, {d: t for d, (t, _) in chosen.items()})
         assert best is not None
-        _, C, oof = best
+        _, C, oof, self.thresholds_ = best
         model = self._logistic(C).fit(features, labels, sample_weight=weights)
         self.domains_ = names
         conventions = names + [SHARED] if len(names) > 1 else names
@@ -365,17 +364,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             d: _convention(model.coef_[0], model.intercept_[0], base.shape[1], names, d)
             for d in conventions
         }
-        self.thresholds_ = {}
         self.cv_metrics_: dict[str, Any] = {"C": C, "folds": self.cv}
         for d in names:
             mask = domain == d
-            threshold = (
-                _plateau(uncertain[mask], oof[mask])[0]
-                if self.threshold is None
-                else float(self.threshold)
-            )
-            self.thresholds_[d] = threshold
-            self.cv_metrics_[d] = _binary_metrics(uncertain[mask], oof[mask] < threshold)
+            self.cv_metrics_[d] = _binary_metrics(uncertain[mask], oof[mask] < self.thresholds_[d])
         if len(names) > 1:
             self.thresholds_[SHARED] = float(np.median(list(self.thresholds_.values())))
         convention = self.convention or names[0]
@@ -464,6 +456,16 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.aspects_ = train_aspects(self.scorer_.analyzer, typer, sentences, judged)
         self.__dict__.pop("_scorer", None)
         return self
+
+    def _threshold(self, uncertain: np.ndarray, certainty: np.ndarray) -> tuple[float, float]:
+        """Return the threshold on out-of-fold P(certain) and the F1 of ``uncertain`` there.
+
+        The given ``threshold``, or else the middle of the best-F1 plateau.
+        """
+        if self.threshold is None:
+            return _plateau(uncertain, certainty)
+        threshold = float(self.threshold)
+        return threshold, precision_recall_f1(uncertain, certainty < threshold)[2]
 
     def _fit_ratings(
         self, features: Any, ratings: np.ndarray, domain: np.ndarray
