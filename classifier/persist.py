@@ -132,33 +132,6 @@ def convention_member(convention: str) -> str:
     return f"conventions/{convention}.json"
 
 
-#: The parts of a weights document that differ between conventions; the rest (lexicon,
-#: settings, cue types, aspects) is stored once, in the weights member.
-CONVENTION_PARTS = ("threshold", "uncertain", "rating")
-
-
-def _convention_json(scorer: Scorer) -> bytes:
-    document = json.loads(scorer.to_json())
-    return json.dumps(
-        {key: document[key] for key in CONVENTION_PARTS}, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
-
-
-def _with_convention(weights: bytes, convention: bytes, where: str) -> bytes:
-    """Return the weights document with one convention's parts in place of its own."""
-    try:
-        document = json.loads(weights.decode("utf-8"), parse_constant=_no_constant)
-        parts = json.loads(convention.decode("utf-8"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as err:
-        raise ModelLoadError(f"{where}: unreadable weights ({err})") from None
-    if not isinstance(document, dict) or not isinstance(parts, dict):
-        raise ModelLoadError(f"{where}: not a JSON object")
-    if sorted(parts) != sorted(CONVENTION_PARTS):
-        raise ModelLoadError(f"{where}: expected the keys {', '.join(CONVENTION_PARTS)}")
-    document.update(parts)
-    return json.dumps(document, allow_nan=False).encode("utf-8")
-
-
 def weights_path(model_path: Path) -> Path:
     """Return the weights path of a legacy model file: ``x.joblib`` -> ``x.weights.json``."""
     return model_path.with_suffix(".weights.json")
@@ -181,7 +154,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     joblib.dump(payload, pipeline, compress=3)
     weights = clf.scorer_.to_json().encode("utf-8")
     conventions = {  # the model's own convention is WEIGHTS
-        convention_member(name): _convention_json(clf.to_scorer(name))
+        convention_member(name): clf.to_scorer(name).convention_json().encode("utf-8")
         for name in sorted(getattr(clf, "conventions_", {}))
         if len(clf.conventions_) > 1 and name != clf.convention
     }
@@ -439,17 +412,19 @@ def load_scorer(
             )
         data = archive.read(WEIGHTS)
         where = f"{model_path}:{member}"
-        if member != WEIGHTS:
-            data = _with_convention(data, archive.read(member), where)
+        parts = None if member == WEIGHTS else archive.read(member)
     elif convention is not None:
         raise ModelLoadError(f"{model_path}: a model in the old layout has no conventions")
     else:
+        parts = None
         legacy = _legacy_weights(model_path, _legacy_manifest(model_path, trusted), trusted)
         if legacy is None:
             return load_model(model_path, trusted=True).scorer_
         data, where = legacy, str(weights_path(model_path))
     try:
-        return Scorer.from_json(data.decode("utf-8"), where)
+        return Scorer.from_json(
+            data.decode("utf-8"), where, parts=None if parts is None else parts.decode("utf-8")
+        )
     except (UnicodeDecodeError, ValueError) as err:
         raise ModelLoadError(f"cannot load weights: {err}") from None
 

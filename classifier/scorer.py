@@ -40,6 +40,9 @@ __all__ = [
 
 #: Texts per batch in :meth:`Scorer.score_many`.
 DEFAULT_BATCH_SIZE = 256
+#: The parts of a weights file that differ between the labelling conventions of one
+#: model; the rest (lexicon, settings, cue types, aspects) is stored once.
+CONVENTION_PARTS = ("threshold", "uncertain", "rating")
 #: ``format`` of a weights file.
 WEIGHTS_FORMAT = "hedge-classifier-weights"
 WEIGHTS_FORMAT_VERSION = 1
@@ -634,6 +637,16 @@ class Scorer:
             yield from scored
 
     # ------------------------------------------------------------------ files
+    def convention_json(self) -> str:
+        """Return the parts of :meth:`to_json` that differ between conventions, as JSON."""
+        parts = {
+            "threshold": self.threshold,
+            "uncertain": _linear_dict(self.uncertain),
+            "rating": _linear_dict(self.rating),
+        }
+        assert tuple(parts) == CONVENTION_PARTS
+        return json.dumps(parts, separators=(",", ":"), allow_nan=False)
+
     def to_json(self) -> str:
         """Return the scorer as JSON text: lexicon, settings, weights and threshold.
 
@@ -649,15 +662,6 @@ class Scorer:
                 "and pass the extra lexicon when loading it (or retrain with it)"
             )
 
-        def linear(function: Linear | None) -> dict[str, Any] | None:
-            if function is None:
-                return None
-            return {
-                "intercept": function.intercept,
-                "features": dict(sorted(function.features.items())),
-                "words": dict(sorted(function.words.items())),
-            }
-
         document = {
             "format": WEIGHTS_FORMAT,
             "format_version": WEIGHTS_FORMAT_VERSION,
@@ -667,8 +671,8 @@ class Scorer:
                 [e.cue, e.category, e.weight, [list(part) for part in e.parts], e.where]
                 for e in self.lexicon.entries
             ],
-            "uncertain": linear(self.uncertain),
-            "rating": linear(self.rating),
+            "uncertain": _linear_dict(self.uncertain),
+            "rating": _linear_dict(self.rating),
         }
         if self.cue_types is not None:
             document["cue_types"] = self.cue_types.to_dict()
@@ -679,25 +683,28 @@ class Scorer:
         )
 
     @classmethod
-    def from_json(cls, text: str, name: str = "<weights>") -> Scorer:
+    def from_json(cls, text: str, name: str = "<weights>", *, parts: str | None = None) -> Scorer:
         """Read a scorer written by :meth:`to_json`, validating every field.
 
         Numbers must be finite (no NaN or Infinity) and at most :data:`MAX_WEIGHT` in
         size, the threshold in (0, 1), ``max_gap`` an int up to :data:`MAX_GAP`; lexicon
         entries go through :func:`~classifier.lexicon.parse_lexicon`, as in lexicon files.
+        ``parts``, a JSON object of exactly :data:`CONVENTION_PARTS` (as
+        :meth:`convention_json` writes), replaces those of ``text``: another labelling
+        convention of the same model.
 
         Raises
         ------
         ValueError
             If ``text`` is not such a document, naming ``name`` and the field.
         """
-        try:
-            document = json.loads(text, parse_constant=_reject_constant)
-        except RecursionError:
-            raise ValueError(f"{name}: nested too deeply to be a weights file") from None
-        except ValueError as err:
-            raise ValueError(f"{name}: invalid JSON ({err})") from None
-        if not isinstance(document, dict) or document.get("format") != WEIGHTS_FORMAT:
+        document = _json_object(text, name)
+        if parts is not None:
+            replaced = _json_object(parts, name)
+            if sorted(replaced) != sorted(CONVENTION_PARTS):
+                raise ValueError(f"{name}: expected the keys {', '.join(CONVENTION_PARTS)}")
+            document.update(replaced)
+        if document.get("format") != WEIGHTS_FORMAT:
             raise ValueError(f"{name}: not a {WEIGHTS_FORMAT} file")
         if document.get("format_version") != WEIGHTS_FORMAT_VERSION:
             raise ValueError(
@@ -726,6 +733,30 @@ class Scorer:
             cue_types=_later(document, "cue_types", CueTyper.from_dict, name),
             aspect_model=_later(document, "aspects", AspectModel.from_dict, name),
         )
+
+
+def _linear_dict(function: Linear | None) -> dict[str, Any] | None:
+    """Return a linear function as the JSON object of a weights file."""
+    if function is None:
+        return None
+    return {
+        "intercept": function.intercept,
+        "features": dict(sorted(function.features.items())),
+        "words": dict(sorted(function.words.items())),
+    }
+
+
+def _json_object(text: str, name: str) -> dict[str, Any]:
+    """Parse a JSON object of a weights file: finite numbers only, bounded nesting."""
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError(f"{name}: nested too deeply to be a weights file") from None
+    except ValueError as err:
+        raise ValueError(f"{name}: invalid JSON ({err})") from None
+    if not isinstance(document, dict):
+        raise ValueError(f"{name}: not a {WEIGHTS_FORMAT} file")
+    return document
 
 
 def _reject_constant(constant: str) -> None:
