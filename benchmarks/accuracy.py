@@ -17,7 +17,7 @@ from scipy.stats import pearsonr, spearmanr
 
 from benchmarks.corpora import DEFAULT_DATA, OWN_CORPUS, Sentence, evaluation_sets, minimal_pairs
 from classifier.labels import UNCERTAIN, precision_recall_f1
-from classifier.model import SHARED, CertaintyClassifier
+from classifier.model import CertaintyClassifier
 from classifier.scorer import Scorer
 
 #: Plain TF-IDF logistic regression, from shared/data/SPLITS.md.
@@ -82,8 +82,10 @@ def order_respected(scorer: Scorer, groups: list[list[tuple[str, float]]]) -> tu
 
 def table(clf: CertaintyClassifier, data: Path, corpus: Path) -> None:
     default = clf.to_scorer()
-    print("| set | n | precision | recall | F1 / r | own convention | target | reference "
-          "| explained |")
+    print(
+        "| set | n | precision | recall | F1 / r | own convention | target | reference "
+        "| explained |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, sentences in evaluation_sets(data, corpus).items():
         target = " / ".join("—" if t is None else f"{t:.2f}" for t in TARGETS[name])
@@ -92,26 +94,34 @@ def table(clf: CertaintyClassifier, data: Path, corpus: Path) -> None:
         if name == "graded":
             r, rho = correlations(default, sentences)
             own_r = correlations(clf.to_scorer(own), sentences)[0] if own else float("nan")
-            print(f"| graded (rating) | {len(sentences)} | | | r {r:.3f} (Spearman {rho:.3f}) "
-                  f"| r {own_r:.3f} | {target} | {reference} | |")
+            print(
+                f"| graded (rating) | {len(sentences)} | | | r {r:.3f} (Spearman {rho:.3f}) "
+                f"| r {own_r:.3f} | {target} | {reference} | |"
+            )
             continue
         precision, recall, f1, explained = f1_of(default, sentences)
         own_f1 = f"{f1_of(clf.to_scorer(own), sentences)[2]:.3f}" if own else "—"
-        print(f"| {name} | {len(sentences)} | {precision:.3f} | {recall:.3f} | {f1:.3f} "
-              f"| {own_f1} | {target} | {reference} | {explained:.1%} |")
+        print(
+            f"| {name} | {len(sentences)} | {precision:.3f} | {recall:.3f} | {f1:.3f} "
+            f"| {own_f1} | {target} | {reference} | {explained:.1%} |"
+        )
         if name == "guideline":
             r, rho = correlations(default, sentences)
-            print(f"| guideline (rating) | {len(sentences)} | | | r {r:.3f} (Spearman {rho:.3f}) "
-                  "| | | | |")
+            print(
+                f"| guideline (rating) | {len(sentences)} | | | r {r:.3f} (Spearman {rho:.3f}) "
+                "| | | | |"
+            )
     groups = minimal_pairs()
     right, total = order_respected(default, groups)
-    print(f"| minimal pairs, order respected | {len(groups)} groups | | | {right / total:.1%} "
-          f"({right}/{total}) | | 95% | | |")
+    print(
+        f"| minimal pairs, order respected | {len(groups)} groups | | | {right / total:.1%} "
+        f"({right}/{total}) | | 95% | | |"
+    )
 
 
 def leave_one_out(clf: CertaintyClassifier, data: Path, corpus: Path) -> None:
     from benchmarks.corpora import training_parts
-    from scripts.train_default import CONVENTION, GUIDELINE_WEIGHT, guideline_rating
+    from scripts.train_default import fit_domains
 
     judged = evaluation_sets(data, corpus)
     parts = training_parts(data, corpus)
@@ -119,15 +129,7 @@ def leave_one_out(clf: CertaintyClassifier, data: Path, corpus: Path) -> None:
     print("| --- | --- | ---: |")
     for name, domain in LEFT_OUT.items():
         sentences = [s for d, part in parts.items() if d != domain for s in part]
-        convention = CONVENTION if domain != CONVENTION else SHARED
-        model = CertaintyClassifier(C=clf.cv_metrics_["C"], convention=convention).fit(
-            [s.text for s in sentences],
-            [s.label for s in sentences],
-            [guideline_rating(s) for s in sentences],
-            domains=[s.domain for s in sentences],
-            groups=[f"{s.domain}:{s.doc}" for s in sentences],
-            sample_weight=[GUIDELINE_WEIGHT if s.domain == CONVENTION else 1.0 for s in sentences],
-        )
+        model = fit_domains(sentences, C=clf.cv_metrics_["C"])
         scorer = model.to_scorer()
         if name == "graded":
             value = f"r {correlations(scorer, judged[name])[0]:.3f}"

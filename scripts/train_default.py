@@ -26,7 +26,7 @@ from benchmarks.corpora import (
     training_parts,
     typed_cues_train,
 )
-from classifier.model import CertaintyClassifier
+from classifier.model import SHARED, CertaintyClassifier
 from classifier.persist import read_manifest
 
 #: The convention the bundled model predicts with.
@@ -45,6 +45,31 @@ def guideline_rating(sentence: Sentence) -> float:
     if sentence.domain == "science":
         return 1.0 + (sentence.rating - 1.0) * 0.8
     return sentence.rating
+
+
+def fit_domains(
+    sentences: list[Sentence],
+    *,
+    C: float | None = None,
+    seed: int = 0,
+    guideline_weight: float = GUIDELINE_WEIGHT,
+) -> CertaintyClassifier:
+    """Fit the certainty and rating models on ``sentences``, each corpus a domain.
+
+    The model predicts with our guideline's convention, or with the shared weights when
+    our corpus is not among the sentences.
+    """
+    domains = {s.domain for s in sentences}
+    return CertaintyClassifier(
+        C=C, convention=CONVENTION if CONVENTION in domains else SHARED, random_state=seed
+    ).fit(
+        [s.text for s in sentences],
+        [s.label for s in sentences],
+        [guideline_rating(s) for s in sentences],
+        domains=[s.domain for s in sentences],
+        groups=[f"{s.domain}:{s.doc}" for s in sentences],
+        sample_weight=np.where([s.domain == CONVENTION for s in sentences], guideline_weight, 1.0),
+    )
 
 
 def fit_kinds(clf: CertaintyClassifier, data: Path, corpus: Path) -> dict[str, str]:
@@ -94,18 +119,7 @@ def main() -> None:
         del parts[args.leave_out]
     sentences = [s for part in parts.values() for s in part]
     started = time.perf_counter()
-    clf = CertaintyClassifier(
-        C=args.C, convention=CONVENTION if CONVENTION in parts else None, random_state=args.seed
-    ).fit(
-        [s.text for s in sentences],
-        [s.label for s in sentences],
-        [guideline_rating(s) for s in sentences],
-        domains=[s.domain for s in sentences],
-        groups=[f"{s.domain}:{s.doc}" for s in sentences],
-        sample_weight=np.where(
-            [s.domain == CONVENTION for s in sentences], args.guideline_weight, 1.0
-        ),
-    )
+    clf = fit_domains(sentences, C=args.C, seed=args.seed, guideline_weight=args.guideline_weight)
     training_kinds = fit_kinds(clf, args.data, args.corpus)
     seconds = time.perf_counter() - started
     training = {
