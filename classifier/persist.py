@@ -44,7 +44,7 @@ from classifier import __version__
 from classifier.bundled import bundled
 from classifier.errors import ModelIntegrityError, ModelLoadError
 from classifier.lexicon import Lexicon, load_lexicon
-from classifier.scorer import Scorer
+from classifier.scorer import OPTIONAL_PARTS, Scorer
 
 if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier  # above this module: no import
@@ -132,6 +132,11 @@ def convention_member(convention: str) -> str:
     return f"conventions/{convention}.json"
 
 
+def optional_member(part: str) -> str:
+    """Return the archive member holding an optional part of the weights (cue types, aspects)."""
+    return f"{part}.json"
+
+
 def weights_path(model_path: Path) -> Path:
     """Return the weights path of a legacy model file: ``x.joblib`` -> ``x.weights.json``."""
     return model_path.with_suffix(".weights.json")
@@ -152,12 +157,16 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     pipeline = io.BytesIO()
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "classifier": clf}
     joblib.dump(payload, pipeline, compress=3)
-    weights = clf.scorer_.to_json().encode("utf-8")
-    conventions = {  # the model's own convention is WEIGHTS
+    weights = clf.scorer_.to_json(optional=False).encode("utf-8")
+    other_members = {  # the model's own convention is WEIGHTS
         convention_member(name): clf.to_scorer(name).convention_json().encode("utf-8")
         for name in sorted(getattr(clf, "conventions_", {}))
         if len(clf.conventions_) > 1 and name != clf.convention
     }
+    other_members.update(  # read on first use, so loading does not decode them
+        (optional_member(key), text.encode("utf-8"))
+        for key, text in clf.scorer_.optional_json().items()
+    )
     featurizer = clf.pipeline_.named_steps["features"]
     manifest = {
         "format": FORMAT,
@@ -165,7 +174,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
         "members": {
             PIPELINE: _sha256(pipeline.getvalue()),
             WEIGHTS: _sha256(weights),
-            **{name: _sha256(data) for name, data in conventions.items()},
+            **{name: _sha256(data) for name, data in other_members.items()},
         },
         "versions": {
             "hedge-classifier": __version__,
@@ -185,7 +194,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     members = [
         (MANIFEST, text.encode("utf-8"), zipfile.ZIP_DEFLATED),
         (WEIGHTS, weights, zipfile.ZIP_DEFLATED),
-        *[(name, data, zipfile.ZIP_DEFLATED) for name, data in conventions.items()],
+        *[(name, data, zipfile.ZIP_DEFLATED) for name, data in other_members.items()],
         (PIPELINE, pipeline.getvalue(), zipfile.ZIP_STORED),  # joblib compressed it
     ]
 
@@ -413,17 +422,28 @@ def load_scorer(
         data = archive.read(WEIGHTS)
         where = f"{model_path}:{member}"
         parts = None if member == WEIGHTS else archive.read(member)
+        optional = {
+            key: archive.read(optional_member(key))
+            for key in OPTIONAL_PARTS
+            if optional_member(key) in archive.manifest.get("members", {})
+        }
     elif convention is not None:
         raise ModelLoadError(f"{model_path}: a model in the old layout has no conventions")
     else:
-        parts = None
+        parts, optional = None, {}
         legacy = _legacy_weights(model_path, _legacy_manifest(model_path, trusted), trusted)
         if legacy is None:
             return load_model(model_path, trusted=True).scorer_
         data, where = legacy, str(weights_path(model_path))
     try:
         return Scorer.from_json(
-            data.decode("utf-8"), where, parts=None if parts is None else parts.decode("utf-8")
+            data.decode("utf-8"),
+            where,
+            parts=None if parts is None else parts.decode("utf-8"),
+            optional={
+                key: (text.decode("utf-8"), f"{model_path}:{optional_member(key)}")
+                for key, text in optional.items()
+            },
         )
     except (UnicodeDecodeError, ValueError) as err:
         raise ModelLoadError(f"cannot load weights: {err}") from None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any
@@ -43,6 +43,9 @@ DEFAULT_BATCH_SIZE = 256
 #: The parts of a weights file that differ between the labelling conventions of one
 #: model; the rest (lexicon, settings, cue types, aspects) is stored once.
 CONVENTION_PARTS = ("threshold", "uncertain", "rating")
+#: The optional parts of a weights file, each built on first use (most scoring asks for
+#: neither); a model archive stores each as a member of its own, decoded only then.
+OPTIONAL_PARTS = ("cue_types", "aspects")
 #: ``format`` of a weights file.
 WEIGHTS_FORMAT = "hedge-classifier-weights"
 WEIGHTS_FORMAT_VERSION = 1
@@ -271,23 +274,22 @@ class Linear:
         return totals
 
 
-def _optional(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
-    """Read an optional part of a weights document (cue types, aspects), naming it in an error."""
-    part = document.get(key)
-    if part is None:
-        return None
+def _optional(part: Any, name: str, read: Any, key: str) -> Any:
+    """Read an optional part (cue types, aspects), decoding it first if it is JSON text."""
     try:
+        if isinstance(part, str):
+            part = _json_object(part, name)
         return read(part)
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
         raise ValueError(f"{name}: {key}: {detail}") from None
 
 
-def _later(document: dict[str, Any], key: str, read: Any, name: str) -> Any:
+def _later(part: Any, name: str, read: Any, key: str) -> Any:
     """Return a function that reads an optional part when called, or None without the part."""
-    if document.get(key) is None:
+    if part is None:
         return None
-    return functools.partial(_optional, document, key, read, name)  # picklable, unlike a lambda
+    return functools.partial(_optional, part, name, read, key)  # picklable, unlike a lambda
 
 
 def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -645,10 +647,13 @@ class Scorer:
             "rating": _linear_dict(self.rating),
         }
         assert tuple(parts) == CONVENTION_PARTS
-        return json.dumps(parts, separators=(",", ":"), allow_nan=False)
+        return _dumps(parts)
 
-    def to_json(self) -> str:
+    def to_json(self, *, optional: bool = True) -> str:
         """Return the scorer as JSON text: lexicon, settings, weights and threshold.
+
+        With ``optional``, also the cue types and aspects the scorer has; without it,
+        they are left to :meth:`optional_json`.
 
         Raises
         ------
@@ -674,16 +679,31 @@ class Scorer:
             "uncertain": _linear_dict(self.uncertain),
             "rating": _linear_dict(self.rating),
         }
+        if optional:
+            document.update(self._optional_parts())
+        return _dumps(document) + "\n"
+
+    def _optional_parts(self) -> dict[str, Any]:
+        parts = {}
         if self.cue_types is not None:
-            document["cue_types"] = self.cue_types.to_dict()
+            parts["cue_types"] = self.cue_types.to_dict()
         if self.aspect_model is not None:
-            document["aspects"] = self.aspect_model.to_dict()
-        return (
-            json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
-        )
+            parts["aspects"] = self.aspect_model.to_dict()
+        return parts
+
+    def optional_json(self) -> dict[str, str]:
+        """Return each optional part the scorer has (:data:`OPTIONAL_PARTS`) as JSON text."""
+        return {key: _dumps(part) for key, part in self._optional_parts().items()}
 
     @classmethod
-    def from_json(cls, text: str, name: str = "<weights>", *, parts: str | None = None) -> Scorer:
+    def from_json(
+        cls,
+        text: str,
+        name: str = "<weights>",
+        *,
+        parts: str | None = None,
+        optional: Mapping[str, tuple[str, str]] | None = None,
+    ) -> Scorer:
         """Read a scorer written by :meth:`to_json`, validating every field.
 
         Numbers must be finite (no NaN or Infinity) and at most :data:`MAX_WEIGHT` in
@@ -691,7 +711,10 @@ class Scorer:
         entries go through :func:`~classifier.lexicon.parse_lexicon`, as in lexicon files.
         ``parts``, a JSON object of exactly :data:`CONVENTION_PARTS` (as
         :meth:`convention_json` writes), replaces those of ``text``: another labelling
-        convention of the same model.
+        convention of the same model. ``optional`` maps parts of
+        :data:`OPTIONAL_PARTS` that ``text`` leaves out to their JSON text
+        (:meth:`optional_json`) and the name to give in errors: they are decoded and
+        checked on first use.
 
         Raises
         ------
@@ -723,15 +746,16 @@ class Scorer:
             raise ValueError(f"{name}: threshold: {threshold!r} is not between 0 and 1")
         uncertain = _linear(field.get("uncertain", dict), f"{name}: uncertain")
         rating = document.get("rating")
+        later = {key: (document.get(key), name) for key in OPTIONAL_PARTS}
+        later.update((optional or {}).items())
         return cls(
             _lexicon(field.get("lexicon", list), f"{name}: lexicon"),
             checked,
             uncertain,
             threshold,
             None if rating is None else _linear(field.get("rating", dict), f"{name}: rating"),
-            # built on first use: most scoring asks for neither (a fifth of the load time)
-            cue_types=_later(document, "cue_types", CueTyper.from_dict, name),
-            aspect_model=_later(document, "aspects", AspectModel.from_dict, name),
+            cue_types=_later(*later["cue_types"], CueTyper.from_dict, "cue_types"),
+            aspect_model=_later(*later["aspects"], AspectModel.from_dict, "aspects"),
         )
 
 
@@ -744,6 +768,11 @@ def _linear_dict(function: Linear | None) -> dict[str, Any] | None:
         "features": dict(sorted(function.features.items())),
         "words": dict(sorted(function.words.items())),
     }
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    """Return a part of a weights file as compact JSON text."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _json_object(text: str, name: str) -> dict[str, Any]:
@@ -798,6 +827,11 @@ def _weights(part: dict[str, Any], key: str, where: str) -> dict[str, float]:
     table = _Fields(part, where).get(key, dict)
     if len(table) > MAX_FEATURES:
         raise ValueError(f"{where}: {key}: {len(table)} weights, more than {MAX_FEATURES}")
+    values = table.values()
+    # a model has tens of thousands of weights: check them all at once, and name the
+    # first bad one only when there is one (JSON keys are always str)
+    if set(map(type, values)) <= {float} and (not table or max(map(abs, values)) <= MAX_WEIGHT):
+        return dict(table)
     numbers = _Fields(table, f"{where}: {key}")
     return {str(name): numbers.number(name) for name in table}
 
@@ -827,7 +861,8 @@ def _lexicon(rows: list[Any], where: str) -> Lexicon:
             or not isinstance(weight, (int, float))
         ):
             raise ValueError(f"{where}: entry {index}: expected [str, str, number, list, str]")
-        if any(c in "\t\r\n" for c in cue + category):
+        row = cue + category
+        if "\t" in row or "\n" in row or "\r" in row:
             raise ValueError(f"{where}: entry {index}: a tab or line end in {cue!r:.40}")
         lines.append(f"{cue}\t{category}\t{float(weight)!r}\t")
         origins.append(origin)

@@ -12,7 +12,8 @@ from typing import Any
 import joblib
 import sklearn
 
-from classifier.persist import FORMAT, MANIFEST, PIPELINE, WEIGHTS
+from classifier.persist import FORMAT, MANIFEST, PIPELINE, WEIGHTS, optional_member
+from classifier.scorer import OPTIONAL_PARTS
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -23,13 +24,16 @@ def members(path: Path) -> dict[str, bytes]:
 def rewrite(path: Path, *, fix_hashes: bool = True, **changes: bytes) -> None:
     """Replace members of the archive at ``path`` (keyword ``manifest``, ``weights`` ...)."""
     names = {"manifest": MANIFEST, "weights": WEIGHTS, "pipeline": PIPELINE}
+    names.update((part, optional_member(part)) for part in OPTIONAL_PARTS)
     content = members(path)
     for key, data in changes.items():
         content[names[key]] = data
     if fix_hashes and "manifest" not in changes:
         manifest = json.loads(content[MANIFEST])
         manifest["members"] = {
-            name: hashlib.sha256(content[name]).hexdigest() for name in (WEIGHTS, PIPELINE)
+            name: hashlib.sha256(data).hexdigest()
+            for name, data in content.items()
+            if name != MANIFEST
         }
         content[MANIFEST] = json.dumps(manifest).encode()
     with zipfile.ZipFile(path, "w") as archive:

@@ -7,6 +7,7 @@ the tests pin behaviour, not the bundled model's numbers.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,10 @@ from classifier.cuetypes import TYPES, CueTyper
 from classifier.data import DataError, read_labeled, train
 from classifier.model import CertaintyClassifier
 from classifier.multinomial import Multinomial
+from classifier.persist import WEIGHTS, load_scorer
 from classifier.scorer import Scorer
+
+from .archive import members, rewrite
 
 SUBJECTS = ["The bridge", "The new drug", "Our team", "The river", "The council", "This plan"]
 
@@ -113,6 +117,25 @@ def test_weights_json_round_trip_keeps_types_and_aspects(model: CertaintyClassif
     text = "I believe the dam may fail if it rains."
     on = {"types": True, "aspects": True}
     assert again.with_outputs(**on).score(text) == scorer.with_outputs(**on).score(text)
+
+
+def test_an_archive_keeps_types_and_aspects_apart_and_reads_them_when_asked(
+    model: CertaintyClassifier, tmp_path: Path
+) -> None:
+    path = model.save(tmp_path / "m.hedge")
+    content = members(path)
+    assert not {"cue_types", "aspects"} & set(json.loads(content[WEIGHTS]))
+    text = "I believe the dam may fail if it rains."
+    on = {"types": True, "aspects": True}
+    expected = model.scorer_.with_outputs(**on).score(text)
+    assert load_scorer(path).with_outputs(**on).score(text) == expected
+    aspects = json.loads(content["aspects.json"])
+    aspects["number"]["classes"] = ["maybe", "certain"]
+    rewrite(path, aspects=json.dumps(aspects).encode())
+    scorer = load_scorer(path)  # certainties need no aspects: they are not read yet
+    assert scorer.score(text) == model.scorer_.score(text)
+    with pytest.raises(ValueError, match=r"m\.hedge:aspects\.json: aspects: aspect 'number'"):
+        scorer.with_outputs(aspects=True)
 
 
 def test_weights_with_a_bad_aspect_part_name_it() -> None:
