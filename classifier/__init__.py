@@ -11,7 +11,7 @@ Public names are imported on first use, so that ``import classifier`` (and ``hed
 
 from __future__ import annotations
 
-from importlib import import_module, metadata
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
     from classifier.scorer import Scorer, SentenceScore
     from classifier.sentences import Sentence, split_sentences
+
+#: The package's version; ``pyproject.toml`` reads it from here.
+__version__ = "0.1.0"
 
 _HOMES = {
     "CertaintyClassifier": "model",
@@ -69,6 +72,7 @@ __all__ = [
     "Scorer",
     "Sentence",
     "SentenceScore",
+    "__version__",
     "evaluate",
     "load",
     "load_lexicon",
@@ -124,12 +128,7 @@ def load(
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first use; ``__version__`` from metadata."""
-    if name == "__version__":
-        try:
-            return metadata.version("hedge-classifier")
-        except metadata.PackageNotFoundError:
-            return "unknown"
+    """Import a public name from its module on first use."""
     if name not in _HOMES:
         raise AttributeError(f"module 'classifier' has no attribute {name!r}")
     return getattr(import_module(f"classifier.{_HOMES[name]}"), name)

@@ -8,6 +8,8 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+import classifier
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -61,6 +63,7 @@ def test_wheel_ships_the_license_it_declares(wheel):
     fields = archive.read(metadata).decode().split("\n\n")[0].splitlines()
     assert "License-Expression: MIT" in fields and "License-File: LICENSE" in fields
     assert "MIT License" in (ROOT / "LICENSE").read_text()
+    assert f"Version: {classifier.__version__}" in fields  # one version, in the package
 
 
 def test_sdist_ships_the_license(tmp_path):
