@@ -94,37 +94,16 @@ class PunktParameters:
     ortho_context: Mapping[str, int]
 
 
-class _Token:
-    """One token of a candidate's context, with Punkt's annotations."""
+# First-pass annotations of a token (Punkt's ``sentbreak``, ``abbr`` and ``ellipsis``).
+_PLAIN = 0
+_SENTBREAK = 1
+_ABBR = 2
+_ELLIPSIS_TOKEN = 3
 
-    __slots__ = ("tok", "type", "period_final", "sentbreak", "abbr", "ellipsis")
-
-    def __init__(self, tok: str, abbrev_types: frozenset[str]) -> None:
-        self.tok = tok
-        lowered = tok.lower()
-        self.type = NUMBER if _NUMERIC.match(lowered) else lowered
-        self.period_final = tok.endswith(".")
-        self.sentbreak = self.abbr = self.ellipsis = False
-        # First pass: decisions from the token alone.
-        if tok in (".", "?", "!"):
-            self.sentbreak = True
-        elif _ELLIPSIS.match(tok):
-            self.ellipsis = True
-        elif self.period_final and not tok.endswith(".."):
-            stem = tok[:-1].lower()
-            if stem in abbrev_types or stem.split("-")[-1] in abbrev_types:
-                self.abbr = True
-            else:
-                self.sentbreak = True
-
-    @property
-    def type_no_period(self) -> str:
-        typ = self.type
-        return typ[:-1] if len(typ) > 1 and typ[-1] == "." else typ
-
-    @property
-    def type_no_sentperiod(self) -> str:
-        return self.type_no_period if self.sentbreak else self.type
+#: Characters that are always a token of their own: in ``_NON_WORD``, never starting a word.
+_OWN_TOKEN = frozenset(')";}]*:@({[')
+#: Closing marks that may start a piece; only there does the realignment pattern run.
+_REALIGNED = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")
 
 
 class PunktSplitter:
@@ -144,6 +123,8 @@ class PunktSplitter:
 
     def __init__(self, params: PunktParameters) -> None:
         self.params = params
+        # Types that may be decided by a collocation: the first of a pair.
+        self._collocation_starts = frozenset(first for first, _ in params.collocations)
 
     def span_tokenize(self, text: str) -> Iterator[tuple[int, int]]:
         """Yield the ``(start, end)`` span of each sentence of ``text``.
@@ -152,101 +133,144 @@ class PunktSplitter:
         same parameters, closing quotes and brackets realigned onto the sentence they
         close.
         """
+        slices = self._slices(text)
         realign = 0
-        previous: tuple[int, int] | None = None
-        for span in self._slices(text):
-            if previous is not None:
-                start, stop = previous[0] + realign, previous[1]
-                found = BOUNDARY_REALIGNMENT.match(text, span[0], span[1])
-                if found:
-                    yield start, span[0] + len(found.group(0).rstrip())
-                    realign = found.end() - span[0]
-                else:
-                    realign = 0
-                    if start < stop:
-                        yield start, stop
-            previous = span
-        if previous is not None and previous[0] + realign < previous[1]:
-            yield previous[0] + realign, previous[1]
+        for index in range(1, len(slices)):
+            start, stop = slices[index - 1]
+            start += realign
+            following = slices[index][0]
+            found = None
+            if following < slices[index][1] and text[following] in _REALIGNED:
+                found = BOUNDARY_REALIGNMENT.match(text, following, slices[index][1])
+            if found:
+                yield start, following + len(found.group(0).rstrip())
+                realign = found.end() - following
+            else:
+                realign = 0
+                if start < stop:
+                    yield start, stop
+        start, stop = slices[-1]
+        if start + realign < stop:
+            yield start + realign, stop
 
-    def _slices(self, text: str) -> Iterator[tuple[int, int]]:
+    def _slices(self, text: str) -> list[tuple[int, int]]:
+        """Return the sentence slices before realignment; the last one ends the text."""
+        slices = []
         last_break = 0
-        for match, context in self._candidates(text):
-            if self._contains_sentbreak(context):
-                yield last_break, match.end()
+        for match, word_start in _candidates(text):
+            if self._is_boundary(text, word_start, match):
+                slices.append((last_break, match.end()))
                 next_start = match.start("next_tok")
                 last_break = next_start if next_start >= 0 else match.end()
-        yield last_break, len(text.rstrip())
+        slices.append((last_break, len(text.rstrip())))
+        return slices
 
-    @staticmethod
-    def _candidates(text: str) -> Iterator[tuple[re.Match[str], str]]:
-        """Yield each candidate boundary with its context.
+    def _is_boundary(self, text: str, word_start: int, match: re.Match[str]) -> bool:
+        """Tell whether the candidate ``match``, its word from ``word_start``, ends a sentence.
 
-        The context is the word before, the mark and the token after; a candidate inside
-        the word before the next one is dropped.
+        The common contexts are decided here without tokenizing, as the two passes
+        decide them: "?" or "!" after a plain word; a period after a closing bracket
+        or quote (a token of its own); "word. Word", a plain word before the period.
+        A plain word is ASCII letters, a token of its own with the period after it.
         """
-        previous_slice = (0, 0)
-        previous_match = None
-        for match in PERIOD_CONTEXT.finditer(text):
-            before = text[previous_slice[1] : match.start()]
-            last_space = max(map(before.rfind, ASCII_WHITESPACE))
-            word_start = previous_slice[1] + last_space + 1 if last_space > 0 else previous_slice[0]
-            if previous_match is not None and previous_slice[1] <= word_start:
-                yield previous_match, _context(text, previous_slice, previous_match)
-            previous_match = match
-            previous_slice = (word_start, match.start())
-        if previous_match is not None:
-            yield previous_match, _context(text, previous_slice, previous_match)
+        mark = match.start()
+        word = text[word_start:mark]
+        plain_word = word.isalpha() and word.isascii()
+        if text[mark] != ".":
+            if plain_word or not word:
+                return True
+        elif match.start("next_tok") < 0 or text[match.start("next_tok")] != ".":
+            if plain_word:
+                typ = word.lower()
+                if (
+                    len(word) > 1
+                    and typ not in self.params.abbrev_types
+                    and typ not in self._collocation_starts
+                ):
+                    return True  # a break whatever follows
+                following = match.group("next_tok")
+                if following is not None and following[-1] == ",":
+                    following = following[:-1]
+                if following and following.isalpha() and following.isascii():
+                    return self._word_period_word(typ, following)
+            elif word and word[-1] in _OWN_TOKEN and "." not in self._collocation_starts:
+                return True  # "." alone is a break
+        return self._contains_sentbreak(word + match.group() + match.group("after_tok"))
+
+    def _word_period_word(self, typ: str, following: str) -> bool:
+        """Decide "word. Word" as the two passes do, both words ASCII letters."""
+        params = self.params
+        next_type = following.lower()
+        if (typ, next_type) in params.collocations:
+            return False
+        if len(typ) == 1:  # an initial
+            starts = self._ortho_heuristic(following, next_type)
+            if starts is False or (
+                starts is None
+                and following[0].isupper()
+                and not params.ortho_context.get(next_type, 0) & ORTHO_LC
+            ):
+                return False
+            return typ not in params.abbrev_types
+        if typ not in params.abbrev_types:
+            return True
+        starts = self._ortho_heuristic(following, next_type)
+        return starts is True or (following[0].isupper() and next_type in params.sent_starters)
 
     def _contains_sentbreak(self, context: str) -> bool:
         """Tell whether any token of ``context`` but the last is a sentence break."""
+        if "\n" in context:
+            tokens = [tok for line in context.split("\n") for tok in WORD_PATTERN.findall(line)]
+        else:
+            tokens = WORD_PATTERN.findall(context)
         abbrev_types = self.params.abbrev_types
-        tokens = [
-            _Token(tok, abbrev_types)
-            for line in context.split("\n")
-            for tok in WORD_PATTERN.findall(line)
-        ]
-        for token, following in zip(tokens, tokens[1:], strict=False):
-            self._second_pass(token, following)
-            if token.sentbreak:
+        annotations = [_first_pass(tok, abbrev_types) for tok in tokens]
+        for index in range(len(tokens) - 1):
+            annotation = annotations[index]
+            if tokens[index][-1] == ".":
+                annotation = self._second_pass(
+                    tokens[index], annotation, tokens[index + 1], annotations[index + 1]
+                )
+            if annotation == _SENTBREAK:
                 return True
         return False
 
-    def _second_pass(self, token: _Token, following: _Token) -> None:
-        """Revise the decision on ``token`` from the token that follows it."""
-        if not token.period_final:
-            return
+    def _second_pass(
+        self, tok: str, annotation: int, following: str, following_annotation: int
+    ) -> int:
+        """Revise the annotation of the period-final ``tok`` from the token that follows it."""
         params = self.params
-        typ = token.type_no_period
-        next_type = following.type_no_sentperiod
-        is_initial = _INITIAL.match(token.tok) is not None
+        typ = _type_no_period(_type(tok))
+        next_type = _type(following)
+        if following_annotation == _SENTBREAK:
+            next_type = _type_no_period(next_type)
+        is_initial = _INITIAL.match(tok) is not None
         if (typ, next_type) in params.collocations:
-            token.sentbreak, token.abbr = False, True
-            return
-        if (token.abbr or token.ellipsis) and not is_initial:
-            starts = self._ortho_heuristic(following)
-            if starts is True or (following.tok[0].isupper() and next_type in params.sent_starters):
-                token.sentbreak = True
-                return
+            return _ABBR
+        if annotation in (_ABBR, _ELLIPSIS_TOKEN) and not is_initial:
+            starts = self._ortho_heuristic(following, next_type)
+            if starts is True or (following[0].isupper() and next_type in params.sent_starters):
+                return _SENTBREAK
         if is_initial or typ == NUMBER:
-            starts = self._ortho_heuristic(following)
+            starts = self._ortho_heuristic(following, next_type)
             if starts is False or (
                 starts is None
                 and is_initial
-                and following.tok[0].isupper()
+                and following[0].isupper()
                 and not params.ortho_context.get(next_type, 0) & ORTHO_LC
             ):
-                token.sentbreak, token.abbr = False, True
+                return _ABBR
+        return annotation
 
-    def _ortho_heuristic(self, token: _Token) -> bool | None:
-        """Tell whether ``token`` starts a sentence, by how its type was written.
+    def _ortho_heuristic(self, tok: str, typ: str) -> bool | None:
+        """Tell whether ``tok``, of type ``typ`` (without a sentence period), starts a sentence.
 
         None when the evidence says nothing.
         """
-        if token.tok in PUNCTUATION:
+        if tok in PUNCTUATION:
             return False
-        context = self.params.ortho_context.get(token.type_no_sentperiod, 0)
-        first = token.tok[0]
+        context = self.params.ortho_context.get(typ, 0)
+        first = tok[0]
         if first.isupper() and context & ORTHO_LC and not context & ORTHO_MID_UC:
             return True
         if first.islower() and (context & ORTHO_UC or not context & ORTHO_BEG_LC):
@@ -254,5 +278,51 @@ class PunktSplitter:
         return None
 
 
-def _context(text: str, word: tuple[int, int], match: re.Match[str]) -> str:
-    return text[word[0] : word[1]] + match.group() + match.group("after_tok")
+def _candidates(text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Yield each candidate boundary with the start of the word before it.
+
+    The word starts after the last ASCII whitespace since the previous candidate, as
+    NLTK takes it (or where the previous candidate's word starts, if there is none); a
+    candidate inside the word before the next one is dropped.
+    """
+    previous: re.Match[str] | None = None
+    previous_word_start = previous_mark = 0
+    for match in PERIOD_CONTEXT.finditer(text):
+        mark = match.start()
+        space = text.rfind(" ", previous_mark, mark)
+        if space > previous_mark and text[space + 1 : mark].isprintable():
+            word_start = space + 1  # no other whitespace after that space
+        else:
+            last_space = max([text.rfind(char, previous_mark, mark) for char in ASCII_WHITESPACE])
+            word_start = last_space + 1 if last_space > previous_mark else previous_word_start
+        if previous is not None and previous_mark <= word_start:
+            yield previous, previous_word_start
+        previous = match
+        previous_word_start = word_start
+        previous_mark = mark
+    if previous is not None:
+        yield previous, previous_word_start
+
+
+def _type(tok: str) -> str:
+    """Return Punkt's type of a token: lowercase, or ``NUMBER`` for a number."""
+    lowered = tok.lower()
+    return NUMBER if _NUMERIC.match(lowered) else lowered
+
+
+def _type_no_period(typ: str) -> str:
+    return typ[:-1] if len(typ) > 1 and typ[-1] == "." else typ
+
+
+def _first_pass(tok: str, abbrev_types: frozenset[str]) -> int:
+    """Annotate a token from itself alone: a break, an abbreviation, an ellipsis or none."""
+    if tok in (".", "?", "!"):
+        return _SENTBREAK
+    if _ELLIPSIS.match(tok):
+        return _ELLIPSIS_TOKEN
+    if tok.endswith(".") and not tok.endswith(".."):
+        stem = tok[:-1].lower()
+        if stem in abbrev_types or stem.split("-")[-1] in abbrev_types:
+            return _ABBR
+        return _SENTBREAK
+    return _PLAIN

@@ -105,6 +105,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
 _OPENING_MARKS = "\"'([{\u201c\u2018"
 _CLOSING_QUOTES = "\"'\u201d\u2019"
 _SENTENCE_END_CHARS = ".?!"
+# Any quotation mark that _quote_balance counts.
+_QUOTE = re.compile("[\"'\u201c\u201d\u2018\u2019]")
 _OPENING_SINGLE_QUOTE = re.compile(r"(?:^|(?<=[\s(\[{\"\u201c]))['\u2018](?=[^\W\d_])")
 _CLOSING_SINGLE_QUOTE = re.compile(r"(?<=[.?!,])['\u2019]")
 # A sentence mark followed by punctuation: a candidate boundary to Punkt
@@ -262,7 +264,11 @@ def _join_open_quotes(text: str, pieces: list[tuple[int, int]]) -> list[tuple[in
     The pieces are left apart if the quotation is not closed within
     ``MAX_QUOTE_PIECES`` pieces.
     """
+    if not pieces or not _QUOTE.search(text, pieces[0][0], pieces[-1][1]):
+        return pieces
     balances = [_quote_balance(text[start:end]) for start, end in pieces]
+    if not any(map(_is_open, balances)):
+        return pieces
     joined = []
     index = 0
     while index < len(pieces):
@@ -284,6 +290,8 @@ def _join_open_quotes(text: str, pieces: list[tuple[int, int]]) -> list[tuple[in
 
 
 def _ends_with_never_final_abbreviation(text: str, start: int, end: int) -> bool:
+    if text[end - 1] != ".":  # the text is stripped: its last word ends at end
+        return False
     window_start = max(start, end - MAX_ABBREVIATION_CHARS - 1)
     window = text[window_start:end]
     words = window.split()
@@ -357,9 +365,12 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
         if paragraph_start == paragraph_end:
             continue
         pieces = _punkt_pieces(text, paragraph_start, paragraph_end)
-        for span in _join_continuations(text, _join_open_quotes(text, pieces)):
-            for start, end in _capped(text, *span):
+        for start, end in _join_continuations(text, _join_open_quotes(text, pieces)):
+            if end - start <= MAX_SENTENCE_CHARS:
                 yield Sentence(text[start:end], start, end)
+            else:
+                for piece_start, piece_end in _capped(text, start, end):
+                    yield Sentence(text[piece_start:piece_end], piece_start, piece_end)
 
 
 def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
