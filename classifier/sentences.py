@@ -139,9 +139,35 @@ class Sentence:
     end: int
 
 
-def _read_fields(resource: Traversable, n_fields: int) -> Iterator[tuple[str, ...]]:
+#: A parameter file's entry lines of one and of two fields, after its header: non-empty
+#: fields without white space (``str.split`` and ``\S`` agree on it), separated by tabs,
+#: each line ending in a line feed.
+_ENTRY_LINES = {
+    1: re.compile(r"(?:\S+\n)*"),
+    2: re.compile(r"(?:\S+\t\S+\n)*"),
+}
+#: Orthographic flags as the files write them, and their values.
+_FLAG_VALUES = {str(flags): flags for flags in range(1, 128)}
+
+
+def _entry_fields(text: str, n_fields: int) -> list[str] | None:
+    """Return the fields of every entry of a parameter file, in order, in one list.
+
+    One regular expression checks the whole file after its header's comment lines;
+    splitting it at white space then gives the fields. None for any other file
+    (comments or blank lines further down, a malformed line): :func:`_line_fields`
+    reads that one line by line.
+    """
+    while text.startswith(COMMENT_PREFIX):
+        text = text.partition("\n")[2]
+    if not _ENTRY_LINES[n_fields].fullmatch(text):
+        return None
+    return text.split()
+
+
+def _line_fields(name: str, text: str, n_fields: int) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Yield the line number and fields of each entry, checking it; ``name`` is the file's."""
     seen: set[tuple[str, ...]] = set()
-    text = resource.read_text(encoding="utf-8")
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line or line.startswith(COMMENT_PREFIX):
             continue
@@ -150,20 +176,53 @@ def _read_fields(resource: Traversable, n_fields: int) -> Iterator[tuple[str, ..
             not field or field != "".join(field.split()) for field in fields
         ):
             raise ValueError(
-                f"{resource.name}:{lineno}: expected {n_fields} non-empty tab-separated "
+                f"{name}:{lineno}: expected {n_fields} non-empty tab-separated "
                 f"field(s) without spaces, got {line!r}"
             )
         if fields in seen:
-            raise ValueError(f"{resource.name}:{lineno}: duplicate entry {line!r}")
+            raise ValueError(f"{name}:{lineno}: duplicate entry {line!r}")
         seen.add(fields)
-        yield fields
+        yield lineno, fields
+
+
+def _read_types(resource: Traversable) -> frozenset[str]:
+    text = resource.read_text(encoding="utf-8")
+    fields = _entry_fields(text, 1)
+    if fields is not None:
+        types = frozenset(fields)
+        if len(types) == len(fields):
+            return types
+    return frozenset(typ for _, (typ,) in _line_fields(resource.name, text, 1))
+
+
+def _read_collocations(resource: Traversable) -> frozenset[tuple[str, str]]:
+    text = resource.read_text(encoding="utf-8")
+    fields = _entry_fields(text, 2)
+    if fields is not None:
+        pairs = frozenset(zip(fields[0::2], fields[1::2], strict=True))
+        if 2 * len(pairs) == len(fields):
+            return pairs
+    return frozenset((first, second) for _, (first, second) in _line_fields(resource.name, text, 2))
 
 
 def _read_ortho_context(resource: Traversable) -> Mapping[str, int]:
-    table: dict[str, int] = {}
-    for typ, flags in _read_fields(resource, 2):
+    text = resource.read_text(encoding="utf-8")
+    fields = _entry_fields(text, 2)
+    if fields is not None:
+        types = fields[0::2]
+        try:
+            table = dict(zip(types, map(_FLAG_VALUES.__getitem__, fields[1::2]), strict=True))
+        except KeyError:  # flags out of range, or written otherwise ("018")
+            pass
+        else:
+            if len(table) == len(types):
+                return MappingProxyType(table)
+    table = {}
+    for lineno, (typ, flags) in _line_fields(resource.name, text, 2):
         if not (flags.isascii() and flags.isdigit() and 0 < int(flags) < 128):
-            raise ValueError(f"{resource.name}: flags of {typ!r} must be 1-127, got {flags!r}")
+            raise ValueError(
+                f"{resource.name}:{lineno}: flags of {typ!r} must be 1-127, got {flags!r}"
+            )
         table[typ] = int(flags)
     return MappingProxyType(table)
 
@@ -192,11 +251,9 @@ def load_punkt_parameters(directory: Traversable) -> PunktParameters:
         If a file is missing or unreadable.
     """
     return PunktParameters(
-        abbrev_types=frozenset(typ for (typ,) in _read_fields(directory / "abbrev_types.txt", 1)),
-        collocations=frozenset(
-            (first, second) for first, second in _read_fields(directory / "collocations.tab", 2)
-        ),
-        sent_starters=frozenset(typ for (typ,) in _read_fields(directory / "sent_starters.txt", 1)),
+        abbrev_types=_read_types(directory / "abbrev_types.txt"),
+        collocations=_read_collocations(directory / "collocations.tab"),
+        sent_starters=_read_types(directory / "sent_starters.txt"),
         ortho_context=_read_ortho_context(directory / "ortho_context.tab"),
     )
 

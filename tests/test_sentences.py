@@ -366,9 +366,9 @@ def test_load_punkt_parameters_reads_our_format(tmp_path):
         ("abbrev_types.txt", "dr\ndr\n", r"abbrev_types\.txt:2: duplicate"),
         ("collocations.tab", "e\n", r"collocations\.tab:1:"),
         ("collocations.tab", "e\tcoli\tx\n", r"collocations\.tab:1:"),
-        ("ortho_context.tab", "the\tx\n", r"ortho_context\.tab: flags of 'the'"),
-        ("ortho_context.tab", "the\t0\n", r"ortho_context\.tab: flags of 'the'"),
-        ("ortho_context.tab", "the\t128\n", r"ortho_context\.tab: flags of 'the'"),
+        ("ortho_context.tab", "the\tx\n", r"ortho_context\.tab:1: flags of 'the'"),
+        ("ortho_context.tab", "the\t0\n", r"ortho_context\.tab:1: flags of 'the'"),
+        ("ortho_context.tab", "the\t128\n", r"ortho_context\.tab:1: flags of 'the'"),
         ("sent_starters.txt", "the \n", r"sent_starters\.txt:1:"),
     ],
 )
