@@ -12,7 +12,9 @@ The parameters are written as four plain UTF-8 text files, sorted, each with a
 ``abbrev_types.txt``   one abbreviation type per line (lowercase, no final period)
 ``collocations.tab``   ``type<TAB>type`` pairs that never have a boundary between them
 ``sent_starters.txt``  one frequent sentence-starting type per line
-``ortho_context.tab``  ``type<TAB>flags``: Punkt's orthographic-context bit set
+``ortho_context.tab``  ``type<TAB>flags``: Punkt's orthographic-context bit set, for the
+                       types seen in lowercase (Punkt decides on a type seen only
+                       capitalized as on an unseen one)
 
 No corpus sentence is written, only word types and counts derived from them.
 
@@ -37,6 +39,7 @@ import nltk
 from nltk.tokenize.punkt import PunktParameters, PunktTrainer
 
 from benchmarks.corpora import JUDGED_FOLDS
+from classifier.punkt import ORTHO_LC
 from classifier.sentences import load_punkt_parameters
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -200,13 +203,25 @@ def _check_type(typ: str) -> str:
     return typ
 
 
+def _decides_ortho(flags: int) -> bool:
+    """Tell whether a type's orthographic flags decide otherwise than no flags.
+
+    Punkt reads them in two places: a capitalized token starts a sentence only with
+    ``ORTHO_LC`` set, an initial joins one only without it; a lowercase token never
+    does with ``ORTHO_UC`` set or ``ORTHO_BEG_LC`` unset. Flags without a lowercase
+    bit decide as none do, so they are not written: loading them would only cost time.
+    """
+    return bool(flags & ORTHO_LC)
+
+
 def write_parameters(params: PunktParameters, out_dir: Path) -> dict[str, int]:
     """Write ``params`` as the four sorted text files of ``models/punkt/``.
 
     Parameters
     ----------
     params : PunktParameters
-        Parameters to save; ortho-context entries with no flag set are skipped.
+        Parameters to save; ortho-context entries with no lowercase flag are skipped
+        (see ``_decides_ortho``).
     out_dir : Path
         Destination folder, created if missing; each file is replaced atomically.
 
@@ -223,7 +238,7 @@ def write_parameters(params: PunktParameters, out_dir: Path) -> dict[str, int]:
         ),
         "sent_starters.txt": sorted(_check_type(t) for t in params.sent_starters),
         "ortho_context.tab": sorted(
-            f"{_check_type(t)}\t{flags}" for t, flags in ortho.items() if flags
+            f"{_check_type(t)}\t{flags}" for t, flags in ortho.items() if _decides_ortho(flags)
         ),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -234,7 +249,7 @@ def write_parameters(params: PunktParameters, out_dir: Path) -> dict[str, int]:
 
 def _check_round_trip(params: PunktParameters, out_dir: Path) -> None:
     loaded = load_punkt_parameters(out_dir)
-    expected_ortho = {t: flags for t, flags in params.ortho_context.items() if flags}
+    expected_ortho = {t: f for t, f in params.ortho_context.items() if _decides_ortho(f)}
     if (
         loaded.abbrev_types != params.abbrev_types
         or loaded.collocations != params.collocations

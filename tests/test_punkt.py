@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 import pytest
@@ -43,17 +44,22 @@ def test_patterns_are_nltks():
 
 # Words that exercise every decision: abbreviations (shipped and not), initials, numbers
 # and ordinals, ellipses, collocations, frequent sentence starters, lowercase and
-# capitalized continuations, quotes and brackets to realign, and odd spacing.
+# capitalized continuations, quotes and brackets to realign, and odd spacing; and the
+# contexts the splitter decides without tokenizing: "word. Word" (with a comma after,
+# a hyphen or a letter outside ASCII in the word), "?" or "!" after a word, a period
+# after a closing bracket or quote.
 WORDS = st.sampled_from(
     [
-        "the", "The", "It", "it", "He", "however", "However", "Smith", "word", "results",
-        "Dr.", "dr.", "Mr.", "e.g.", "i.e.", "etc.", "al.", "Fig.", "U.S.", "vs.", "No.",
-        "J.", "A.", "b.", "3.", "12.5", "1990.", "-4.", "...", "..", ". . .", "rain.",
-        "Rain.", "cells.", "?", "!", "?!", ".", '"', "'", "\u201c", "\u201d", "\u2019",
-        "(", ")", "[", "]", ",", ";", ":", "--", "-", "e.", "coli", "Jan.", "St.",
+        "the", "The", "It", "it", "He", "however", "However", "However,", "Smith", "word",
+        "results", "Dr.", "dr.", "Mr.", "e.g.", "i.e.", "etc.", "al.", "Fig.", "U.S.", "vs.",
+        "No.", "J.", "A.", "b.", "P.", "p.", "3.", "12.5", "1990.", "-4.", "...", "..",
+        ". . .", "rain.", "Rain.", "cells.", "T-cells.", "été.", "IFN-γ.",
+        "rain?", "Why!", "?", "!", "?!", ".", '"', "'", "“", "”", "’", "(",
+        ")", "[", "]", "[12].", "2).", "(B).", 'rain."', "rain.)", ",", ";", ":", "--", "-",
+        "e.", "coli", "Jan.", "St.",
     ]
 )  # fmt: skip
-GAPS = st.sampled_from([" ", " ", " ", "", "  ", "\n", "\n\n", "\t", " \n "])
+GAPS = st.sampled_from([" ", " ", " ", "", "  ", "\n", "\n\n", "\t", " \n ", "\xa0", "\x0c"])
 TEXTS = st.lists(st.tuples(WORDS, GAPS), max_size=40).map(
     lambda pairs: "".join(word + gap for word, gap in pairs)
 )
@@ -78,6 +84,45 @@ SMALL = PunktParameters(
 def test_spans_equal_nltks_with_small_parameters(text):
     theirs = nltk_tokenizer(SMALL)
     assert list(PunktSplitter(SMALL).span_tokenize(text)) == list(theirs.span_tokenize(text))
+
+
+# Collocations after a plain word, after an initial and after a lone period, an
+# abbreviation with a hyphen, an initial that is an abbreviation.
+EDGES = PunktParameters(
+    abbrev_types=frozenset({"dr", "p", "al", "b-cells", "fig", "no"}),
+    collocations=frozenset({("rain", "it"), ("p", "coli"), (".", "the"), ("cells", "however")}),
+    sent_starters=frozenset({"however", "it"}),
+    ortho_context={"the": 18, "however": 16, "smith": 4, "it": 112, "coli": 32, "rain": 48},
+)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(TEXTS)
+def test_spans_equal_nltks_with_edge_parameters(text):
+    theirs = nltk_tokenizer(EDGES)
+    assert list(PunktSplitter(EDGES).span_tokenize(text)) == list(theirs.span_tokenize(text))
+
+
+# Orthographic flags without a lowercase bit (seen capitalized only).
+UPPERCASE_ONLY = [2, 4, 6, 8, 10, 12, 14]
+
+
+@pytest.mark.parametrize("flags", UPPERCASE_ONLY)
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(text=TEXTS)
+def test_flags_without_a_lowercase_bit_decide_as_none(flags, text):
+    """Why ``scripts/build_punkt.py`` leaves such types out of ``ortho_context.tab``."""
+    types = ["the", "it", "he", "however", "smith", "word", "results", "rain", "cells", "coli"]
+    unseen = {typ: flag for typ, flag in SMALL.ortho_context.items() if typ not in types}
+    flagged = {**unseen, **dict.fromkeys([*types, "##number##", "j"], flags)}
+    with_flags = PunktSplitter(dataclasses.replace(SMALL, ortho_context=flagged))
+    without = PunktSplitter(dataclasses.replace(SMALL, ortho_context=unseen))
+    assert list(with_flags.span_tokenize(text)) == list(without.span_tokenize(text))
+
+
+def test_shipped_flags_all_have_a_lowercase_bit():
+    assert SHIPPED.ortho_context
+    assert all(flags & punkt.ORTHO_LC for flags in SHIPPED.ortho_context.values())
 
 
 @pytest.mark.parametrize(

@@ -359,6 +359,25 @@ def test_load_punkt_parameters_reads_our_format(tmp_path):
     assert dict(params.ortho_context) == {"the": 18}
 
 
+def test_comments_and_blank_lines_anywhere_read_as_the_plain_file(tmp_path):
+    plain = load_punkt_parameters(
+        write_parameters(tmp_path, **{"ortho_context.tab": "# header\nit\t112\nthe\t18\n"})
+    )
+    folder = tmp_path / "commented"
+    folder.mkdir()
+    commented = "# header\n\nit\t112\n# a comment\n\nthe\t18"  # and no final line feed
+    params = load_punkt_parameters(write_parameters(folder, **{"ortho_context.tab": commented}))
+    assert params == plain
+    assert dict(params.ortho_context) == {"it": 112, "the": 18}
+
+
+def test_malformed_line_after_good_ones_is_named(tmp_path):
+    text = "# header\nit\t112\nthe\t18\nthe end\t4\nword\t32\n"
+    folder = write_parameters(tmp_path, **{"ortho_context.tab": text})
+    with pytest.raises(ValueError, match=r"^ortho_context\.tab:4: .*'the end\\t4'"):
+        load_punkt_parameters(folder)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
