@@ -4,8 +4,9 @@ NLTK's ``PunktSentenceTokenizer`` builds an object per token and imports NLTK, w
 imports scikit-learn and SciPy: over a second before the first sentence. This module
 makes the same decisions with plain strings, from the same parameters, on English
 settings: for each candidate boundary (".", "?" or "!" before whitespace or closing
-punctuation) it annotates the few tokens around it in two passes, then realigns closing
-quotes and brackets. NLTK is used only to train the parameters
+punctuation) it decides the common contexts ("word. Word") from the words themselves and
+annotates the few tokens of the others in two passes, then realigns closing quotes and
+brackets where a piece starts with one. NLTK is used only to train the parameters
 (``scripts/build_punkt.py``) and, in the tests, to check that both give the same spans.
 """
 
@@ -169,8 +170,9 @@ class PunktSplitter:
         """Tell whether the candidate ``match``, its word from ``word_start``, ends a sentence.
 
         The common contexts are decided here without tokenizing, as the two passes
-        decide them: "?" or "!" after a plain word; a period after a closing bracket
-        or quote (a token of its own); "word. Word", a plain word before the period.
+        decide them: "?" or "!" after a plain word; a period after a bracket, a straight
+        double quote or one of ``;:*@`` (a token of its own); "word. Word", a plain word
+        before the period.
         A plain word is ASCII letters, a token of its own with the period after it.
         """
         mark = match.start()
