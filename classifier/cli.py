@@ -23,11 +23,10 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from functools import partial
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from classifier import cliargs, clihelp, console, sources
+from classifier import __version__, cliargs, clihelp, console, sources
 from classifier.console import PROG, STDIN, CommandError
 from classifier.errors import HedgeError
 
@@ -425,13 +424,6 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
 )
 
 
-def _version() -> str:
-    try:
-        return metadata.version("hedge-classifier")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``hedge`` with every subcommand.
 
@@ -446,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=clihelp.MAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(
         title="commands", dest="command", metavar="COMMAND", required=True
     )

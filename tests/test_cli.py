@@ -59,6 +59,13 @@ def assert_one_error_line(err: str, *names: str) -> None:
 
 
 # ---------------------------------------------------------------------- formats
+def test_version_is_the_packages(capsys):
+    import classifier
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.split()[:2] == ["hedge", classifier.__version__]
+
+
 def test_jsonl_one_record_per_sentence_in_order(tmp_path, capsys, clf):
     doc = write(tmp_path / "doc.txt", TEXT)
     code, out, err = run(capsys, "score", "--format", "jsonl", str(doc))
