@@ -26,7 +26,7 @@ from classifier.cuetypes import TYPES, CueTyper
 from classifier.errors import LexiconError
 from classifier.fast import FusedScorer, certainty_of
 from classifier.labels import CERTAIN, UNCERTAIN
-from classifier.lexicon import BOOSTER, HEADER, Lexicon, parse_lexicon
+from classifier.lexicon import BOOSTER, HEADER, Lexicon, LexiconEntry, parse_lexicon
 from classifier.sentences import split_sentences
 from classifier.tokens import tokenize
 
@@ -872,7 +872,10 @@ def _lexicon(rows: list[Any], where: str) -> Lexicon:
         raise ValueError(str(err)) from None
     if len(parsed) != len(origins):  # a blank cue or one starting with "#" was skipped
         raise ValueError(f"{where}: an entry with an empty cue or one starting with '#'")
-    entries = [replace(entry, where=origin) for entry, origin in zip(parsed, origins, strict=True)]
+    entries = [  # not dataclasses.replace, which took a third of the time here
+        LexiconEntry(e.cue, e.category, e.weight, e.parts, origin)
+        for e, origin in zip(parsed, origins, strict=True)
+    ]
     seen: set[str] = set()
     for entry in entries:
         if entry.cue in seen:
