@@ -15,6 +15,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from classifier._version import __version__
+
 if TYPE_CHECKING:
     from classifier.cues import Cue
     from classifier.data import LabeledData, read_labeled, train
@@ -31,9 +33,6 @@ if TYPE_CHECKING:
     from classifier.model import CertaintyClassifier
     from classifier.scorer import Scorer, SentenceScore
     from classifier.sentences import Sentence, split_sentences
-
-#: The package's version; ``pyproject.toml`` reads it from here.
-__version__ = "0.1.0"
 
 _HOMES = {
     "CertaintyClassifier": "model",

@@ -26,7 +26,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from classifier import __version__, cliargs, clihelp, console, sources
+from classifier import cliargs, clihelp, console, sources
+from classifier._version import __version__
 from classifier.console import PROG, STDIN, CommandError
 from classifier.errors import HedgeError
 

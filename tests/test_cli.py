@@ -382,6 +382,7 @@ from classifier.cli import main
 assert main(["--help"]) == main(["score", "--help"]) == 0
 heavy = ("sklearn", "joblib", "numpy", "nltk", "classifier.")
 light = (
+    "classifier._version",
     "classifier.cli",
     "classifier.cliargs",
     "classifier.clihelp",
