@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from classifier._version import __version__
 
 if TYPE_CHECKING:
+    from classifier.compiled import COMPILED
     from classifier.cues import Cue
     from classifier.data import LabeledData, read_labeled, train
     from classifier.errors import (
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from classifier.sentences import Sentence, split_sentences
 
 _HOMES = {
+    "COMPILED": "compiled",
     "CertaintyClassifier": "model",
     "Cue": "cues",
     "CueFeaturizer": "features",
@@ -57,6 +59,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "COMPILED",
     "CertaintyClassifier",
     "Cue",
     "CueFeaturizer",

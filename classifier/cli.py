@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from classifier import cliargs, clihelp, console, sources
 from classifier._version import __version__
+from classifier.compiled import build_name
 from classifier.console import PROG, STDIN, CommandError
 from classifier.errors import HedgeError
 
@@ -439,7 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=clihelp.MAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    version = f"%(prog)s {__version__} ({build_name()})"  # "compiled" or "pure Python"
+    parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(
         title="commands", dest="command", metavar="COMMAND", required=True
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from classifier.lexicon import FALSE_FRIEND, NEGATOR, Lexicon, LexiconEntry
@@ -49,6 +49,10 @@ class Match:
     def tokens(self) -> set[int]:
         """Return the indices of the matched tokens."""
         return {i for first, stop in self.pieces for i in range(first, stop)}
+
+    def __reduce__(self) -> tuple[type[Match], tuple[LexiconEntry, tuple[tuple[int, int], ...]]]:
+        """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
+        return Match, (self.entry, self.pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,24 @@ class Cue:
             self.type,
         )
 
+    def __reduce__(self) -> tuple[Callable[..., Cue], tuple[object, ...]]:
+        """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
+        return Cue, (
+            self.text,
+            self.start,
+            self.end,
+            self.category,
+            self.entry,
+            self.weight,
+            self.first,
+            self.last,
+            self.negated,
+            self.quoted,
+            self.kept,
+            self.rule,
+            self.type,
+        )
+
 
 def format_cues(cues: Iterable[Cue]) -> str:
     """Return cues as one field, as in ``hedge score --format csv``: ``may|modal; ...``.
@@ -138,6 +160,7 @@ class CueMatcher:
     """
 
     def __init__(self, lexicon: Lexicon, max_gap: int = DEFAULT_MAX_GAP) -> None:
+        self.lexicon = lexicon
         self.max_gap = max_gap
         self.entries = lexicon.entries
         # anchor word -> (position of the anchor in the entry's first piece, entry)
@@ -153,6 +176,10 @@ class CueMatcher:
             for word, entries in index.items()
             if any(e.category not in (NEGATOR, FALSE_FRIEND) for _, e in entries)
         )
+
+    def __reduce__(self) -> tuple[type[CueMatcher], tuple[Lexicon, int]]:
+        """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
+        return CueMatcher, (self.lexicon, self.max_gap)
 
     def _match_at(self, words: list[str], i: int, entry: LexiconEntry) -> Match | None:
         n = len(words)

@@ -62,6 +62,10 @@ class Sums:
 
     __slots__ = ("log_odds", "rating", "verdicts", "contributions")
 
+    def __reduce__(self) -> tuple[type[Sums], tuple[object, ...]]:
+        """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
+        return Sums, (self.log_odds, self.rating, self.verdicts, self.contributions)
+
     def __init__(
         self,
         log_odds: float,
@@ -102,6 +106,7 @@ class FusedScorer:
         uncertain: Linear,
         rating: Linear | None,
     ) -> None:
+        self.arguments = (matcher, settings, uncertain, rating)
         self.matcher = matcher
         self.anchors = matcher.cue_anchors
         self.context = bool(settings["context"])
@@ -127,6 +132,12 @@ class FusedScorer:
             math.fsum([plain[0] * 1.0, self.intercepts[0]]),
             math.fsum([plain[1] * 1.0, self.intercepts[1]]) if self.has_rating else None,
         )
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[FusedScorer], tuple[CueMatcher, dict[str, object], Linear, Linear | None]]:
+        """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
+        return FusedScorer, self.arguments
 
     def words_of(self, text: str) -> list[str]:
         """Return the lowercased tokens of ``text`` (:func:`classifier.tokens.words_of`)."""

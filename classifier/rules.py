@@ -302,6 +302,10 @@ class Verdict:
     negated: bool
     quoted: bool
 
+    def __reduce__(self) -> tuple[type[Verdict], tuple[object, ...]]:
+        """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
+        return Verdict, (self.match, self.category, self.kept, self.rule, self.negated, self.quoted)
+
     def cue(self, text: str, spans: list[tuple[int, int]], offset: int = 0) -> Cue:
         """Return the verdict as a :class:`~classifier.cues.Cue`.
 

@@ -22,6 +22,7 @@ def test_wheel_carries_lexicons_model_and_splitter(wheel):
         assert f"classifier/models/{model.name}" in names
     assert "classifier/models/punkt/ortho_context.tab" in names
     assert "classifier/py.typed" in names
+    assert "classifier/compiled.py" in names
     assert not any(name.startswith(("tests/", "benchmarks/", "scripts/")) for name in names)
 
 
@@ -52,6 +53,12 @@ def test_installed_wheel_scores_outside_the_checkout(wheel, tmp_path):
         text=True,
     ).stdout
     assert str(ROOT) not in imported
+
+
+def test_the_suites_wheel_is_pure_python(wheel):
+    # the suite builds with HEDGE_CLASSIFIER_PURE=1: one compile, in CI, not one per test run
+    assert wheel.name.endswith("-py3-none-any.whl")
+    assert not [n for n in zipfile.ZipFile(wheel).namelist() if n.endswith((".so", ".pyd"))]
 
 
 def test_wheel_ships_the_license_it_declares(wheel):
