@@ -3,7 +3,8 @@
 CPU time on a shared machine varies from run to run; instruction counts do not. Each
 workload runs in its own ``valgrind --tool=callgrind`` process on the first ``--sentences``
 CoNLL-2010 bio evaluation sentences; a run that only loads (imports, the model, the
-sentences) is subtracted from each. Run from the repository root::
+sentences, and one sentence scored by each scorer, for what loads on first use) is
+subtracted from each. Run from the repository root::
 
     python -m benchmarks.instructions [--python PATH]
 
@@ -33,6 +34,7 @@ scorer = classifier.load()
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 vader = SentimentIntensityAnalyzer()
 document = " ".join(sentences)
+scorer.score(sentences[0]), vader.polarity_scores(sentences[0])  # what loads on first use
 print(build_name())
 """
 #: Each workload, run after LOAD.

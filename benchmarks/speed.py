@@ -4,7 +4,9 @@ Run from the repository root, with ``../shared/data`` beside it::
 
     python -m benchmarks.speed [--megabytes 20]
 
-One table, in the order of the speed issue:
+It measures the ``classifier`` that Python imports and says which build that is
+(``classifier.compiled``: "compiled" or "pure Python"). One table, in the order of the
+speed issue:
 
 * sentences per CPU second on one core (the process pins itself to one CPU): ours, VADER's
   ``polarity_scores`` (a lexicon-and-rules sentence scorer of the same shape, installed
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import TextIO
 
 from benchmarks.corpora import DEFAULT_DATA, evaluation_sets
+from classifier.compiled import build_name
 from classifier.persist import default_model_path, load_scorer, weights_path
 
 FLOOR = re.compile(r"\w+|[^\w\s]")
@@ -292,7 +295,10 @@ def main() -> None:
     rows += memory_shapes(args.shape_megabytes)
     rows += dask_against_local(sentences * 4)
     rows += model_cost(args.data)
-    print(f"{len(os.sched_getaffinity(0))} cores; one-core rows: {len(sentences):,} sentences")
+    print(
+        f"{build_name()} build; {len(os.sched_getaffinity(0))} cores; "
+        f"one-core rows: {len(sentences):,} sentences"
+    )
     print("| measure | value |")
     print("| --- | ---: |")
     for name, value in rows:
