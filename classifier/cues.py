@@ -16,9 +16,12 @@ __all__ = ["DEFAULT_MAX_GAP", "Cue", "CueMatcher", "Match", "format_cues"]
 DEFAULT_MAX_GAP = 12
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class Match:
     """A lexicon entry found in a token list.
+
+    Not frozen, unlike the results: mypyc compiles an ``__init__`` written here, not the
+    one ``dataclass`` writes, and a frozen class could not assign in it.
 
     Attributes
     ----------
@@ -30,6 +33,10 @@ class Match:
 
     entry: LexiconEntry
     pieces: tuple[tuple[int, int], ...]
+
+    def __init__(self, entry: LexiconEntry, pieces: tuple[tuple[int, int], ...]) -> None:
+        self.entry = entry
+        self.pieces = pieces
 
     @property
     def first(self) -> int:

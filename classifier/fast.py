@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from classifier.cues import CueMatcher
 from classifier.lexicon import BOOSTER
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["FusedScorer", "Sums", "certainty_of"]
 
 #: No weight, for a feature that one of the two models (or both) lacks.
-NONE = (0.0, 0.0)
+NONE: Final = (0.0, 0.0)
 
 
 def certainty_of(log_odds: float) -> float:
@@ -166,38 +166,40 @@ class FusedScorer:
         if not matches:
             return Sums(log_odds, rating, [], [])
         verdicts = judge(text, words, matches, false_friends, negators)
-        get = self.features.get
+        features = self.features
         pairs = [self.intercepts]
-        add = pairs.append
         shares: list[float | None] = []
-        hedges = sum(1 for v in verdicts if v.kept and v.category != BOOSTER)
+        hedges = 0
+        for verdict in verdicts:
+            if verdict.kept and verdict.category != BOOSTER:
+                hedges += 1
         n = len(words)
         for verdict in verdicts:
             entry = verdict.match.entry.cue
             if not verdict.kept:
-                add(get(f"dropped={entry}", NONE))
+                pairs.append(features.get(f"dropped={entry}", NONE))
                 shares.append(None)
                 continue
             category = verdict.category
             if category == BOOSTER:
                 if not hedges:  # a booster never cancels a hedge
-                    add(get(f"booster={entry}", NONE))
+                    pairs.append(features.get(f"booster={entry}", NONE))
                 shares.append(None)
                 continue
             cue, prior = self.entries[entry]
-            own = [cue, get(f"cat={category}", NONE), prior]
+            own = [cue, features.get(f"cat={category}", NONE), prior]
             if self.context:
                 first, last = verdict.match.first, verdict.match.last
                 prev = words[first - 1] if first > 0 else "<s>"
                 after = words[last + 1] if last + 1 < n else "</s>"
-                own.append(get(f"cue={entry}|prev={prev}", NONE))
-                own.append(get(f"cue={entry}|next={after}", NONE))
-                own.append(get(f"cat={category}|prev={prev}", NONE))
-                own.append(get(f"cat={category}|next={after}", NONE))
+                own.append(features.get(f"cue={entry}|prev={prev}", NONE))
+                own.append(features.get(f"cue={entry}|next={after}", NONE))
+                own.append(features.get(f"cat={category}|prev={prev}", NONE))
+                own.append(features.get(f"cat={category}|next={after}", NONE))
             if verdict.negated:
-                own.append(get(f"cue={entry}|negated", NONE))
+                own.append(features.get(f"cue={entry}|negated", NONE))
             if verdict.quoted:
-                own.append(get(f"cat={category}|quoted", NONE))
+                own.append(features.get(f"cat={category}|quoted", NONE))
             pairs.extend(own)
             if full:
                 total = 0.0
@@ -206,10 +208,10 @@ class FusedScorer:
                 shares.append(total)
             else:
                 shares.append(None)
-        count = get(f"hedges={min(hedges, 3)}", NONE)
-        add(count)
+        count = features.get(f"hedges={min(hedges, 3)}", NONE)
+        pairs.append(count)
         u_terms = [u for u, _ in pairs]
-        unigrams = set(words) if hedges and self.unigrams else ()
+        unigrams: set[str] = set(words) if hedges and self.unigrams else set()
         if unigrams:
             u_words = list(map(self.u_words.get, unigrams, repeat(0.0)))
             u_terms.extend(u_words)
@@ -228,12 +230,12 @@ class FusedScorer:
     def certainties(self, sentences: list[str]) -> list[float]:
         """Return P(certain) of each sentence."""
         plain = certainty_of(self.plain[0])
-        anchors, words_of, sums = self.anchors, self.words_of, self.sums
+        anchors = self.anchors
         out = []
         for text in sentences:
-            words = words_of(text)
+            words = self.words_of(text)
             if anchors.isdisjoint(words):
                 out.append(plain)
             else:
-                out.append(certainty_of(sums(text, words, False).log_odds))
+                out.append(certainty_of(self.sums(text, words, False).log_odds))
         return out

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Final
 
 from classifier.bundled import bundled
 from classifier.errors import LexiconError
@@ -60,9 +61,9 @@ HEDGE_CATEGORIES = frozenset(
         "conditional",  # if, unless, whether
     }
 )
-BOOSTER = "booster"
-NEGATOR = "negator"
-FALSE_FRIEND = "false_friend"
+BOOSTER: Final = "booster"
+NEGATOR: Final = "negator"
+FALSE_FRIEND: Final = "false_friend"
 CATEGORIES = HEDGE_CATEGORIES | {BOOSTER, NEGATOR, FALSE_FRIEND}
 HEADER = ("cue", "category", "weight", "note")
 GAP = "..."

@@ -277,9 +277,11 @@ def false_friend_owners(false_friends: list[Match]) -> dict[int, int]:
     return owners
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class Verdict:
     """What the rules decided about one match.
+
+    Not frozen, as :class:`~classifier.cues.Match` (an ``__init__`` mypyc compiles).
 
     Attributes
     ----------
@@ -301,6 +303,16 @@ class Verdict:
     rule: str | None
     negated: bool
     quoted: bool
+
+    def __init__(
+        self, match: Match, category: str, kept: bool, rule: str | None, negated: bool, quoted: bool
+    ) -> None:
+        self.match = match
+        self.category = category
+        self.kept = kept
+        self.rule = rule
+        self.negated = negated
+        self.quoted = quoted
 
     def __reduce__(self) -> tuple[type[Verdict], tuple[object, ...]]:
         """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
@@ -354,7 +366,8 @@ def judge(
     """
     verdicts = []
     written: list[str] | None = None
-    quoted_tokens = quotation_flags(words)
+    # a quote mark is a token of its own: without one in the text, nothing is quoted
+    quoted_tokens = quotation_flags(words) if any(m in text for m in QUOTE_MARKS) else None
     owners = false_friend_owners(false_friends) if false_friends else {}
     for match in matches:
         entry = match.entry
@@ -366,7 +379,7 @@ def judge(
             if covering:
                 friend = false_friends[min(covering)].entry.cue
         negated = is_negated(words, first, negators) if negators else False
-        if words[first] == "may" and written is None:
+        if words[first] == "may" and written is None and "May" in text:  # else not the month
             written = written_tokens(text)
         if friend is not None:
             kept, rule = False, f"false friend {friend!r}"
@@ -380,6 +393,6 @@ def judge(
             kept, rule = False, "not a question: no doubt expressed"
         elif negated:
             category, kept, rule = negation_outcome(category, entry.cue)
-        quoted = quoted_tokens[first]
+        quoted = quoted_tokens[first] if quoted_tokens is not None else False
         verdicts.append(Verdict(match, category, kept, rule, negated, quoted))
     return verdicts

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 __all__ = ["TOKEN_PATTERN", "tokenize", "words_of", "written_tokens"]
 
 #: A word (letters, digits, inner hyphens, apostrophes and periods, as in "d.c", "3.5",
 #: "don't", "well-known") or one punctuation character.
-TOKEN_PATTERN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
+TOKEN_PATTERN: Final = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 
 
 def tokenize(text: str) -> tuple[list[str], list[tuple[int, int]]]:
