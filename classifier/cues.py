@@ -268,9 +268,14 @@ def _anchor(head: tuple[str, ...]) -> int:
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
+    for before, after in zip(matches, matches[1:], strict=False):
+        if before.last >= after.first:
+            break
+    else:
+        return matches  # the usual case: found in text order, no two overlap
     ordered = sorted(matches, key=lambda m: m.first)
     if all(a.last < b.first for a, b in zip(ordered, ordered[1:], strict=False)):
-        return ordered  # the usual case: no two matches overlap
+        return ordered  # no two matches overlap
     taken: set[int] = set()
     chosen: list[Match] = []
     for match in sorted(matches, key=lambda m: (-m.size, m.first)):

@@ -13,13 +13,12 @@ reference's (``==``), as ``tests/test_fast.py`` checks on every corpus sentence.
 from __future__ import annotations
 
 import math
-from itertools import repeat
 from typing import TYPE_CHECKING, Final
 
 from classifier.cues import CueMatcher
 from classifier.lexicon import BOOSTER
 from classifier.rules import Verdict, judge
-from classifier.tokens import TOKEN_PATTERN, tokenize
+from classifier.tokens import ASCII_TOKEN_PATTERN, TOKEN_PATTERN, tokenize
 
 if TYPE_CHECKING:
     from classifier.scorer import Linear
@@ -143,7 +142,7 @@ class FusedScorer:
         """Return the lowercased tokens of ``text`` (:func:`classifier.tokens.words_of`)."""
         lowered = text.lower().replace("’", "'")
         if len(lowered) == len(text):
-            return TOKEN_PATTERN.findall(lowered)
+            return (ASCII_TOKEN_PATTERN if lowered.isascii() else TOKEN_PATTERN).findall(lowered)
         return tokenize(text)[0]
 
     def log_odds(self, text: str) -> float:
@@ -213,7 +212,8 @@ class FusedScorer:
         u_terms = [u for u, _ in pairs]
         unigrams: set[str] = set(words) if hedges and self.unigrams else set()
         if unigrams:
-            u_words = list(map(self.u_words.get, unigrams, repeat(0.0)))
+            u_weights = self.u_words
+            u_words = [u_weights.get(word, 0.0) for word in unigrams]
             u_terms.extend(u_words)
         if full and hedges:
             # each kept hedge's equal share of its words and the hedge count, as
@@ -224,7 +224,8 @@ class FusedScorer:
             return Sums(math.fsum(u_terms), None, verdicts, shares)
         r_terms = [r for _, r in pairs]
         if unigrams:
-            r_terms.extend(map(self.r_words.get, unigrams, repeat(0.0)))
+            r_weights = self.r_words
+            r_terms.extend([r_weights.get(word, 0.0) for word in unigrams])
         return Sums(math.fsum(u_terms), math.fsum(r_terms), verdicts, shares)
 
     def certainties(self, sentences: list[str]) -> list[float]:

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifier.cues import CueMatcher
 from classifier.lexicon import Lexicon, load_lexicon, parse_lexicon
@@ -12,7 +14,7 @@ from classifier.rules import (
     quotation_flags,
     suggest_as_propose,
 )
-from classifier.tokens import tokenize
+from classifier.tokens import ASCII_TOKEN_PATTERN, TOKEN_PATTERN, tokenize
 
 
 def lexicon(*lines: str) -> Lexicon:
@@ -53,6 +55,28 @@ def test_tokenize_spans_reproduce_tokens():
     words, spans = tokenize(text)
     assert words == ["it", "isn't", "clear", ":", "d.c", ".", "-", "based", ",", "3.5", "%", "."]
     assert [text[s:e].lower().replace("’", "'") for s, e in spans] == words
+
+
+def test_ascii_pattern_finds_the_same_tokens_around_every_ascii_character():
+    # on ASCII text, [a-zA-Z0-9_] is Unicode's \w and [ \t\n\x0b-\r\x1c-\x1f] its \s
+    for code in range(128):
+        char = chr(code)
+        for text in (char, char * 2, f"a{char}b", f"a{char}", f"{char}b", f"x {char} 3.5{char}"):
+            expected = [m.span() for m in TOKEN_PATTERN.finditer(text)]
+            assert [m.span() for m in ASCII_TOKEN_PATTERN.finditer(text)] == expected, repr(text)
+
+
+#: ASCII text, rich in word characters, separators and the ASCII spaces \s has beyond " \t\n"
+ASCII_TEXT = st.text(
+    alphabet=st.sampled_from("aZ9_-'.,\"! \t\n\x0b\x1c\x1f") | st.characters(max_codepoint=127)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ASCII_TEXT)
+def test_ascii_pattern_equals_the_unicode_one_on_ascii_text(text):
+    assert ASCII_TOKEN_PATTERN.findall(text) == TOKEN_PATTERN.findall(text)
+    assert tokenize(text)[0] == [w.lower() for w in TOKEN_PATTERN.findall(text)]
 
 
 def test_tokenize_offsets_survive_lowercasing_that_changes_length():
