@@ -386,6 +386,7 @@ light = (
     "classifier.cli",
     "classifier.cliargs",
     "classifier.clihelp",
+    "classifier.compiled",
     "classifier.console",
     "classifier.errors",
     "classifier.sources",
