@@ -15,7 +15,13 @@ __all__ = ["COMPILED", "MODULES", "build_name", "compiled_modules"]
 
 #: The hot modules compiled to C extensions, in the order ``setup.py`` gives them to mypyc.
 #: The one list of them: add a module here to compile it.
-MODULES = ("classifier.tokens", "classifier.cues", "classifier.rules", "classifier.fast")
+MODULES = (
+    "classifier.tokens",
+    "classifier.cues",
+    "classifier.rules",
+    "classifier.fast",
+    "classifier.punkt",
+)
 
 
 def compiled_modules() -> list[str]:

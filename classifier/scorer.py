@@ -28,7 +28,7 @@ from classifier.fast import FusedScorer, certainty_of
 from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.lexicon import BOOSTER, HEADER, Lexicon, LexiconEntry, parse_lexicon
 from classifier.sentences import split_sentences
-from classifier.tokens import tokenize
+from classifier.tokens import token_spans
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -526,16 +526,18 @@ class Scorer:
         fused, threshold = self.fused, self.threshold
         words_of, sums = fused.words_of, fused.sums
         for text, offset in pieces:
-            scored = sums(text, words_of(text), True)
+            words = words_of(text)
+            scored = sums(text, words, True)
             certainty = certainty_of(scored.log_odds)
             cues: tuple[Cue, ...] = ()
-            if any(weight is not None and weight > 0 for weight in scored.contributions):
-                spans = tokenize(text)[1]
-                cues = tuple(
-                    verdict.cue(text, spans, offset)
-                    for verdict, weight in zip(scored.verdicts, scored.contributions, strict=True)
-                    if weight is not None and weight > 0
-                )
+            shown = [
+                verdict
+                for verdict, weight in zip(scored.verdicts, scored.contributions, strict=True)
+                if weight is not None and weight > 0
+            ]
+            if shown:
+                spans = token_spans(text, words, max(v.match.last for v in shown) + 1)
+                cues = tuple(verdict.cue(text, spans, offset) for verdict in shown)
             score = SentenceScore(
                 text,
                 offset,

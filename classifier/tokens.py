@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["ASCII_TOKEN_PATTERN", "TOKEN_PATTERN", "tokenize", "words_of", "written_tokens"]
+__all__ = [
+    "ASCII_TOKEN_PATTERN",
+    "TOKEN_PATTERN",
+    "token_spans",
+    "tokenize",
+    "words_of",
+    "written_tokens",
+]
 
 #: A word (letters, digits, inner hyphens, apostrophes and periods, as in "d.c", "3.5",
 #: "don't", "well-known") or one punctuation character.
@@ -61,6 +68,30 @@ def words_of(text: str) -> list[str]:
     if len(lowered) == len(text):
         return (ASCII_TOKEN_PATTERN if lowered.isascii() else TOKEN_PATTERN).findall(lowered)
     return tokenize(text)[0]
+
+
+def token_spans(text: str, words: list[str], count: int) -> list[tuple[int, int]]:
+    """Return the spans of the first ``count`` tokens of ``text``, whose tokens are ``words``.
+
+    The spans of :func:`tokenize`, found without matching again: every character that is
+    not white space belongs to a token, so each token is the first occurrence of its word
+    after the end of the one before.
+
+    Examples
+    --------
+    >>> token_spans("It  may rain.", ["it", "may", "rain", "."], 2)
+    [(0, 2), (4, 7)]
+    """
+    lowered = text.lower().replace("’", "'")
+    if len(lowered) != len(text):  # offsets in ``lowered`` are not those in ``text``
+        return tokenize(text)[1][:count]
+    spans = []
+    end = 0
+    for word in words[:count]:
+        start = lowered.find(word, end)
+        end = start + len(word)
+        spans.append((start, end))
+    return spans
 
 
 def written_tokens(text: str) -> list[str]:

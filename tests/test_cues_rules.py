@@ -14,7 +14,7 @@ from classifier.rules import (
     quotation_flags,
     suggest_as_propose,
 )
-from classifier.tokens import ASCII_TOKEN_PATTERN, TOKEN_PATTERN, tokenize
+from classifier.tokens import ASCII_TOKEN_PATTERN, TOKEN_PATTERN, token_spans, tokenize
 
 
 def lexicon(*lines: str) -> Lexicon:
@@ -77,6 +77,14 @@ ASCII_TEXT = st.text(
 def test_ascii_pattern_equals_the_unicode_one_on_ascii_text(text):
     assert ASCII_TOKEN_PATTERN.findall(text) == TOKEN_PATTERN.findall(text)
     assert tokenize(text)[0] == [w.lower() for w in TOKEN_PATTERN.findall(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(ASCII_TEXT | st.text(alphabet=st.sampled_from("aİ’'.\u00a0\u2028 ß-")) | st.text())
+def test_token_spans_are_tokenizes_without_matching_again(text):
+    words, spans = tokenize(text)
+    assert token_spans(text, words, len(words)) == spans
+    assert token_spans(text, words, 1) == spans[:1]
 
 
 def test_tokenize_offsets_survive_lowercasing_that_changes_length():
