@@ -57,20 +57,20 @@ SCORE = "hedge score (raw text: split, score, cues, rating)"
 VADER = "VADER polarity_scores"
 
 
-def best_rates(runs: dict[str, Callable[[], object]], n: int, repeats: int) -> dict[str, float]:
-    """Return each run's best rate over ``repeats`` interleaved rounds, in items per CPU second.
+def best_cpu_seconds(runs: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Return each run's least CPU time over ``rounds`` rounds that alternate the runs.
 
     CPU time of this process, not wall time: on a shared machine another process on the
     same core delays a run without adding to its CPU time; rounds are interleaved so that
     a busy spell slows every run alike.
     """
     best = dict.fromkeys(runs, float("inf"))
-    for _ in range(repeats):
+    for _ in range(rounds):
         for name, run in runs.items():
             started = time.process_time()
             run()
             best[name] = min(best[name], time.process_time() - started)
-    return {name: n / seconds for name, seconds in best.items()}
+    return best
 
 
 def wall_time(*command: str) -> float:
@@ -116,7 +116,10 @@ def one_core(sentences: list[str], repeats: int) -> Rows:
         else:
             vader = SentimentIntensityAnalyzer()
             runs[VADER] = lambda: [vader.polarity_scores(s) for s in sentences]
-        rows = best_rates(runs, len(sentences), repeats)
+        rows = {
+            name: len(sentences) / seconds
+            for name, seconds in best_cpu_seconds(runs, repeats).items()
+        }
     finally:
         os.sched_setaffinity(0, cpus)
     table = [(f"{name}, one core", f"{value:,.0f} sentences/s") for name, value in rows.items()]

@@ -20,12 +20,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from benchmarks.corpora import DEFAULT_DATA, REPO, evaluation_sets
+from benchmarks.speed import best_cpu_seconds
 from classifier import sentences
 
 #: The commit before the splitter of issue 15.
@@ -60,17 +59,6 @@ def paragraphs(data: Path) -> tuple[str, int]:
     for sentence in bio:
         documents.setdefault(sentence.doc, []).append(sentence.text)
     return "\n\n".join(" ".join(texts) for texts in documents.values()), len(bio)
-
-
-def best_cpu_seconds(runs: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Return each run's least CPU time over ``rounds`` rounds that alternate the runs."""
-    best = dict.fromkeys(runs, float("inf"))
-    for _ in range(rounds):
-        for name, run in runs.items():
-            started = time.process_time()
-            run()
-            best[name] = min(best[name], time.process_time() - started)
-    return best
 
 
 def main() -> None:
