@@ -39,7 +39,7 @@ from typing import TextIO
 
 from benchmarks.corpora import DEFAULT_DATA, evaluation_sets
 from classifier.compiled import build_name
-from classifier.persist import default_model_path, load_scorer, weights_path
+from classifier.persist import default_model_path, load_scorer
 
 FLOOR = re.compile(r"\w+|[^\w\s]")
 PARAGRAPH = (
@@ -245,7 +245,7 @@ def dask_against_local(sentences: list[str]) -> Rows:
 def model_cost(data: Path) -> Rows:
     """Training time on all allowed data, load times and file sizes of the bundled model."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp, "model.joblib")
+        out = Path(tmp, "model.hedge")
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "scripts.train_default", "--data", str(data), "--out", str(out)],
@@ -263,9 +263,6 @@ def model_cost(data: Path) -> Rows:
         runs = (subprocess.run(command, check=True, capture_output=True, text=True) for _ in "abc")
         return statistics.median(float(run.stdout) for run in runs)
 
-    model = default_model_path()
-    legacy = weights_path(model)  # the three-file layout, until the model is retrained
-    sizes = [path.stat().st_size / 1e6 for path in (model, legacy) if path != model]
     return [
         ("training on all allowed training data (`scripts.train_default`)", f"{training:.1f} s"),
         (
@@ -276,10 +273,7 @@ def model_cost(data: Path) -> Rows:
             "loading the weights (`load_scorer`, with imports)",
             f"{load_seconds('load_scorer'):.2f} s",
         ),
-        (
-            "model file" if len(sizes) == 1 else "model files: pipeline (joblib) / weights (JSON)",
-            " / ".join(f"{size:.2f} MB" for size in sizes),
-        ),
+        ("model file (one archive)", f"{default_model_path().stat().st_size / 1e6:.2f} MB"),
     ]
 
 
@@ -293,20 +287,22 @@ def main() -> None:
     )
     args = parser.parse_args()
     sentences = [s.text for s in evaluation_sets(args.data)["bio"]]
-    rows = one_core(sentences, args.repeats)
-    rows += whole_command(args.megabytes)
-    rows += memory_shapes(args.shape_megabytes)
-    rows += dask_against_local(sentences * 4)
-    rows += model_cost(args.data)
     print(
         f"{build_name()} build; {len(os.sched_getaffinity(0))} cores; "
         f"one-core rows: {len(sentences):,} sentences"
     )
     print("| measure | value |")
-    print("| --- | ---: |")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
-
+    print("| --- | ---: |", flush=True)
+    sections: list[Callable[[], Rows]] = [  # each printed when measured
+        lambda: one_core(sentences, args.repeats),
+        lambda: whole_command(args.megabytes),
+        lambda: memory_shapes(args.shape_megabytes),
+        lambda: dask_against_local(sentences * 4),
+        lambda: model_cost(args.data),
+    ]
+    for section in sections:
+        for name, value in section():
+            print(f"| {name} | {value} |", flush=True)
 
 if __name__ == "__main__":
     main()
