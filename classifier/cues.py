@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from classifier.lexicon import FALSE_FRIEND, NEGATOR, Lexicon, LexiconEntry
 
@@ -127,21 +127,7 @@ class Cue:
 
     def __reduce__(self) -> tuple[Callable[..., Cue], tuple[object, ...]]:
         """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
-        return Cue, (
-            self.text,
-            self.start,
-            self.end,
-            self.category,
-            self.entry,
-            self.weight,
-            self.first,
-            self.last,
-            self.negated,
-            self.quoted,
-            self.kept,
-            self.rule,
-            self.type,
-        )
+        return Cue, tuple([getattr(self, field.name) for field in fields(self)])
 
 
 def format_cues(cues: Iterable[Cue]) -> str:

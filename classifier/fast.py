@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 from classifier.cues import CueMatcher
 from classifier.lexicon import BOOSTER
 from classifier.rules import Verdict, judge
-from classifier.tokens import ASCII_TOKEN_PATTERN, TOKEN_PATTERN, tokenize
+from classifier.tokens import words_of
 
 if TYPE_CHECKING:
     from classifier.scorer import Linear
@@ -138,16 +138,9 @@ class FusedScorer:
         """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
         return FusedScorer, self.arguments
 
-    def words_of(self, text: str) -> list[str]:
-        """Return the lowercased tokens of ``text`` (:func:`classifier.tokens.words_of`)."""
-        lowered = text.lower().replace("’", "'")
-        if len(lowered) == len(text):
-            return (ASCII_TOKEN_PATTERN if lowered.isascii() else TOKEN_PATTERN).findall(lowered)
-        return tokenize(text)[0]
-
     def log_odds(self, text: str) -> float:
         """Return the log-odds that ``text``, one sentence, is uncertain."""
-        words = self.words_of(text)
+        words = words_of(text)
         if self.anchors.isdisjoint(words):
             return self.plain[0]
         return self.sums(text, words, False).log_odds
@@ -234,7 +227,7 @@ class FusedScorer:
         anchors = self.anchors
         out = []
         for text in sentences:
-            words = self.words_of(text)
+            words = words_of(text)
             if anchors.isdisjoint(words):
                 out.append(plain)
             else:

@@ -28,7 +28,7 @@ from classifier.fast import FusedScorer, certainty_of
 from classifier.labels import CERTAIN, UNCERTAIN
 from classifier.lexicon import BOOSTER, HEADER, Lexicon, LexiconEntry, parse_lexicon
 from classifier.sentences import split_sentences
-from classifier.tokens import token_spans
+from classifier.tokens import token_spans, words_of
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -494,7 +494,7 @@ class Scorer:
             raise ValueError("this model was trained without ratings: it predicts no rating")
         fused = self.fused
         return [
-            fused.sums(s, fused.words_of(s), True).rating  # type: ignore[misc]
+            fused.sums(s, words_of(s), True).rating  # type: ignore[misc]
             for s in check_sentences(sentences)
         ]
 
@@ -524,7 +524,7 @@ class Scorer:
     def scores(self, pieces: list[tuple[str, int]]) -> Iterator[SentenceScore]:
         """Score ``(sentence, offset)`` pieces, offsets of cues moved by ``offset``."""
         fused, threshold = self.fused, self.threshold
-        words_of, sums = fused.words_of, fused.sums
+        sums = fused.sums
         for text, offset in pieces:
             words = words_of(text)
             scored = sums(text, words, True)

@@ -18,6 +18,7 @@ import pytest
 
 import classifier
 from classifier.compiled import MODULES, build_name, compiled_modules
+from classifier.tokens import words_of
 
 ROOT = Path(__file__).resolve().parents[1]
 #: "compiled" when CI runs the tests against the installed compiled wheel.
@@ -56,7 +57,7 @@ def test_a_scorer_and_its_results_pickle_and_copy():
     for copied in (pickle.loads(pickle.dumps(scorer)), copy.deepcopy(scorer)):
         assert copied.score(TEXT) == scores
     assert pickle.loads(pickle.dumps(scores)) == scores
-    words = scorer.fused.words_of(TEXT)
+    words = words_of(TEXT)
     sums = scorer.fused.sums(TEXT, words, True)
     assert [v.rule for v in sums.verdicts] == [None, None, "false friend: the month May"]
     back = pickle.loads(pickle.dumps(sums))
