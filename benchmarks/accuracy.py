@@ -16,9 +16,9 @@ import numpy as np
 from scipy.stats import pearsonr, spearmanr
 
 from benchmarks.corpora import DEFAULT_DATA, OWN_CORPUS, Sentence, evaluation_sets, minimal_pairs
-from classifier.labels import UNCERTAIN, precision_recall_f1
-from classifier.model import CertaintyClassifier
-from classifier.scorer import Scorer
+from classifier.model.estimator import CertaintyClassifier
+from classifier.model.labels import UNCERTAIN, precision_recall_f1
+from classifier.model.scorer import Scorer
 
 #: Plain TF-IDF logistic regression, from shared/data/SPLITS.md.
 REFERENCE = {

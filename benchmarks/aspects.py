@@ -34,10 +34,10 @@ from benchmarks.corpora import (
     typed_cues_judged,
     typed_cues_train,
 )
-from classifier.aspects import ASPECTS, JUDGMENTS
-from classifier.cuetypes import hedge_indices, labeled_cues
-from classifier.persist import load_scorer
-from classifier.scorer import Scorer
+from classifier.io.archive import load_scorer
+from classifier.model.aspects import ASPECTS, JUDGMENTS
+from classifier.model.cuetypes import hedge_indices, labeled_cues
+from classifier.model.scorer import Scorer
 
 #: Pei & Jurgens' TF-IDF logistic regression per aspect (SPLITS.md).
 REFERENCE = {

@@ -225,7 +225,7 @@ def minimal_pairs(path: Path = MINIMAL_PAIRS) -> list[list[tuple[str, float]]]:
     return [[(i["text"], float(i["rating"])) for i in r["items"]] for r in _rows(path)]
 
 
-#: Pei & Jurgens' aspect names and judgments as ours (classifier.aspects).
+#: Pei & Jurgens' aspect names and judgments as ours (classifier.model.aspects).
 ASPECT_NAMES = {
     "Number": "number",
     "Extent": "extent",
@@ -247,7 +247,7 @@ class TypedSentence:
 
 
 def _szeged_typed(rows: list[dict], corpus: str) -> list[TypedSentence]:
-    from classifier.cuetypes import SZEGED_TYPES
+    from classifier.model.cuetypes import SZEGED_TYPES
 
     return [
         TypedSentence(

@@ -39,7 +39,7 @@ from typing import TextIO
 
 from benchmarks.corpora import DEFAULT_DATA, evaluation_sets
 from classifier.compiled import build_name
-from classifier.persist import default_model_path, load_scorer
+from classifier.io.archive import default_model_path, load_scorer
 
 FLOOR = re.compile(r"\w+|[^\w\s]")
 PARAGRAPH = (
@@ -216,7 +216,7 @@ def dask_against_local(sentences: list[str]) -> Rows:
         print("dask is not installed: its rows are skipped", file=sys.stderr)
         return []
     from classifier.dask import score_bag
-    from classifier.model import CertaintyClassifier
+    from classifier.model.estimator import CertaintyClassifier
 
     clf = CertaintyClassifier.load()
     started = time.perf_counter()
@@ -254,7 +254,7 @@ def model_cost(data: Path) -> Rows:
         )
         training = time.perf_counter() - started
     load = (
-        "import time; t = time.perf_counter(); from classifier.persist import {0}; {0}(None); "
+        "import time; t = time.perf_counter(); from classifier.io.archive import {0}; {0}(None); "
         "print(time.perf_counter() - t)"
     )
 

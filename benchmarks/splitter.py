@@ -6,7 +6,7 @@ Run from the repository root (a git checkout), with ``../shared/data`` beside it
 
 Both splitters split the same text: the CoNLL-2010 bio evaluation sentences, each
 document's sentences joined by spaces into a paragraph, paragraphs separated by blank
-lines. The earlier splitter is ``classifier/punkt.py`` and ``classifier/sentences.py`` of
+lines. The earlier splitter is ``classifier/text/punkt.py`` and ``classifier/text/sentences.py`` of
 ``--against``, read with ``git show`` into a temporary package; it reads this checkout's
 Punkt parameters. Their spans must be equal. Times are CPU time, the best of ``--rounds``
 rounds that alternate the two, the process pinned to one CPU.
@@ -25,7 +25,7 @@ from types import ModuleType
 
 from benchmarks.corpora import DEFAULT_DATA, REPO, evaluation_sets
 from benchmarks.speed import best_cpu_seconds
-from classifier import sentences
+from classifier.text import sentences
 
 #: The commit before the splitter of issue 15.
 BEFORE = "e5162de"
@@ -34,7 +34,7 @@ EARLIER = "_earlier_splitter"
 
 
 def earlier_splitter(commit: str, folder: Path) -> ModuleType:
-    """Import ``classifier.sentences`` of ``commit`` (with its ``punkt``) from ``folder``."""
+    """Import ``classifier.text.sentences`` of ``commit`` (with its ``punkt``) from ``folder``."""
     package = folder / EARLIER
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
@@ -46,7 +46,7 @@ def earlier_splitter(commit: str, folder: Path) -> ModuleType:
             capture_output=True,
             text=True,
         ).stdout
-        source = source.replace("from classifier.punkt import", f"from {EARLIER}.punkt import")
+        source = source.replace("from classifier.text.punkt import", f"from {EARLIER}.punkt import")
         (package / f"{name}.py").write_text(source, encoding="utf-8")
     sys.path.insert(0, str(folder))
     return importlib.import_module(f"{EARLIER}.sentences")

@@ -19,8 +19,8 @@ from classifier._version import __version__
 
 if TYPE_CHECKING:
     from classifier.compiled import COMPILED
-    from classifier.cues import Cue
-    from classifier.data import LabeledData, read_labeled, train
+    from classifier.cues.lexicon import Lexicon, load_lexicon
+    from classifier.cues.matcher import Cue
     from classifier.errors import (
         DataError,
         HedgeError,
@@ -29,33 +29,33 @@ if TYPE_CHECKING:
         ModelLoadError,
     )
     from classifier.evaluate import EvaluationReport, evaluate
-    from classifier.features import CueFeaturizer
-    from classifier.lexicon import Lexicon, load_lexicon
-    from classifier.model import CertaintyClassifier
-    from classifier.scorer import Scorer, SentenceScore
-    from classifier.sentences import Sentence, split_sentences
+    from classifier.io.labeled import LabeledData, read_labeled, train
+    from classifier.model.estimator import CertaintyClassifier
+    from classifier.model.features import CueFeaturizer
+    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.text.sentences import Sentence, split_sentences
 
 _HOMES = {
     "COMPILED": "compiled",
-    "CertaintyClassifier": "model",
-    "Cue": "cues",
-    "CueFeaturizer": "features",
+    "CertaintyClassifier": "model.estimator",
+    "Cue": "cues.matcher",
+    "CueFeaturizer": "model.features",
     "DataError": "errors",
     "EvaluationReport": "evaluate",
-    "LabeledData": "data",
+    "LabeledData": "io.labeled",
     "HedgeError": "errors",
-    "Lexicon": "lexicon",
+    "Lexicon": "cues.lexicon",
     "LexiconError": "errors",
     "ModelIntegrityError": "errors",
     "ModelLoadError": "errors",
-    "Scorer": "scorer",
-    "Sentence": "sentences",
-    "SentenceScore": "scorer",
+    "Scorer": "model.scorer",
+    "Sentence": "text.sentences",
+    "SentenceScore": "model.scorer",
     "evaluate": "evaluate",
-    "load_lexicon": "lexicon",
-    "read_labeled": "data",
-    "split_sentences": "sentences",
-    "train": "data",
+    "load_lexicon": "cues.lexicon",
+    "read_labeled": "io.labeled",
+    "split_sentences": "text.sentences",
+    "train": "io.labeled",
 }
 
 __all__ = [
@@ -95,7 +95,7 @@ def load(
 
     Plain JSON, checked against the model's manifest: fast, nothing unpickled and no
     scikit-learn imported. To retrain or use scikit-learn, see
-    :class:`~classifier.model.CertaintyClassifier`.
+    :class:`~classifier.model.estimator.CertaintyClassifier`.
 
     Parameters
     ----------
@@ -103,7 +103,7 @@ def load(
         A model file written by ``hedge train`` or ``CertaintyClassifier.save``; None
         for the bundled model.
     trusted : bool, default=False
-        As for :func:`classifier.persist.load_scorer`.
+        As for :func:`classifier.io.archive.load_scorer`.
     extra_lexicon : str, Path or Lexicon, optional
         A lexicon directory whose cues are added without retraining, scored through
         the weights of their category and prior (:meth:`Scorer.with_lexicon`).
@@ -122,7 +122,7 @@ def load(
     ------
     ModelLoadError, ModelIntegrityError, LexiconError
     """
-    from classifier.persist import load_scorer
+    from classifier.io.archive import load_scorer
 
     return load_scorer(
         path, trusted=trusted, extra_lexicon=extra_lexicon, convention=convention

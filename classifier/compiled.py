@@ -16,11 +16,11 @@ __all__ = ["COMPILED", "MODULES", "build_name", "compiled_modules"]
 #: The hot modules compiled to C extensions, in the order ``setup.py`` gives them to mypyc.
 #: The one list of them: add a module here to compile it.
 MODULES = (
-    "classifier.tokens",
-    "classifier.cues",
-    "classifier.rules",
-    "classifier.fast",
-    "classifier.punkt",
+    "classifier.text.tokens",
+    "classifier.cues.matcher",
+    "classifier.cues.rules",
+    "classifier.cues.fast",
+    "classifier.text.punkt",
 )
 
 

@@ -4,7 +4,7 @@ Needs the ``dask`` extra (``pip install "hedge-classifier[dask]"``). Dask is imp
 when a function of this module is called; ``import classifier`` never imports it.
 
 Every worker must be able to import ``classifier`` at the same version as the client. What
-travels is the model's :class:`~classifier.scorer.Scorer` (its weights, pickled, see below),
+travels is the model's :class:`~classifier.model.scorer.Scorer` (its weights, pickled, see below),
 so the workers do not import scikit-learn::
 
     import dask.bag as db
@@ -72,10 +72,10 @@ from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from classifier.cues import format_cues
-from classifier.formats import Record, record_dict
-from classifier.persist import scorer_of
-from classifier.scorer import DocumentScore, Scorer
+from classifier.cues.matcher import format_cues
+from classifier.io.archive import scorer_of
+from classifier.io.formats import Record, record_dict
+from classifier.model.scorer import DocumentScore, Scorer
 
 if TYPE_CHECKING:
     import dask.bag
@@ -83,7 +83,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from dask.delayed import Delayed
 
-    from classifier.model import CertaintyClassifier
+    from classifier.model.estimator import CertaintyClassifier
 
 __all__ = ["OUTPUT_COLUMNS", "score_bag", "score_frame"]
 
@@ -168,7 +168,7 @@ def score_bag(
         as given. Each partition is scored with :meth:`Scorer.score_many`.
     per : {"sentence", "document"}, default="sentence"
         ``"document"``: one record per item instead, ``doc`` and the fields of its
-        :class:`~classifier.scorer.DocumentScore` (:meth:`DocumentScore.record`), as
+        :class:`~classifier.model.scorer.DocumentScore` (:meth:`DocumentScore.record`), as
         ``hedge score --per document --format jsonl`` writes them.
 
     Returns

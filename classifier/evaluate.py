@@ -2,7 +2,7 @@
 
 The confusion matrix, accuracy, ROC AUC, Brier score and calibration bins come from
 scikit-learn (``sklearn.metrics``, ``calibration_curve``), precision, recall and F1 from
-:func:`classifier.labels.precision_recall_f1` (scikit-learn's numbers, counted faster);
+:func:`classifier.model.labels.precision_recall_f1` (scikit-learn's numbers, counted faster);
 this module gathers them and prints them.
 """
 
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from classifier.labels import CLASSES, confusion, precision_recall_f1, read_labels
-from classifier.persist import scorer_of
+from classifier.io.archive import scorer_of
+from classifier.model.labels import CLASSES, confusion, precision_recall_f1, read_labels
 
 if TYPE_CHECKING:
-    from classifier.model import CertaintyClassifier
-    from classifier.scorer import Scorer
+    from classifier.model.estimator import CertaintyClassifier
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "CALIBRATION_BINS",
@@ -252,7 +252,7 @@ def evaluate(
     sentences : iterable of str
         The sentences, each scored as one sentence.
     labels : iterable
-        The label of each, written as :mod:`classifier.labels` says (``"certain"`` /
+        The label of each, written as :mod:`classifier.model.labels` says (``"certain"`` /
         ``"uncertain"``, 0/1, booleans); one class alone is allowed.
     ratings : sequence of float, optional
         Graded certainty ratings of the sentences, to correlate with the model's
@@ -271,7 +271,7 @@ def evaluate(
     """
     from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
 
-    from classifier.analysis import check_sentences
+    from classifier.cues.analysis import check_sentences
 
     texts = check_sentences(sentences)
     values = list(labels)

@@ -6,7 +6,7 @@ only when :func:`score_frame` is called. For data frames larger than memory, see
 
 Each cell is split into sentences, as :meth:`Scorer.score` does. By default
 (``per="document"``) the result has one row per input row, with the verdict on the whole
-cell, the :class:`~classifier.scorer.DocumentScore` of :meth:`Scorer.score_document`:
+cell, the :class:`~classifier.model.scorer.DocumentScore` of :meth:`Scorer.score_document`:
 
 * ``certainty``: the *lowest* certainty of its sentences (float64);
 * ``rating``: the lowest graded rating of its sentences (float64; NaN for a model without
@@ -39,13 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from classifier.cues import format_cues
+from classifier.cues.matcher import format_cues
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from classifier.model import CertaintyClassifier
-    from classifier.scorer import Scorer, SentenceScore
+    from classifier.model.estimator import CertaintyClassifier
+    from classifier.model.scorer import Scorer, SentenceScore
 
 __all__ = ["DOCUMENT_COLUMNS", "OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "score_frame"]
 
@@ -183,8 +183,8 @@ def score_frame(
         raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
     added = SENTENCE_COLUMNS + OUTPUT_COLUMNS if per == "sentence" else DOCUMENT_COLUMNS
     texts = _checked_texts(df, column, added, errors)
-    from classifier.persist import scorer_of
-    from classifier.scorer import DocumentScore
+    from classifier.io.archive import scorer_of
+    from classifier.model.scorer import DocumentScore
 
     clf = scorer_of(model)
     present = [text for text in texts if text is not None]
@@ -238,7 +238,7 @@ def _by_sentence(
     results. A scorer with types or aspects (``Scorer.with_outputs``) adds their columns,
     as ``hedge score --format csv --with types,aspects`` does.
     """
-    from classifier.aspects import ASPECTS, table_columns
+    from classifier.model.aspects import ASPECTS, table_columns
 
     rows: list[int] = []
     flat: list[tuple[int, SentenceScore] | None] = []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from classifier.errors import HedgeError
-from classifier.labels import confusion, read_labels
+from classifier.model.labels import confusion, read_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -196,7 +196,7 @@ def evaluation_figure(
     certainty : sequence of float
         The model's certainty of each sentence the report was made from, in order.
     labels : sequence
-        Their labels, as :mod:`classifier.labels` reads them (words, 0/1, booleans).
+        Their labels, as :mod:`classifier.model.labels` reads them (words, 0/1, booleans).
 
     Returns
     -------
@@ -257,7 +257,7 @@ def plot_evaluation(
     ...     png.read_bytes()[:8]
     b'\x89PNG\r\n\x1a\n'
     """
-    from classifier.persist import atomic_write
+    from classifier.io.archive import atomic_write
 
     figure = evaluation_figure(report, certainty, labels)
     target = Path(path)

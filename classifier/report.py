@@ -27,13 +27,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from classifier import __version__
-from classifier.scorer import DocumentScore
+from classifier._version import __version__
+from classifier.model.scorer import DocumentScore
 
 if TYPE_CHECKING:
-    from classifier.cues import Cue
-    from classifier.model import CertaintyClassifier
-    from classifier.scorer import Scorer, SentenceScore
+    from classifier.cues.matcher import Cue
+    from classifier.model.estimator import CertaintyClassifier
+    from classifier.model.scorer import Scorer, SentenceScore
 
 __all__ = ["COLOR_SCALE", "MAX_SENTENCES", "Document", "render_html", "score_document", "shade"]
 
@@ -192,10 +192,10 @@ def _line_sentences(text: str) -> tuple[list[str], list[int]]:
     """Return each non-blank line of ``text``, stripped, and its offset in ``text``.
 
     The same lines, read the same way, as ``hedge score --lines`` scores
-    (:func:`classifier.reader.line_pieces`).
+    (:func:`classifier.io.reader.line_pieces`).
     """
-    from classifier.reader import line_pieces
-    from classifier.sentences import line_sentence
+    from classifier.io.reader import line_pieces
+    from classifier.text.sentences import line_sentence
 
     sentences: list[str] = []
     offsets: list[int] = []
@@ -239,7 +239,7 @@ def score_document(
     Document
         With offsets into ``text`` and each cue's contribution.
     """
-    from classifier.persist import scorer_of
+    from classifier.io.archive import scorer_of
 
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")

@@ -6,7 +6,7 @@ registers the component factory and the default extension attributes with spaCy;
 
 The component needs sentence boundaries: put it after a parser, a ``senter`` or the rule-based
 ``sentencizer``. It scores each sentence of ``doc.sents`` (its ``Span.text``) as given, with
-:meth:`~classifier.scorer.Scorer.score_sentences`, and sets, with the default ``prefix``
+:meth:`~classifier.model.scorer.Scorer.score_sentences`, and sets, with the default ``prefix``
 ``"hedge_"``:
 
 * ``doc.spans["hedge_cues"]``: one span per hedge cue that pushed its sentence toward
@@ -15,7 +15,7 @@ The component needs sentence boundaries: put it after a parser, a ``senter`` or 
 * ``Span._.hedge_certainty``: the probability that the sentence is certain;
 * ``Span._.hedge_label``: ``"certain"`` or ``"uncertain"``;
 * ``Span._.hedge_cues``: the cue spans inside the sentence (read from ``doc.spans``);
-* on the Doc, the fields of its :class:`~classifier.scorer.DocumentScore`, the same numbers
+* on the Doc, the fields of its :class:`~classifier.model.scorer.DocumentScore`, the same numbers
   as :meth:`Scorer.score_document` gives for its sentences: ``Doc._.hedge_certainty`` (the
   lowest certainty of its sentences), ``Doc._.hedge_uncertain_share``,
   ``Doc._.hedge_label``, ``Doc._.hedge_sentences``, ``Doc._.hedge_uncertain`` and
@@ -23,10 +23,10 @@ The component needs sentence boundaries: put it after a parser, a ``senter`` or 
   sentences) for a Doc without a sentence.
 
 With ``config={"with_types": True}`` each cue also has its type
-(:mod:`classifier.cuetypes`): ``doc.spans["hedge_cue_types"]`` holds the same spans labeled
+(:mod:`classifier.model.cuetypes`): ``doc.spans["hedge_cue_types"]`` holds the same spans labeled
 with their type (``epistemic``, ``doxastic``...) and ``Span._.hedge_types`` lists a
 sentence's types; with ``"with_aspects": True``, ``Span._.hedge_aspects`` is a dict of each
-aspect (:mod:`classifier.aspects`) to ``{"label", "probability", "cues"}``. Both need a
+aspect (:mod:`classifier.model.aspects`) to ``{"label", "probability", "cues"}``. Both need a
 model trained with them (the bundled one is), and are None when off.
 
 Another ``prefix`` (``config={"prefix": "my_"}``) names them ``my_certainty``,
@@ -50,12 +50,12 @@ try:
 except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
-from classifier.persist import load_scorer, scorer_of
-from classifier.scorer import DocumentScore, Scorer
+from classifier.io.archive import load_scorer, scorer_of
+from classifier.model.scorer import DocumentScore, Scorer
 
 if TYPE_CHECKING:
-    from classifier.model import CertaintyClassifier
-    from classifier.scorer import SentenceScore
+    from classifier.model.estimator import CertaintyClassifier
+    from classifier.model.scorer import SentenceScore
 
 __all__ = ["DEFAULT_PREFIX", "FACTORY", "HedgeCertainty"]
 
@@ -137,7 +137,7 @@ class HedgeCertainty:
         The component's name in the pipeline.
     model : CertaintyClassifier, Scorer, str or None, default=None
         A fitted model or its scorer, a model file, or None for the bundled model; a file's
-        weights are loaded once, here (:func:`~classifier.persist.load_scorer`).
+        weights are loaded once, here (:func:`~classifier.io.archive.load_scorer`).
     trusted : bool, default=False
         Load a model file without a manifest or saved with other versions (a model file
         can run code: only for files you trust).

@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable
 
-from classifier.model import CertaintyClassifier
+from classifier.model.estimator import CertaintyClassifier
 
 #: Target for time(10 N) / time(N).
 MAX_RATIO = 12.0

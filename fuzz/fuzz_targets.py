@@ -43,7 +43,7 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 def _is_blank(text: str) -> bool:
-    from classifier.sentences import INVISIBLE_SPACES
+    from classifier.text.sentences import INVISIBLE_SPACES
 
     return not "".join(c for c in text if c not in INVISIBLE_SPACES).strip()
 
@@ -56,7 +56,7 @@ def decode(data: bytes) -> str:
 # ---------------------------------------------------------------------- targets
 def check_sentences(data: bytes) -> None:
     """Split arbitrary text: sentences in order, exact, stripped, nothing lost."""
-    from classifier.sentences import split_sentences
+    from classifier.text.sentences import split_sentences
 
     text = decode(data)
     sentences = split_sentences(text)
@@ -85,7 +85,7 @@ def check_punkt(data: bytes) -> None:
 
     from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-    from classifier.sentences import _tokenizer
+    from classifier.text.sentences import _tokenizer
 
     ours = _tokenizer()
     if _NLTK_PUNKT is None:
@@ -106,7 +106,7 @@ def check_scorer(data: bytes) -> None:
     """Score arbitrary text: the invariants of ``CertaintyClassifier.score``."""
     global _CLASSIFIER
     if _CLASSIFIER is None:
-        from classifier.model import CertaintyClassifier
+        from classifier.model.estimator import CertaintyClassifier
 
         _CLASSIFIER = CertaintyClassifier.load().scorer_
     text = decode(data)
@@ -130,8 +130,8 @@ def check_scorer(data: bytes) -> None:
 
 def check_lexicon(data: bytes) -> None:
     """Parse arbitrary lexicon lines: only ``LexiconError``, and sane entries."""
+    from classifier.cues.lexicon import CATEGORIES, HEADER, parse_lexicon
     from classifier.errors import LexiconError
-    from classifier.lexicon import CATEGORIES, HEADER, parse_lexicon
 
     text = decode(data)
     if data[:1] in (b"", b"\x00", b"\x01"):
@@ -151,8 +151,8 @@ def check_lexicon(data: bytes) -> None:
 
 def check_data(data: bytes) -> None:
     """Read an arbitrary labeled-data file: only ``DataError``."""
-    from classifier.data import read_labeled
     from classifier.errors import DataError
+    from classifier.io.labeled import read_labeled
 
     suffix = DATA_SUFFIXES[data[0] % len(DATA_SUFFIXES)] if data else ".csv"
     with tempfile.TemporaryDirectory() as folder:
@@ -180,8 +180,8 @@ def check_reader(data: bytes) -> None:
     import io
     import random
 
-    from classifier import reader
-    from classifier.sentences import split_sentences
+    from classifier.io import reader
+    from classifier.text.sentences import split_sentences
 
     if len(data) < 5:
         return
@@ -226,21 +226,21 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
 }
 #: The package modules each target exercises, instrumented for coverage.
 MODULES = {
-    "reader": ["classifier.reader", "classifier.sentences", "classifier.punkt"],
-    "sentences": ["classifier.sentences", "classifier.punkt"],
-    "punkt": ["classifier.punkt"],
+    "reader": ["classifier.io.reader", "classifier.text.sentences", "classifier.text.punkt"],
+    "sentences": ["classifier.text.sentences", "classifier.text.punkt"],
+    "punkt": ["classifier.text.punkt"],
     "scorer": [
-        "classifier.sentences",
-        "classifier.punkt",
-        "classifier.tokens",
-        "classifier.cues",
-        "classifier.rules",
-        "classifier.analysis",
-        "classifier.scorer",
-        "classifier.model",
+        "classifier.text.sentences",
+        "classifier.text.punkt",
+        "classifier.text.tokens",
+        "classifier.cues.matcher",
+        "classifier.cues.rules",
+        "classifier.cues.analysis",
+        "classifier.model.scorer",
+        "classifier.model.estimator",
     ],
-    "lexicon": ["classifier.lexicon", "classifier.tokens"],
-    "data": ["classifier.data"],
+    "lexicon": ["classifier.cues.lexicon", "classifier.text.tokens"],
+    "data": ["classifier.io.labeled"],
 }
 
 

@@ -7,7 +7,7 @@ training document per source document. The hand-written list
 abbreviations afterwards, so training can add abbreviations but never drop ours.
 
 The parameters are written as four plain UTF-8 text files, sorted, each with a
-``# `` header line, read back by ``classifier.sentences.load_punkt_parameters``:
+``# `` header line, read back by ``classifier.text.sentences.load_punkt_parameters``:
 
 ``abbrev_types.txt``   one abbreviation type per line (lowercase, no final period)
 ``collocations.tab``   ``type<TAB>type`` pairs that never have a boundary between them
@@ -39,8 +39,8 @@ import nltk
 from nltk.tokenize.punkt import PunktParameters, PunktTrainer
 
 from benchmarks.corpora import JUDGED_FOLDS
-from classifier.punkt import ORTHO_LC
-from classifier.sentences import load_punkt_parameters
+from classifier.text.punkt import ORTHO_LC
+from classifier.text.sentences import load_punkt_parameters
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"

@@ -18,8 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.corpora import DEFAULT_DATA, OWN_CORPUS, Sentence, training_parts
-from classifier.features import CueFeaturizer
-from classifier.lexicon import BOOSTER
+from classifier.cues.lexicon import BOOSTER
+from classifier.model.features import CueFeaturizer
 
 HEDGES = Path("lexicons/hedges.tsv")
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from classifier.cli import main as hedge
+from classifier.cli.main import main as hedge
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: Browser executables tried in order.

@@ -26,8 +26,8 @@ from benchmarks.corpora import (
     training_parts,
     typed_cues_train,
 )
-from classifier.model import SHARED, CertaintyClassifier
-from classifier.persist import read_manifest
+from classifier.io.archive import read_manifest
+from classifier.model.estimator import SHARED, CertaintyClassifier
 
 #: The convention the bundled model predicts with.
 CONVENTION = "guideline"

@@ -12,8 +12,8 @@ from typing import Any
 import joblib
 import sklearn
 
-from classifier.persist import FORMAT, MANIFEST, PIPELINE, WEIGHTS, optional_member
-from classifier.scorer import OPTIONAL_PARTS
+from classifier.io.archive import FORMAT, MANIFEST, PIPELINE, WEIGHTS, optional_member
+from classifier.model.scorer import OPTIONAL_PARTS
 
 
 def members(path: Path) -> dict[str, bytes]:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from classifier.aspects import ASPECTS, AspectModel
-from classifier.cuetypes import TYPES, CueTyper
-from classifier.data import DataError, read_labeled, train
-from classifier.model import CertaintyClassifier
-from classifier.multinomial import Multinomial
-from classifier.persist import WEIGHTS, load_scorer
-from classifier.scorer import Scorer
+from classifier.io.archive import WEIGHTS, load_scorer
+from classifier.io.labeled import DataError, read_labeled, train
+from classifier.model.aspects import ASPECTS, AspectModel
+from classifier.model.cuetypes import TYPES, CueTyper
+from classifier.model.estimator import CertaintyClassifier
+from classifier.model.multinomial import Multinomial
+from classifier.model.scorer import Scorer
 
 from .archive import members, rewrite
 
@@ -286,7 +286,7 @@ def model_file(model: CertaintyClassifier, tmp_path_factory: pytest.TempPathFact
 
 
 def hedge(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    from classifier.cli import main
+    from classifier.cli.main import main
 
     code = main(list(args))
     out, err = capsys.readouterr()

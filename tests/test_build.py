@@ -18,7 +18,7 @@ import pytest
 
 import classifier
 from classifier.compiled import MODULES, build_name, compiled_modules
-from classifier.tokens import words_of
+from classifier.text.tokens import words_of
 
 ROOT = Path(__file__).resolve().parents[1]
 #: "compiled" when CI runs the tests against the installed compiled wheel.

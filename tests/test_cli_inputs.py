@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from classifier.cli import main
-from classifier.persist import load_scorer
+from classifier.cli.main import main
+from classifier.io.archive import load_scorer
 
 REVIEWS = (
     "ID,Review Body,stars\r\n"

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from classifier import CertaintyClassifier, reader
-from classifier.cli import main
+from classifier import CertaintyClassifier
+from classifier.cli.main import main
+from classifier.io import reader
 
 PARAGRAPHS = [
     "The drug may help some patients. It was given to forty people.",

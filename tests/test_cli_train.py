@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from classifier.cli import main
-from classifier.lexicon import load_lexicon
-from classifier.model import CertaintyClassifier
-from classifier.persist import read_manifest
+from classifier.cli.main import main
+from classifier.cues.lexicon import load_lexicon
+from classifier.io.archive import read_manifest
+from classifier.model.estimator import CertaintyClassifier
 
 from .corpus import LABELED_FIRM as FIRM
 from .corpus import LABELED_HEDGED as HEDGED
@@ -457,10 +457,10 @@ def test_every_subcommand_help_shows_an_example(capsys, command):
 
 HELP_IMPORTS = """
 import sys
-from classifier.cli import main
+from classifier.cli.main import main
 for command in (["train"], ["eval"], ["explain"], ["lexicon", "check"]):
     assert main([*command, "--help"]) == 0
-print(sorted(m for m in sys.modules if m.startswith(("sklearn", "numpy", "classifier.data"))))
+print(sorted(m for m in sys.modules if m.startswith(("sklearn", "numpy", "classifier.io.labeled"))))
 """
 
 

@@ -75,8 +75,8 @@ def test_batches_from_threads_equal_sequential(clf):
 
 def test_first_use_from_threads_equals_sequential():
     """Loading and the lazily built splitter and lexicon caches race on first use."""
-    from classifier.lexicon import _default_lexicon
-    from classifier.sentences import _tokenizer
+    from classifier.cues.lexicon import _default_lexicon
+    from classifier.text.sentences import _tokenizer
 
     texts = make_texts(8, seed=2)
     expected = [CertaintyClassifier.load().scorer_.score(text) for text in texts]

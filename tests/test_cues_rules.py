@@ -2,9 +2,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.cues import CueMatcher
-from classifier.lexicon import Lexicon, load_lexicon, parse_lexicon
-from classifier.rules import (
+from classifier.cues.lexicon import Lexicon, load_lexicon, parse_lexicon
+from classifier.cues.matcher import CueMatcher
+from classifier.cues.rules import (
     NEGATION_WINDOW,
     false_friend_owners,
     is_month_may,
@@ -14,7 +14,7 @@ from classifier.rules import (
     quotation_flags,
     suggest_as_propose,
 )
-from classifier.tokens import ASCII_TOKEN_PATTERN, TOKEN_PATTERN, token_spans, tokenize
+from classifier.text.tokens import ASCII_TOKEN_PATTERN, TOKEN_PATTERN, token_spans, tokenize
 
 
 def lexicon(*lines: str) -> Lexicon:

@@ -10,9 +10,9 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from classifier import CertaintyClassifier
-from classifier.cli import main as hedge
+from classifier.cli.main import main as hedge
 from classifier.dask import MODEL_KEY_PREFIX, score_bag, score_frame
-from classifier.scorer import Scorer
+from classifier.model.scorer import Scorer
 
 from .corpus import SENTENCES
 
@@ -138,7 +138,7 @@ def test_score_bag_equals_local_scoring_in_order(client, clf):
     for r in records:
         assert TEXTS[r["doc"]][r["start"] : r["end"]] == r["text"]
     # the work ran in the worker processes, which had to load the scorer
-    assert set(client.run(lambda: "classifier.scorer" in sys.modules).values()) == {True}
+    assert set(client.run(lambda: "classifier.model.scorer" in sys.modules).values()) == {True}
     # ... and scored with plain weights: the workers never needed scikit-learn
     assert set(client.run(lambda: "sklearn" in sys.modules).values()) == {False}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifier.data import MIN_PER_CLASS, LabeledData, read_labeled, train
 from classifier.errors import DataError
+from classifier.io.labeled import MIN_PER_CLASS, LabeledData, read_labeled, train
 
 from .corpus import LABELED_FIRM, LABELED_HEDGED
 
@@ -322,7 +322,7 @@ def test_a_key_twice_in_one_json_object_is_an_error(tmp_path):
 
 
 def test_a_huge_field_or_line_is_refused_before_it_is_held(tmp_path, monkeypatch):
-    from classifier import data
+    from classifier.io import labeled as data
 
     monkeypatch.setattr(data, "MAX_LINE_CHARS", 1000)
     path = write(tmp_path / "d.csv", csv_text() + '"' + "x" * 5000 + '",certain\n')

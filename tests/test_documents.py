@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from classifier.persist import load_scorer
-from classifier.scorer import DocumentScore
+from classifier.io.archive import load_scorer
+from classifier.model.scorer import DocumentScore
 
 TEXT = (
     "The committee may delay its vote. Members met on Tuesday.\n\n"

@@ -18,9 +18,9 @@ from sklearn.utils.estimator_checks import (
 
 from classifier import CertaintyClassifier
 from classifier._compat import InvalidParameterError
-from classifier.cli import main
-from classifier.data import read_labeled
-from classifier.labels import check_labels
+from classifier.cli.main import main
+from classifier.io.labeled import read_labeled
+from classifier.model.labels import check_labels
 
 from .corpus import LABELS, SENTENCES
 
@@ -187,7 +187,7 @@ def test_own_labels_in_files_and_on_the_command_line(tmp_path, capsys):
 def test_precision_recall_f1_are_scikit_learns(seed):
     from sklearn.metrics import precision_recall_fscore_support
 
-    from classifier.labels import precision_recall_f1
+    from classifier.model.labels import precision_recall_f1
 
     rng = np.random.default_rng(seed)
     uncertain, predicted = rng.random(200) < 0.3, rng.random(200) < 0.1 * seed

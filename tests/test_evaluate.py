@@ -17,7 +17,7 @@ from sklearn.metrics import (
 )
 
 from classifier.evaluate import CALIBRATION_BINS, EvaluationReport, evaluate
-from classifier.scorer import Scorer
+from classifier.model.scorer import Scorer
 
 
 class FixedClassifier(Scorer):
@@ -168,7 +168,7 @@ def test_bad_input(sentences, labels, message):
 
 
 def test_with_a_real_model():
-    from classifier.model import CertaintyClassifier
+    from classifier.model.estimator import CertaintyClassifier
 
     clf = CertaintyClassifier.load()
     sentences = ["It may rain tomorrow.", "The sky is blue.", "Perhaps he left.", "He left."]

@@ -4,11 +4,11 @@ bundled model on the day-one sentences (tests/test_everyday.py)."""
 import numpy as np
 import pytest
 
-from classifier.cues import CueMatcher
-from classifier.lexicon import load_lexicon
-from classifier.model import CertaintyClassifier
-from classifier.rules import is_question, judge, suggest_subjunctive, suspect_as_noun
-from classifier.tokens import tokenize
+from classifier.cues.lexicon import load_lexicon
+from classifier.cues.matcher import CueMatcher
+from classifier.cues.rules import is_question, judge, suggest_subjunctive, suspect_as_noun
+from classifier.model.estimator import CertaintyClassifier
+from classifier.text.tokens import tokenize
 
 BUNDLED = load_lexicon()
 
@@ -133,7 +133,7 @@ def test_domain_and_group_arguments_are_checked():
 
 
 def test_groups_keep_a_document_in_one_fold():
-    from classifier.model import _folds
+    from classifier.model.estimator import _folds
 
     labels = np.array(["certain", "uncertain"] * 10, dtype=object)
     domain = np.array(["a"] * 20, dtype=object)
@@ -143,7 +143,7 @@ def test_groups_keep_a_document_in_one_fold():
 
 
 def test_threshold_is_the_middle_of_the_plateau():
-    from classifier.model import THRESHOLD_GRID, _plateau
+    from classifier.model.estimator import THRESHOLD_GRID, _plateau
 
     uncertain = np.array([True, True, False, False])
     certainty = np.array([0.1, 0.2, 0.9, 0.95])
@@ -207,7 +207,7 @@ def test_graded_output_orders_like_a_reader(scorer):
 
 def test_each_convention_loads_from_the_model_archive(tmp_path):
     from classifier.errors import ModelLoadError
-    from classifier.persist import load_scorer
+    from classifier.io.archive import load_scorer
 
     texts, labels = corpus()
     clf = CertaintyClassifier(min_df=1, C=10.0, convention="a", cv=2).fit(

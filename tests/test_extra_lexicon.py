@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from classifier.errors import LexiconError
-from classifier.persist import load_scorer
+from classifier.io.archive import load_scorer
 
 HEADER = "cue\tcategory\tweight\tnote\n"
 

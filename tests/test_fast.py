@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.analysis import WORD
-from classifier.lexicon import BOOSTER, Lexicon, LexiconEntry
-from classifier.model import CertaintyClassifier
-from classifier.persist import load_scorer
-from classifier.scorer import Scorer, SentenceScore
+from classifier.cues.analysis import WORD
+from classifier.cues.lexicon import BOOSTER, Lexicon, LexiconEntry
+from classifier.io.archive import load_scorer
+from classifier.model.estimator import CertaintyClassifier
+from classifier.model.scorer import Scorer, SentenceScore
 from tests.corpus import LABELED_FIRM, LABELED_HEDGED
 
 ROOT = Path(__file__).resolve().parents[1]

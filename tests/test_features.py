@@ -13,7 +13,7 @@ from sklearn.utils.estimator_checks import (
     check_set_params,
 )
 
-from classifier.features import CueFeaturizer
+from classifier.model.features import CueFeaturizer
 
 from .corpus import LABELS, SENTENCES
 

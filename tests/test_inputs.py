@@ -1,4 +1,4 @@
-"""Tables and folders as input (classifier.inputs)."""
+"""Tables and folders as input (classifier.io.tables)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from classifier.errors import DataError
-from classifier.inputs import (
+from classifier.io.tables import (
     InputDocument,
     TableOptions,
     folder_documents,

@@ -2,14 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from classifier.errors import LexiconError
-from classifier.lexicon import (
+from classifier.cues.lexicon import (
     CATEGORIES,
     HEDGE_CATEGORIES,
     Lexicon,
     load_lexicon,
     parse_lexicon,
 )
+from classifier.errors import LexiconError
 
 HEADER = "cue\tcategory\tweight\tnote"
 LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"

@@ -7,7 +7,7 @@ import pytest
 import sklearn
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.persist import default_model_path, read_manifest
+from classifier.io.archive import default_model_path, read_manifest
 
 from .archive import manifest_of, rewrite, save_legacy
 from .corpus import LABELS, SENTENCES

@@ -9,7 +9,7 @@ import pytest
 
 pd = pytest.importorskip("pandas")
 
-from classifier.model import CertaintyClassifier  # noqa: E402
+from classifier.model.estimator import CertaintyClassifier  # noqa: E402
 from classifier.pandas import DOCUMENT_COLUMNS, score_frame  # noqa: E402
 
 TEXTS = [

@@ -14,8 +14,8 @@ import joblib
 import pytest
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.cli import main
-from classifier.persist import atomic_write, load_model, load_scorer, save_model
+from classifier.cli.main import main
+from classifier.io.archive import atomic_write, load_model, load_scorer, save_model
 
 from .archive import members, rewrite, save_legacy
 from .corpus import LABELS, SENTENCES
@@ -148,7 +148,7 @@ def test_a_failed_save_leaves_the_old_model_whole_and_no_temporary_file(
 
 RACE = """
 import sys
-from classifier.persist import load_model, save_model
+from classifier.io.archive import load_model, save_model
 clf = load_model(sys.argv[1])
 for _ in range(int(sys.argv[3])):
     save_model(clf, __import__("pathlib").Path(sys.argv[2]), {})
@@ -285,7 +285,7 @@ def test_weights_are_written_as_strict_json(small):
 
 
 def members_of_default() -> str:
-    from classifier.persist import default_model_path
+    from classifier.io.archive import default_model_path
 
     path = default_model_path()
     if zipfile.is_zipfile(path):

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier import punkt
-from classifier.punkt import PunktParameters, PunktSplitter
-from classifier.sentences import _tokenizer
+from classifier.text import punkt
+from classifier.text.punkt import PunktParameters, PunktSplitter
+from classifier.text.sentences import _tokenizer
 
 nltk_punkt = pytest.importorskip("nltk.tokenize.punkt")
 

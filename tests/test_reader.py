@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier import reader
-from classifier.cli import main
-from classifier.persist import load_scorer
-from classifier.sentences import MAX_SENTENCE_CHARS, split_sentences
+from classifier.cli.main import main
+from classifier.io import reader
+from classifier.io.archive import load_scorer
+from classifier.text.sentences import MAX_SENTENCE_CHARS, split_sentences
 
 PARAGRAPH = (
     "The drug may help some patients. Dr. Lee measured it twice, e.g. in May. "
@@ -150,7 +150,7 @@ def hedge(*args: str, **kwargs) -> subprocess.CompletedProcess:
     command = [
         sys.executable,
         "-c",
-        "import sys; from classifier.cli import main; sys.exit(main())",
+        "import sys; from classifier.cli.main import main; sys.exit(main())",
     ]
     return subprocess.run([*command, *args], capture_output=True, **kwargs)
 
@@ -165,7 +165,7 @@ def test_a_full_disk_on_standard_output_is_one_line(tmp_path, command):
     extra = {"score": [str(text)], "explain": [], "eval": [str(data)]}[command[0]]
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [sys.executable, "-c", "import sys; from classifier.cli import main; sys.exit(main())",
+            [sys.executable, "-m", "classifier.cli",
              *command, *extra],
             stdout=full, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
@@ -213,7 +213,7 @@ def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
     big.write_text((PARAGRAPH + "\n\n") * 30_000, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from classifier.cli import main; sys.exit(main())",
+        [sys.executable, "-c", "import sys; from classifier.cli.main import main; sys.exit(main())",
          "score", "--jobs", "2", "--format", "jsonl", "-o", str(out), str(big)],
         start_new_session=True, stderr=subprocess.PIPE,
     )  # fmt: skip

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.cli import main
-from classifier.model import CertaintyClassifier
+from classifier.cli.main import main
+from classifier.model.estimator import CertaintyClassifier
 from classifier.report import COLOR_SCALE, Document, render_html, score_document, shade
 from tests.corpus import FIRM, HEDGED
 

@@ -14,7 +14,7 @@ from html import escape, unescape
 
 import pytest
 
-from classifier.model import CertaintyClassifier
+from classifier.model.estimator import CertaintyClassifier
 from classifier.report import render_html, score_document
 
 browser_module = pytest.importorskip("scripts.screenshot_report")

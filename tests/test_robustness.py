@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import CertaintyClassifier
-from classifier.cues import Match
+from classifier.cues.lexicon import LexiconEntry, load_lexicon, parse_lexicon
+from classifier.cues.matcher import Match
+from classifier.cues.rules import false_friend_owners, quotation_flags
 from classifier.errors import LexiconError
-from classifier.lexicon import LexiconEntry, load_lexicon, parse_lexicon
-from classifier.rules import false_friend_owners, quotation_flags
-from classifier.sentences import INVISIBLE_SPACES, MAX_SENTENCE_CHARS, split_sentences
+from classifier.text.sentences import INVISIBLE_SPACES, MAX_SENTENCE_CHARS, split_sentences
 
 HEADER = "cue\tcategory\tweight\tnote"
 
@@ -521,7 +521,7 @@ def test_custom_lexicon_with_bom_and_crlf_trains_and_scores(tmp_path):
     assert [c.text for c in score.cues] == ["Perhaps", "may"]
 
 
-# --- labeled data files (classifier.data) -------------------------------------------
+# --- labeled data files (classifier.io.labeled) -------------------------------------------
 # Findings of fuzzing ``read_labeled`` (fuzz/README.md): each must raise DataError naming
 # the file and line.
 
@@ -548,8 +548,8 @@ DATA_BUGS = {
 @pytest.mark.parametrize("threshold", [None, 3.5])
 @pytest.mark.parametrize(("name", "text", "where"), DATA_BUGS.values(), ids=DATA_BUGS.keys())
 def test_read_labeled_raises_only_data_error(tmp_path, name, text, where, threshold):
-    from classifier.data import read_labeled
     from classifier.errors import DataError
+    from classifier.io.labeled import read_labeled
 
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.persist import load_scorer, weights_path
-from classifier.scorer import Scorer
+from classifier.io.archive import load_scorer, weights_path
+from classifier.model.scorer import Scorer
 
 from .archive import members, rewrite, save_legacy
 from .corpus import LABELS, SENTENCES
@@ -126,7 +126,7 @@ def test_malformed_weights_name_the_file(text, message):
 
 SCORE_IMPORTS = """
 import sys
-from classifier.cli import main
+from classifier.cli.main import main
 assert main(["score", sys.argv[1]]) == 0
 print(sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "scipy", "nltk", "joblib"}))
 """

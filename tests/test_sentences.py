@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.sentences import (
+from classifier.text.sentences import (
     MAX_SENTENCE_CHARS,
     NEVER_FINAL_REFERENCES,
     NEVER_FINAL_TITLES,

@@ -12,8 +12,8 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import Doc  # noqa: E402
 
 import classifier.spacy  # noqa: E402
-from classifier.model import CertaintyClassifier  # noqa: E402
-from classifier.scorer import DocumentScore  # noqa: E402
+from classifier.model.estimator import CertaintyClassifier  # noqa: E402
+from classifier.model.scorer import DocumentScore  # noqa: E402
 from classifier.spacy import HedgeCertainty  # noqa: E402
 
 TEXT = (
@@ -192,7 +192,7 @@ def test_component_takes_a_fitted_model_or_its_scorer(clf):
 
 def test_import_classifier_does_not_import_spacy():
     code = (
-        "import sys, classifier, classifier.model, classifier.report, classifier.pandas; "
+        "import sys, classifier, classifier.model.estimator, classifier.report, classifier.pandas; "
         "print('spacy' in sys.modules, 'matplotlib' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

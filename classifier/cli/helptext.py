@@ -1,6 +1,6 @@
 """Help texts of the ``hedge`` command line: descriptions and examples of each command.
 
-Kept apart from :mod:`classifier.cli`, which holds the parsers and handlers.
+Kept apart from :mod:`classifier.cli.main`, which holds the parsers and handlers.
 """
 
 MAIN_EPILOG = """\

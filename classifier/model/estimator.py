@@ -1,7 +1,7 @@
 """The trainable certainty classifier: a scikit-learn estimator, and its export as a Scorer.
 
 Scoring text (sentences with cues, explanations, batches) is the job of the
-:class:`~classifier.scorer.Scorer` that a fitted classifier exports (``clf.scorer_``,
+:class:`~classifier.model.scorer.Scorer` that a fitted classifier exports (``clf.scorer_``,
 ``clf.to_scorer()``); the classifier itself keeps to scikit-learn's contract, so that
 ``cross_val_score``, ``GridSearchCV`` and ``Pipeline`` work on it.
 """
@@ -22,15 +22,14 @@ from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
 from classifier._compat import Interval
-from classifier.analysis import check_sentences
-from classifier.aspects import AspectModel
-from classifier.cues import DEFAULT_MAX_GAP
-from classifier.cuetypes import CueTyper
-from classifier.features import CueFeaturizer
-from classifier.labels import CERTAIN, UNCERTAIN, check_labels, precision_recall_f1
-from classifier.lexicon import Lexicon
-from classifier.persist import load_model, save_model
-from classifier.scorer import Linear, Scorer
+from classifier.cues.analysis import check_sentences
+from classifier.cues.lexicon import Lexicon
+from classifier.cues.matcher import DEFAULT_MAX_GAP
+from classifier.model.aspects import AspectModel
+from classifier.model.cuetypes import CueTyper
+from classifier.model.features import CueFeaturizer
+from classifier.model.labels import CERTAIN, UNCERTAIN, check_labels, precision_recall_f1
+from classifier.model.scorer import Linear, Scorer
 
 __all__ = ["CertaintyClassifier"]
 
@@ -177,7 +176,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         Sentences with ``certainty`` below it are labeled uncertain; None chooses the
         threshold that maximizes out-of-fold F1 of ``uncertain``.
     max_gap, context, unigrams, min_df
-        Passed to :class:`~classifier.features.CueFeaturizer`.
+        Passed to :class:`~classifier.model.features.CueFeaturizer`.
     convention : str or None, default=None
         With ``fit(..., domains=...)``: the domain whose labelling convention the model
         predicts with; None for the first domain name in sorted order.
@@ -283,7 +282,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         y : iterable
             Their labels: ``"certain"``/``"uncertain"``, or 0/1 or booleans (1 and True
             mean uncertain), or any two values with ``uncertain_labels``
-            (:mod:`classifier.labels`). :meth:`predict` returns the same values.
+            (:mod:`classifier.model.labels`). :meth:`predict` returns the same values.
         ratings : iterable of float, optional
             Graded certainty ratings (higher is more certain), NaN where a sentence has
             none. With at least :data:`MIN_RATINGS` of them, a ridge regression on the same
@@ -406,7 +405,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     def fit_cue_types(
         self, X: Iterable[str], cues: Iterable[Iterable[tuple[int, int, str]]]
     ) -> CertaintyClassifier:
-        """Learn the type of each cue, after :meth:`fit` (see :mod:`classifier.cuetypes`).
+        """Learn the type of each cue, after :meth:`fit` (see :mod:`classifier.model.cuetypes`).
 
         Parameters
         ----------
@@ -414,14 +413,14 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             Sentences (any: those of ``fit`` or others).
         cues : iterable of iterables of (start, end, type)
             Each sentence's annotated cues: character offsets and one of
-            :data:`~classifier.cuetypes.TYPES`.
+            :data:`~classifier.model.cuetypes.TYPES`.
 
         Returns
         -------
         self
             ``cue_types_`` is None when the cues found have fewer than two types.
         """
-        from classifier.cuetypes import train_cue_types
+        from classifier.model.cuetypes import train_cue_types
 
         check_is_fitted(self, "pipeline_")
         sentences = check_sentences(X)
@@ -443,9 +442,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             Sentences.
         aspects : iterable of dict
             Each sentence's judgment (``certain``, ``uncertain``, ``absent``) of the
-            aspects it is annotated for (:data:`~classifier.aspects.ASPECTS`).
+            aspects it is annotated for (:data:`~classifier.model.aspects.ASPECTS`).
         """
-        from classifier.aspects import train_aspects
+        from classifier.model.aspects import train_aspects
 
         check_is_fitted(self, "pipeline_")
         sentences = check_sentences(X)
@@ -500,7 +499,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ prediction
     @property
     def scorer_(self) -> Scorer:
-        """The fitted model's weights as a :class:`~classifier.scorer.Scorer`.
+        """The fitted model's weights as a :class:`~classifier.model.scorer.Scorer`.
 
         It does all scoring; built on first use and kept until the next ``fit``.
         """
@@ -519,7 +518,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         return cached[1]
 
     def to_scorer(self, convention: str | None = None) -> Scorer:
-        """Return a :class:`~classifier.scorer.Scorer` for one labelling convention.
+        """Return a :class:`~classifier.model.scorer.Scorer` for one labelling convention.
 
         The scorer scores text without scikit-learn: sentences with their cues
         (``score``, ``score_sentences``, ``score_many``), ``certainty``, ``ratings`` and
@@ -628,7 +627,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, training: dict[str, Any] | None = None) -> Path:
-        """Save the fitted model as one file (see :mod:`classifier.persist`), atomically.
+        """Save the fitted model as one file (see :mod:`classifier.io.archive`), atomically.
 
         Parameters
         ----------
@@ -642,6 +641,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         Path
             ``path``, the model file.
         """
+        from classifier.io.archive import save_model  # the archive is I/O, a layer above
+
         check_is_fitted(self, "pipeline_")
         return save_model(self, Path(path), training or {})
 
@@ -665,6 +666,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         ModelLoadError, ModelIntegrityError
         """
         from classifier.errors import ModelLoadError
+        from classifier.io.archive import load_model  # the archive is I/O, a layer above
 
         clf = load_model(path, trusted=trusted)
         if not isinstance(clf, cls):

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 PROG = "hedge"
-#: The name of standard input (as :data:`classifier.reader.STDIN`, not imported for --help).
+#: The name of standard input (as :data:`classifier.io.reader.STDIN`, not imported for --help).
 STDIN = "-"
 _T = TypeVar("_T")
 

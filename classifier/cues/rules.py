@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classifier.cues import Cue, Match
-from classifier.lexicon import BOOSTER
-from classifier.tokens import written_tokens
+from classifier.cues.lexicon import BOOSTER
+from classifier.cues.matcher import Cue, Match
+from classifier.text.tokens import written_tokens
 
 __all__ = [
     "NEGATION_WINDOW",
@@ -264,7 +264,7 @@ def false_friend_owners(false_friends: list[Match]) -> dict[int, int]:
 
     Examples
     --------
-    >>> from classifier.lexicon import LexiconEntry
+    >>> from classifier.cues.lexicon import LexiconEntry
     >>> entry = LexiconEntry("military might", "false_friend", 1.0, (), "x")
     >>> false_friend_owners([Match(entry, ((2, 4),)), Match(entry, ((3, 5),))])
     {2: 0, 3: 0, 4: 1}
@@ -281,7 +281,7 @@ def false_friend_owners(false_friends: list[Match]) -> dict[int, int]:
 class Verdict:
     """What the rules decided about one match.
 
-    Not frozen, as :class:`~classifier.cues.Match` (an ``__init__`` mypyc compiles).
+    Not frozen, as :class:`~classifier.cues.matcher.Match` (an ``__init__`` mypyc compiles).
 
     Attributes
     ----------
@@ -319,7 +319,7 @@ class Verdict:
         return Verdict, (self.match, self.category, self.kept, self.rule, self.negated, self.quoted)
 
     def cue(self, text: str, spans: list[tuple[int, int]], offset: int = 0) -> Cue:
-        """Return the verdict as a :class:`~classifier.cues.Cue`.
+        """Return the verdict as a :class:`~classifier.cues.matcher.Cue`.
 
         Its offsets are those in ``text`` moved by ``offset``.
         """
@@ -355,9 +355,9 @@ def judge(
     text : str
         The sentence.
     words : list of str
-        Its lowercased tokens (:func:`classifier.tokens.tokenize`).
+        Its lowercased tokens (:func:`classifier.text.tokens.tokenize`).
     matches, false_friends, negators
-        What :meth:`classifier.cues.CueMatcher.find` found.
+        What :meth:`classifier.cues.matcher.CueMatcher.find` found.
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Sentence splitting with exact character offsets.
 
-Boundaries come from the Punkt algorithm (:mod:`classifier.punkt`, which decides as
+Boundaries come from the Punkt algorithm (:mod:`classifier.text.punkt`, which decides as
 NLTK does, without importing it). Its parameters are trained by
 ``scripts/build_punkt.py`` and shipped as plain text files in the package data
 folder ``classifier/models/punkt/``: no ``nltk.download``, no pickles. Small rules
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from classifier.bundled import bundled
-from classifier.punkt import ASCII_WHITESPACE, PunktParameters, PunktSplitter
+from classifier.text.punkt import ASCII_WHITESPACE, PunktParameters, PunktSplitter
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
@@ -110,7 +110,7 @@ _QUOTE = re.compile("[\"'\u201c\u201d\u2018\u2019]")
 _OPENING_SINGLE_QUOTE = re.compile(r"(?:^|(?<=[\s(\[{\"\u201c]))['\u2018](?=[^\W\d_])")
 _CLOSING_SINGLE_QUOTE = re.compile(r"(?<=[.?!,])['\u2019]")
 # A sentence mark followed by punctuation: a candidate boundary to Punkt
-# (classifier.punkt.PERIOD_CONTEXT), within one word.
+# (classifier.text.punkt.PERIOD_CONTEXT), within one word.
 _MARK_BEFORE_PUNCTUATION = re.compile(
     "[.?!](?=[)\";}\\]*:@'({\\[\u2018\u2019\u201c\u201d\xab\xbb?!])"
 )
@@ -241,7 +241,7 @@ def load_punkt_parameters(directory: Traversable) -> PunktParameters:
     Returns
     -------
     PunktParameters
-        The parameters, ready for :class:`~classifier.punkt.PunktSplitter`.
+        The parameters, ready for :class:`~classifier.text.punkt.PunktSplitter`.
 
     Raises
     ------

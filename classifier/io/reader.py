@@ -5,8 +5,8 @@ this module. Bytes are read in blocks of :data:`BLOCK_BYTES` and decoded increme
 (the decoder is finalised at the end, so a truncated sequence at the end of a file is an
 error, or U+FFFD with ``errors="replace"``). Text is then handed on in chunks that end
 where sentences are settled: at the last blank line of the text read so far, else before
-the last few sentences (:func:`classifier.sentences.settled_end`). Every sentence is at
-most :data:`~classifier.sentences.MAX_SENTENCE_CHARS` long, so a chunk, and the memory
+the last few sentences (:func:`classifier.text.sentences.settled_end`). Every sentence is at
+most :data:`~classifier.text.sentences.MAX_SENTENCE_CHARS` long, so a chunk, and the memory
 of reading, stay bounded by a constant on any input: one line of gigabytes, a million
 lines without a blank one, or one endless sentence. Chunking gives the same sentences as
 splitting the whole text at once (``fuzz/`` checks it).
@@ -23,12 +23,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
 
 from classifier.errors import InputError
-from classifier.formats import display_name
-from classifier.sentences import MAX_SENTENCE_CHARS, line_sentence, settled_end
+from classifier.io.formats import display_name
+from classifier.text.sentences import MAX_SENTENCE_CHARS, line_sentence, settled_end
 
 if TYPE_CHECKING:
-    from classifier.formats import Record
-    from classifier.scorer import Scorer
+    from classifier.io.formats import Record
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "BLOCK_BYTES",
@@ -166,7 +166,7 @@ def read_text(
 def _cut(text: str) -> int:
     """Return where ``text`` (more to come) can be cut so that sentences before it stay.
 
-    Where :func:`~classifier.sentences.settled_end` finds no such place and more than
+    Where :func:`~classifier.text.sentences.settled_end` finds no such place and more than
     ``MAX_HELD_CHARS`` are held (a sentence longer than that, or few sentences far
     apart), the cut is forced before the last sentence (or piece of one cut at the hard
     cap); sentences after a forced cut may differ from splitting the whole text.
@@ -174,7 +174,7 @@ def _cut(text: str) -> int:
     cut = settled_end(text)
     if cut or len(text) <= MAX_HELD_CHARS:
         return cut
-    from classifier.sentences import iter_sentences
+    from classifier.text.sentences import iter_sentences
 
     sentences = list(iter_sentences(text))
     if not sentences:
@@ -258,7 +258,7 @@ def score_file(
     by_lines : bool, default=False
         Take each non-blank line as one sentence (records then carry ``line``).
     explain : bool, default=False
-        Add each sentence's :class:`~classifier.formats.Explanation`.
+        Add each sentence's :class:`~classifier.io.formats.Explanation`.
     n_jobs : int, default=1
         Worker processes; output is the same as with 1.
     encoding, errors : str
@@ -269,8 +269,8 @@ def score_file(
     InputError
         If the input cannot be opened or decoded.
     """
-    from classifier.formats import Record
-    from classifier.formats import explain as explanation_of
+    from classifier.io.formats import Record
+    from classifier.io.formats import explain as explanation_of
 
     doc = display_name(name)
     pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts

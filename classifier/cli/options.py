@@ -1,7 +1,7 @@
 """Argument groups that several ``hedge`` commands share: inputs, output, model, data.
 
-Registered by :mod:`classifier.cli`; help texts in :mod:`classifier.clihelp`, argument
-types in :mod:`classifier.console`.
+Registered by :mod:`classifier.cli.main`; help texts in :mod:`classifier.cli.helptext`, argument
+types in :mod:`classifier.cli.console`.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from classifier import clihelp, console
+from classifier.cli import console
+from classifier.cli import helptext as clihelp
 
 if TYPE_CHECKING:
-    from classifier.data import LabeledData
-    from classifier.scorer import Scorer
+    from classifier.io.labeled import LabeledData
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "add_data_arguments",
@@ -156,7 +157,7 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
     """Read the labeled data the options of :func:`add_data_arguments` describe."""
-    from classifier.data import read_labeled
+    from classifier.io.labeled import read_labeled
 
     return read_labeled(
         args.data,

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from classifier.errors import OutputError
-from classifier.labels import CERTAIN, UNCERTAIN
+from classifier.model.labels import CERTAIN, UNCERTAIN
 
 if TYPE_CHECKING:
-    from classifier.cues import Cue
-    from classifier.scorer import Scorer, SentenceScore
+    from classifier.cues.matcher import Cue
+    from classifier.model.scorer import Scorer, SentenceScore
 
 __all__ = [
     "CUE_CLOSE",
@@ -203,8 +203,8 @@ def _delimited_writer(delimiter: str) -> Callable[..., None]:
         by_lines: bool,
         outputs: frozenset[str] = frozenset(),
     ) -> None:
-        from classifier.aspects import table_columns
-        from classifier.cues import format_cues
+        from classifier.cues.matcher import format_cues
+        from classifier.model.aspects import table_columns
 
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         header = False
@@ -335,7 +335,7 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
         except OSError as err:
             raise OutputError(f"cannot write {output}: {err.strerror or err}") from None
         return
-    from classifier.persist import atomic_write
+    from classifier.io.archive import atomic_write
 
     def write_binary(f: BinaryIO) -> None:
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")

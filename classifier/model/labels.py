@@ -5,7 +5,8 @@ A label is ``"certain"`` or ``"uncertain"`` (any letter case when read from a fi
 *uncertain*, as in the CoNLL-2010 and Szeged corpora), or the user's own values: with
 ``uncertain_labels`` (``fit(..., uncertain_labels=...)``, ``--uncertain-value``) those
 values mean uncertain and the one other value means certain. The same rules serve
-:meth:`~classifier.model.CertaintyClassifier.fit`, :func:`classifier.data.read_labeled`
+:meth:`~classifier.model.CertaintyClassifier.fit`,
+:func:`classifier.io.labeled.read_labeled`
 (and so ``hedge train`` and ``hedge eval``) and :func:`classifier.evaluate.evaluate`.
 
 NumPy and scikit-learn are imported only inside the functions, so that scoring, which

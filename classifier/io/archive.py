@@ -5,7 +5,7 @@ A model file (``news.hedge`` by convention; any name works) is a zip archive hol
 ``manifest.json``
     versions, training summary, metrics and the sha256 of the two other members;
 ``weights.json``
-    the model's weights as a :class:`~classifier.scorer.Scorer` (plain JSON), which
+    the model's weights as a :class:`~classifier.model.scorer.Scorer` (plain JSON), which
     scores without scikit-learn and runs no code when read;
 ``pipeline.joblib``
     the fitted scikit-learn pipeline, for training, evaluation and scikit-learn users.
@@ -40,14 +40,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from classifier import __version__
+from classifier._version import __version__
 from classifier.bundled import bundled
+from classifier.cues.lexicon import Lexicon, load_lexicon
 from classifier.errors import ModelIntegrityError, ModelLoadError
-from classifier.lexicon import Lexicon, load_lexicon
-from classifier.scorer import OPTIONAL_PARTS, Scorer
+from classifier.model.scorer import OPTIONAL_PARTS, Scorer
 
 if TYPE_CHECKING:
-    from classifier.model import CertaintyClassifier  # above this module: no import
+    from classifier.model.estimator import CertaintyClassifier  # above this module: no import
 
 __all__ = [
     "FORMAT",
@@ -381,7 +381,7 @@ def load_scorer(
     extra_lexicon: str | Path | Lexicon | None = None,
     convention: str | None = None,
 ) -> Scorer:
-    """Load the weights of a model file as a :class:`~classifier.scorer.Scorer`.
+    """Load the weights of a model file as a :class:`~classifier.model.scorer.Scorer`.
 
     Reads the manifest and the weights (JSON) only, after checking their sha256: nothing
     is unpickled and scikit-learn is not imported. A legacy model saved without weights

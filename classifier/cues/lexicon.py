@@ -32,7 +32,7 @@ from typing import Final
 
 from classifier.bundled import bundled
 from classifier.errors import LexiconError
-from classifier.tokens import tokenize
+from classifier.text.tokens import tokenize
 
 __all__ = [
     "BOOSTER",

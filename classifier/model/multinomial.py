@@ -1,6 +1,6 @@
 """A multinomial logistic model over named binary features, scored in plain Python.
 
-Cue types (:mod:`classifier.cuetypes`) and aspects (:mod:`classifier.aspects`) are
+Cue types (:mod:`classifier.model.cuetypes`) and aspects (:mod:`classifier.model.aspects`) are
 both small models of this kind: trained with scikit-learn, saved as JSON, scored with
 dictionaries (no scikit-learn, no pickle).
 """

@@ -1,9 +1,9 @@
 """Where ``hedge score`` gets its documents, and how it scores them.
 
 Text files (and standard input) are read in blocks and scored chunk by chunk
-(:mod:`classifier.reader`); tables and folders (:mod:`classifier.inputs`) give one
+(:mod:`classifier.io.reader`); tables and folders (:mod:`classifier.io.tables`) give one
 document per row or file, scored per sentence or per document. The functions take the
-parsed command line (``argparse.Namespace``) of :mod:`classifier.cli`.
+parsed command line (``argparse.Namespace``) of :mod:`classifier.cli.main`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier.console import STDIN, CommandError
+from classifier.cli.console import STDIN, CommandError
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
-    from classifier.formats import Record
-    from classifier.inputs import InputDocument, TableOptions
-    from classifier.scorer import Scorer, SentenceScore
+    from classifier.io.formats import Record
+    from classifier.io.tables import InputDocument, TableOptions
+    from classifier.model.scorer import Scorer, SentenceScore
 
 __all__ = [
     "document_rows",
@@ -34,7 +34,7 @@ __all__ = [
 
 def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
     """Score one text file (or standard input) chunk by chunk, as the options say."""
-    from classifier.reader import score_file
+    from classifier.io.reader import score_file
 
     return score_file(
         clf,
@@ -49,7 +49,7 @@ def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterato
 
 def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, str]]:
     """Yield ``(name, text)`` of each text file, read whole."""
-    from classifier.reader import read_text
+    from classifier.io.reader import read_text
 
     for name in names:
         yield name, read_text(name, args.encoding, args.errors)
@@ -61,7 +61,7 @@ def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[Inpu
     Text files among tables and folders are one document each. Errors (a missing
     ``--text-col``, a table option without a table) come before the model is loaded.
     """
-    from classifier.inputs import TableOptions, table_format
+    from classifier.io.tables import TableOptions, table_format
 
     try:
         tables = [name for name in names if table_format(name, args.input_format) is not None]
@@ -95,8 +95,8 @@ def _documents_of(
     folders: set[str],
     args: argparse.Namespace,
 ) -> Iterator[InputDocument]:
-    from classifier.inputs import DEFAULT_GLOB, InputDocument, folder_documents, table_documents
-    from classifier.reader import read_text
+    from classifier.io.reader import read_text
+    from classifier.io.tables import DEFAULT_GLOB, InputDocument, folder_documents, table_documents
 
     try:
         for name in names:
@@ -137,7 +137,7 @@ def table_records(
 
     Sentences are numbered, and their offsets count, within each document (table cell).
     """
-    from classifier.formats import Record, explain
+    from classifier.io.formats import Record, explain
 
     for document, scores in _scored(clf, documents, args.jobs):
         for number, score in enumerate(scores):
@@ -152,7 +152,7 @@ def document_rows(
     args: argparse.Namespace,
 ) -> Iterator[dict[str, Any]]:
     """Yield the record of each document: ``doc``, a table row's fields, its result."""
-    from classifier.scorer import DocumentScore
+    from classifier.model.scorer import DocumentScore
 
     if documents is None:  # text files, each scored chunk by chunk
         for name in names:
@@ -170,7 +170,7 @@ def html_page(
     by_lines: bool,
 ) -> str:
     """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
-    from classifier.formats import display_name
+    from classifier.io.formats import display_name
     from classifier.report import render_html, score_document
 
     documents = [

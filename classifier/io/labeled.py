@@ -11,7 +11,7 @@ binary
     and Szeged uncertainty corpora; ``uncertain_value="0"`` turns that around.
 your own
     Any two values, with ``uncertain_value`` naming the one that means uncertain
-    (``uncertain_value="yes"``). :mod:`classifier.labels` reads the words, binary and
+    (``uncertain_value="yes"``). :mod:`classifier.model.labels` reads the words, binary and
     own labels, as it does for ``CertaintyClassifier.fit``.
 ratings
     Numbers on a graded scale (e.g. certainty ratings 1-6), with a ``threshold``:
@@ -36,13 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from classifier.cues.lexicon import HEDGE_CATEGORIES
 from classifier.errors import DataError, InputError
-from classifier.labels import CERTAIN, UNCERTAIN, LabelReader
-from classifier.lexicon import HEDGE_CATEGORIES
+from classifier.model.labels import CERTAIN, UNCERTAIN, LabelReader
 
 if TYPE_CHECKING:
-    from classifier.lexicon import Lexicon
-    from classifier.model import CertaintyClassifier
+    from classifier.cues.lexicon import Lexicon
+    from classifier.model.estimator import CertaintyClassifier
 
 __all__ = [
     "FORMATS",
@@ -200,7 +200,7 @@ def _lines(path: Path) -> Iterator[str]:
         For a missing or unreadable file, invalid UTF-8 (naming line and byte offset) or
         a line longer than ``MAX_LINE_CHARS``, before it is held whole.
     """
-    from classifier.reader import decoded_blocks, line_pieces, open_input
+    from classifier.io.reader import decoded_blocks, line_pieces, open_input
 
     try:
         with open_input(str(path)) as stream:
@@ -290,7 +290,7 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
             f"{name}: a JSON array is read whole, and {size} bytes is more than "
             f"{MAX_JSON_ARRAY_BYTES}; write it as JSON Lines (one object per line)"
         )
-    from classifier.reader import read_text
+    from classifier.io.reader import read_text
 
     try:
         text = read_text(str(path), advice=False)
@@ -508,7 +508,7 @@ def _parse_cues(
     row: dict[str, Any], where: str, length: int
 ) -> tuple[tuple[int, int, str], ...] | None:
     """Read the optional ``cues`` column: typed cue spans (see :func:`read_labeled`)."""
-    from classifier.cuetypes import SZEGED_TYPES, TYPES
+    from classifier.model.cuetypes import SZEGED_TYPES, TYPES
 
     value = row.get(CUES_COLUMN)
     if value is None:
@@ -550,7 +550,7 @@ def _parse_cues(
 
 def _parse_aspects(row: dict[str, Any], where: str) -> dict[str, str] | None:
     """Read the optional ``aspects`` field or ``aspect_*`` columns (see :func:`read_labeled`)."""
-    from classifier.aspects import ASPECTS, JUDGMENTS
+    from classifier.model.aspects import ASPECTS, JUDGMENTS
 
     value = row.get("aspects")
     if value is None:
@@ -607,7 +607,7 @@ def read_labeled(
     Optional columns train cue types and aspects (:func:`train`): ``cues``, the typed
     cues of the sentence, in JSON a list of ``[start, end, type]`` (or ``[start, end,
     text, type]``), in CSV/TSV ``start:end:type`` pieces joined by ``;`` (offsets are
-    characters of the text, types those of :data:`classifier.cuetypes.TYPES`); and
+    characters of the text, types those of :data:`classifier.model.cuetypes.TYPES`); and
     ``aspect_number`` ... ``aspect_framing`` (in JSON also one ``aspects`` object), each
     ``certain``, ``uncertain``, ``absent`` or empty (not annotated).
 
@@ -703,7 +703,7 @@ def train(
     DataError
         As :func:`read_labeled`.
     """
-    from classifier.model import CertaintyClassifier
+    from classifier.model.estimator import CertaintyClassifier
 
     if isinstance(data, LabeledData):
         labeled = data
@@ -721,7 +721,7 @@ def train(
     else:
         labeled = _from_rows(data, threshold, uncertain_value)
     if isinstance(lexicon, (str, os.PathLike)):
-        from classifier.lexicon import load_lexicon
+        from classifier.cues.lexicon import load_lexicon
 
         lexicon = load_lexicon(Path(lexicon))
     if lexicon is not None and not lexicon.of(*HEDGE_CATEGORIES):

@@ -4,7 +4,7 @@ The six aspects of Pei & Jurgens (2021): ``number``, ``extent``, ``probability``
 ``condition``, ``suggestion`` and ``framing``. Each is a small multinomial model over the
 sentence's cue features, its cues' types and its words; an uncertain aspect is
 explained by the cues whose features pushed it there. Works from the reference
-:class:`~classifier.analysis.Analysis`; needs no scikit-learn.
+:class:`~classifier.cues.analysis.Analysis`; needs no scikit-learn.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from classifier.analysis import SENTENCE, WORD, Analysis, Analyzer
-from classifier.cuetypes import CueTyper
-from classifier.labels import CERTAIN, UNCERTAIN
-from classifier.multinomial import Multinomial, fit_multinomial
-from classifier.tokens import words_of
+from classifier.cues.analysis import SENTENCE, WORD, Analysis, Analyzer
+from classifier.model.cuetypes import CueTyper
+from classifier.model.labels import CERTAIN, UNCERTAIN
+from classifier.model.multinomial import Multinomial, fit_multinomial
+from classifier.text.tokens import words_of
 
 __all__ = [
     "ABSENT",
@@ -66,7 +66,7 @@ def aspect_features(analysis: Analysis, types: Sequence[str | None]) -> list[tup
     """Return ``(feature, owner)`` of a sentence for the aspect models.
 
     ``owner`` is the index of the cue the feature belongs to, or
-    :data:`~classifier.analysis.SENTENCE`. ``types`` gives each verdict's type
+    :data:`~classifier.cues.analysis.SENTENCE`. ``types`` gives each verdict's type
     (:meth:`CueTyper.types`).
     """
     features = [(name, owner) for name, _, owner in analysis.features]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
-from classifier.lexicon import FALSE_FRIEND, NEGATOR, Lexicon, LexiconEntry
+from classifier.cues.lexicon import FALSE_FRIEND, NEGATOR, Lexicon, LexiconEntry
 
 __all__ = ["DEFAULT_MAX_GAP", "Cue", "CueMatcher", "Match", "format_cues"]
 
@@ -90,7 +90,7 @@ class Cue:
     rule : str or None
         The rule that changed or discarded it.
     type : str or None
-        Its kind of uncertainty (:mod:`classifier.cuetypes`), when asked for.
+        Its kind of uncertainty (:mod:`classifier.model.cuetypes`), when asked for.
     """
 
     text: str

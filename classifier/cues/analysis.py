@@ -2,7 +2,7 @@
 
 Every feature belongs either to one cue (so its weight explains that cue) or to the
 sentence as a whole. Nothing here imports scikit-learn: training
-(:mod:`classifier.features`) and scoring (:mod:`classifier.scorer`) both use it.
+(:mod:`classifier.model.features`) and scoring (:mod:`classifier.model.scorer`) both use it.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from classifier.cues import Cue, CueMatcher
-from classifier.lexicon import BOOSTER, Lexicon
-from classifier.rules import Verdict, judge
-from classifier.tokens import tokenize, words_of
+from classifier.cues.lexicon import BOOSTER, Lexicon
+from classifier.cues.matcher import Cue, CueMatcher
+from classifier.cues.rules import Verdict, judge
+from classifier.text.tokens import tokenize, words_of
 
 __all__ = ["NO_HEDGES", "SENTENCE", "WORD", "Analysis", "Analyzer", "check_sentences"]
 

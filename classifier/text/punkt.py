@@ -113,7 +113,7 @@ class PunktSplitter:
     Parameters
     ----------
     params : PunktParameters
-        The trained parameters (see ``classifier.sentences.load_punkt_parameters``).
+        The trained parameters (see ``classifier.text.sentences.load_punkt_parameters``).
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """The fused scoring path: the analyser's features and the weights in one pass per sentence.
 
-:class:`~classifier.analysis.Analyzer` lists a sentence's features by name and
-:class:`~classifier.scorer.Linear` looks each name up; both stay the reference (training,
+:class:`~classifier.cues.analysis.Analyzer` lists a sentence's features by name and
+:class:`~classifier.model.scorer.Linear` looks each name up; both stay the reference (training,
 ``explain``). :class:`FusedScorer` computes the same sums without naming the features:
 built once per model, it holds each feature's weights for the certainty and the rating
 model as one pair, and a sentence without a cue anchor word costs one ``findall`` and
@@ -15,13 +15,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Final
 
-from classifier.cues import CueMatcher
-from classifier.lexicon import BOOSTER
-from classifier.rules import Verdict, judge
-from classifier.tokens import words_of
+from classifier.cues.lexicon import BOOSTER
+from classifier.cues.matcher import CueMatcher
+from classifier.cues.rules import Verdict, judge
+from classifier.text.tokens import words_of
 
 if TYPE_CHECKING:
-    from classifier.scorer import Linear
+    from classifier.model.scorer import Linear
 
 __all__ = ["FusedScorer", "Sums", "certainty_of"]
 
@@ -53,10 +53,10 @@ class Sums:
     rating : float or None
         The rating model's value, when there is one and it was asked for.
     verdicts : list of Verdict
-        The matched cues, as :func:`classifier.rules.judge` gives them.
+        The matched cues, as :func:`classifier.cues.rules.judge` gives them.
     contributions : list of float or None
         For each verdict that is a kept hedge, its contribution to ``log_odds``, as
-        :meth:`classifier.scorer.Linear.contributions` gives it; None for the others.
+        :meth:`classifier.model.scorer.Linear.contributions` gives it; None for the others.
     """
 
     __slots__ = ("log_odds", "rating", "verdicts", "contributions")

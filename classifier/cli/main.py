@@ -5,9 +5,9 @@ and a ``_run_<name>`` handler that takes the parsed arguments and returns an exi
 status; :data:`_COMMANDS` lists the registration functions. Heavy modules
 (scikit-learn, the model) are imported inside the handlers, never at module level.
 
-Help texts are in :mod:`classifier.clihelp`; argument types, path checks, messages and
-signals in :mod:`classifier.console`; reading in :mod:`classifier.reader`; writing in
-:mod:`classifier.formats`.
+Help texts are in :mod:`classifier.cli.helptext`; argument types, path checks, messages and
+signals in :mod:`classifier.cli.console`; reading in :mod:`classifier.io.reader`; writing in
+:mod:`classifier.io.formats`.
 
 Exit status: 0 on success, 1 for an error reported as ``hedge: error: ...``, 2 for
 a usage error, 130 when interrupted (129 on SIGHUP, 143 on SIGTERM, which clean up as
@@ -26,15 +26,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from classifier import cliargs, clihelp, console, sources
 from classifier._version import __version__
+from classifier.cli import console, sources
+from classifier.cli import helptext as clihelp
+from classifier.cli import options as cliargs
+from classifier.cli.console import PROG, STDIN, CommandError
 from classifier.compiled import build_name
-from classifier.console import PROG, STDIN, CommandError
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
-    from classifier.formats import Record
-    from classifier.scorer import Scorer, SentenceScore
+    from classifier.io.formats import Record
+    from classifier.model.scorer import Scorer, SentenceScore
 
 __all__ = ["build_parser", "main"]
 
@@ -110,7 +112,7 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
 
 def _load_scorer(args: argparse.Namespace) -> Scorer:
     """Load the model's weights only: scoring needs no scikit-learn, and starts fast."""
-    from classifier.persist import load_scorer
+    from classifier.io.archive import load_scorer
 
     lexicon = getattr(args, "lexicon", None)
     scorer = load_scorer(
@@ -135,7 +137,7 @@ def _run_score(args: argparse.Namespace) -> int:
     clf = _load_scorer(args)
     if args.threshold is not None:
         clf.threshold = args.threshold
-    from classifier.formats import WRITERS, write_documents, write_output
+    from classifier.io.formats import WRITERS, write_documents, write_output
 
     if args.format == "html":
         texts = (
@@ -204,9 +206,9 @@ def _run_train(args: argparse.Namespace) -> int:
     if args.base and args.lexicon is None:
         raise CommandError("--base needs --lexicon DIR")
     out = console.check_output(args.out, args.data)
-    from classifier.data import MIN_PER_CLASS, train
-    from classifier.lexicon import Lexicon, load_lexicon
-    from classifier.persist import sha256_file
+    from classifier.cues.lexicon import Lexicon, load_lexicon
+    from classifier.io.archive import sha256_file
+    from classifier.io.labeled import MIN_PER_CLASS, train
 
     data = cliargs.read_data(args, min_per_class=MIN_PER_CLASS)
     lexicon: Lexicon | None = None
@@ -300,7 +302,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     else:
         text = report.format_text()
 
-    from classifier.formats import write_output
+    from classifier.io.formats import write_output
 
     write_output(output, lambda out: out.write(text))
     return 0
@@ -351,8 +353,8 @@ def _run_explain(args: argparse.Namespace) -> int:
         ("argument", index, clf.score_sentences([sentence])[0])
         for index, sentence in enumerate(args.sentences)
     ]
-    from classifier.formats import explain, explanation_lines, explanation_record, kind_lines
-    from classifier.reader import read_text
+    from classifier.io.formats import explain, explanation_lines, explanation_record, kind_lines
+    from classifier.io.reader import read_text
 
     for name in files:
         text = read_text(name)
@@ -401,7 +403,7 @@ def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
 def _run_lexicon_check(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from classifier.lexicon import load_lexicon
+    from classifier.cues.lexicon import load_lexicon
 
     lexicon = load_lexicon(args.directory)
     files = len({entry.where.rsplit(":", 1)[0] for entry in lexicon.entries})
@@ -490,6 +492,3 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     return status
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,7 +5,7 @@ A cue is ``epistemic`` (may, probably), ``doxastic`` (believe, think), ``investi
 claimed: the guideline's rule 2) or ``low_probability`` (unlikely, the chances are
 slim). A :class:`CueTyper` is a multinomial model over the cue's entry, its lexicon
 category and its neighbouring words, learned from the training corpora's cue types;
-it works from the reference :class:`~classifier.analysis.Analysis` and needs no
+it works from the reference :class:`~classifier.cues.analysis.Analysis` and needs no
 scikit-learn.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from classifier.analysis import Analysis, Analyzer
-from classifier.lexicon import BOOSTER
-from classifier.multinomial import Multinomial, fit_multinomial
-from classifier.tokens import words_of
+from classifier.cues.analysis import Analysis, Analyzer
+from classifier.cues.lexicon import BOOSTER
+from classifier.model.multinomial import Multinomial, fit_multinomial
+from classifier.text.tokens import words_of
 
 __all__ = ["SZEGED_TYPES", "TYPES", "CueTyper", "cue_features", "hedge_indices", "train_cue_types"]
 
@@ -42,7 +42,7 @@ def hedge_indices(analysis: Analysis) -> list[int]:
 def cue_features(analysis: Analysis, index: int, words: Sequence[str]) -> list[str]:
     """Return the type features of the cue ``analysis.verdicts[index]``.
 
-    ``words`` are the sentence's words (:func:`classifier.tokens.words_of`).
+    ``words`` are the sentence's words (:func:`classifier.text.tokens.words_of`).
     """
     verdict = analysis.verdicts[index]
     first, last = verdict.match.first, verdict.match.last

@@ -1,8 +1,8 @@
 """Scoring with a trained model's weights: plain Python, no scikit-learn.
 
-A fitted :class:`~classifier.model.CertaintyClassifier` is a scikit-learn pipeline. Its
+A fitted :class:`~classifier.model.estimator.CertaintyClassifier` is a scikit-learn pipeline. Its
 logistic regression (and rating regression) is linear in the features of
-:mod:`classifier.analysis`, so scoring needs only each feature's weight: a
+:mod:`classifier.cues.analysis`, so scoring needs only each feature's weight: a
 :class:`Scorer` holds them in dictionaries keyed by feature name, and adds up the
 weights of the features a sentence has. It gives the pipeline's probabilities (to
 rounding, summed exactly with :func:`math.fsum`, in the same way in every process), and
@@ -19,16 +19,16 @@ from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any
 
-from classifier.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, check_sentences
-from classifier.aspects import AspectModel, AspectScore
-from classifier.cues import Cue
-from classifier.cuetypes import TYPES, CueTyper
+from classifier.cues.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, check_sentences
+from classifier.cues.fast import FusedScorer, certainty_of
+from classifier.cues.lexicon import BOOSTER, HEADER, Lexicon, LexiconEntry, parse_lexicon
+from classifier.cues.matcher import Cue
 from classifier.errors import LexiconError
-from classifier.fast import FusedScorer, certainty_of
-from classifier.labels import CERTAIN, UNCERTAIN
-from classifier.lexicon import BOOSTER, HEADER, Lexicon, LexiconEntry, parse_lexicon
-from classifier.sentences import split_sentences
-from classifier.tokens import token_spans, words_of
+from classifier.model.aspects import AspectModel, AspectScore
+from classifier.model.cuetypes import TYPES, CueTyper
+from classifier.model.labels import CERTAIN, UNCERTAIN
+from classifier.text.sentences import split_sentences
+from classifier.text.tokens import token_spans, words_of
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -81,9 +81,9 @@ class SentenceScore:
         model), when the model was trained with ratings.
     types : tuple of str
         The types of its cues, each once, in the order of
-        :data:`~classifier.cuetypes.TYPES`; empty unless the scorer gives types.
+        :data:`~classifier.model.cuetypes.TYPES`; empty unless the scorer gives types.
     aspects : tuple of AspectScore
-        The judgment on each aspect (:mod:`classifier.aspects`); empty unless the scorer
+        The judgment on each aspect (:mod:`classifier.model.aspects`); empty unless the scorer
         gives aspects.
     """
 
@@ -437,7 +437,7 @@ class Scorer:
         Parameters
         ----------
         extra : Lexicon
-            New entries (see :func:`classifier.lexicon.load_lexicon`).
+            New entries (see :func:`classifier.cues.lexicon.load_lexicon`).
 
         Returns
         -------
@@ -586,7 +586,7 @@ class Scorer:
 
         Examples
         --------
-        >>> from classifier.persist import load_scorer
+        >>> from classifier.io.archive import load_scorer
         >>> doc = load_scorer().score_document("It may rain. The sky is blue. It is cold.")
         >>> doc.label, doc.sentences, doc.uncertain, doc.categories
         ('uncertain', 3, 1, ('modal',))
@@ -710,7 +710,7 @@ class Scorer:
 
         Numbers must be finite (no NaN or Infinity) and at most :data:`MAX_WEIGHT` in
         size, the threshold in (0, 1), ``max_gap`` an int up to :data:`MAX_GAP`; lexicon
-        entries go through :func:`~classifier.lexicon.parse_lexicon`, as in lexicon files.
+        entries go through :func:`~classifier.cues.lexicon.parse_lexicon`, as in lexicon files.
         ``parts``, a JSON object of exactly :data:`CONVENTION_PARTS` (as
         :meth:`convention_json` writes), replaces those of ``text``: another labelling
         convention of the same model. ``optional`` maps parts of

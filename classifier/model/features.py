@@ -1,6 +1,6 @@
 """The scikit-learn transformer that turns sentences into lexicon and rule features.
 
-The features themselves are defined in :mod:`classifier.analysis`; this module gives
+The features themselves are defined in :mod:`classifier.cues.analysis`; this module gives
 them columns and makes the sparse matrix scikit-learn trains on.
 """
 
@@ -16,9 +16,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from classifier.analysis import WORD, Analysis, Analyzer, check_sentences
-from classifier.cues import DEFAULT_MAX_GAP
-from classifier.lexicon import Lexicon, load_lexicon
+from classifier.cues.analysis import WORD, Analysis, Analyzer, check_sentences
+from classifier.cues.lexicon import Lexicon, load_lexicon
+from classifier.cues.matcher import DEFAULT_MAX_GAP
 
 __all__ = ["CueFeaturizer"]
 
@@ -33,7 +33,7 @@ class CueFeaturizer(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     lexicon : Lexicon, str, Path or None, default=None
-        The cues: a :class:`~classifier.lexicon.Lexicon`, a lexicon directory, or None
+        The cues: a :class:`~classifier.cues.lexicon.Lexicon`, a lexicon directory, or None
         for the bundled lexicons. Read at ``fit``; the fitted featurizer keeps a copy.
     max_gap : int, default=DEFAULT_MAX_GAP
         Most words between the pieces of a discontinuous cue.

@@ -1,0 +1,7 @@
+"""Input and output: where files are read and written.
+
+``archive`` (the ``.hedge`` model archive: where a model file is read and written, checked
+against its manifest), ``labeled`` (labelled data for training and evaluation), ``tables``
+(CSV, TSV, JSONL and Parquet tables to score), ``reader`` (text streamed in bounded
+memory) and ``formats`` (the output records: jsonl, csv, tsv, text).
+"""
