@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,13 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 OWN_CORPUS = REPO / "data" / "corpus"
 #: The minimal-pair set of the graded scale (judges only).
 MINIMAL_PAIRS = REPO / "data" / "minimal_pairs.jsonl"
+#: The real-text corpus labelled to the guideline (data/realtext/README.md): stand-off labels
+#: of public-corpus training sentences, and harvested text with its labels.
+REALTEXT = REPO / "data" / "realtext"
+#: Share of each real-text source's documents that only judge: the documents of a source
+#: sorted by md5("<source>:<doc>"), the first ceil(share x documents) judge. Fixed before
+#: any model was scored on the corpus.
+REALTEXT_JUDGED_SHARE = 0.15
 
 #: Graded ratings (1 uncertain .. 6 certain) at or below this count as uncertain when the
 #: graded training split is used as binary training data. The midpoint of the scale.
@@ -53,6 +61,8 @@ class Sentence:
     doc: str = ""
     cue_types: tuple[str, ...] = ()
     genre: str = ""
+    source: str = ""
+    id: str = ""
 
 
 def fold_of(identifier: str) -> int:
@@ -74,6 +84,7 @@ def _labeled(rows: list[dict], domain: str) -> list[Sentence]:
             domain=domain,
             doc=str(r.get("doc_id", r["id"])),
             cue_types=tuple(r.get("cue_types", ())),
+            id=r["id"],
         )
         for r in rows
     ]
@@ -90,6 +101,7 @@ def _graded(rows: list[dict], binary: bool) -> list[Sentence]:
             r["certainty"],
             domain="science",
             doc=r["id"],
+            id=r["id"],
         )
         for r in rows
     ]
@@ -121,6 +133,7 @@ def bio_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
                 domain="bio",
                 doc=r["doc_id"],
                 cue_types=tuple(t for _, t in kept),
+                id=r["id"],
             )
         )
     return sentences
@@ -181,18 +194,91 @@ def own_judged(corpus: Path = OWN_CORPUS) -> list[Sentence]:
     return _own(True, corpus)
 
 
+#: The shared corpora whose training parts the real-text corpus relabels, by file.
+REALTEXT_FILES = (
+    "szeged_uncertainty/factbank_all.jsonl",
+    "sfu_review/sfu_review_speculation.jsonl",
+    "szeged_uncertainty/wiki_all.jsonl",
+    "conll2010/conll2010_bio_train.jsonl",
+    "pei_jurgens_2021/sentence_certainty_train.jsonl",
+    "pei_jurgens_2021/sentence_certainty_val.jsonl",
+)
+
+
+def _realtext_rows(data: Path, realtext: Path) -> list[dict]:
+    """Return every real-text row with its text: stand-off rows joined to ``data``."""
+    texts = {r["id"]: r["text"] for f in REALTEXT_FILES for r in _rows(data / f)}
+    rows = [
+        {**r, "text": texts[r["corpus_id"]], "id": r["corpus_id"]}
+        for r in _rows(realtext / "standoff.jsonl")
+    ]
+    for path in sorted((realtext / "harvested").glob("*.jsonl")):
+        rows += _rows(path)
+    return rows
+
+
+def realtext_judged_docs(rows: list[dict]) -> set[str]:
+    """Return the ``"<source>:<doc>"`` keys of the documents that only judge."""
+    docs: dict[str, set[str]] = {}
+    for r in rows:
+        docs.setdefault(r["source"], set()).add(f"{r['source']}:{r['doc']}")
+    judged = set()
+    for keys in docs.values():
+        ordered = sorted(keys, key=lambda k: hashlib.md5(k.encode("utf-8")).hexdigest())
+        judged.update(ordered[: math.ceil(REALTEXT_JUDGED_SHARE * len(ordered))])
+    return judged
+
+
+def _realtext(judged: bool, data: Path, realtext: Path) -> list[Sentence]:
+    rows = _realtext_rows(data, realtext)
+    judged_docs = realtext_judged_docs(rows)
+    return [
+        Sentence(
+            r["text"],
+            r["label"],
+            tuple((c[0], c[1]) for c in r["cues"]),
+            float(r["rating"]),
+            domain="guideline",
+            doc=f"{r['source']}:{r['doc']}",
+            genre=r["genre"],
+            source=r["source"],
+            id=r["id"],
+        )
+        for r in rows
+        if (f"{r['source']}:{r['doc']}" in judged_docs) == judged
+    ]
+
+
+def realtext_train(data: Path = DEFAULT_DATA, realtext: Path = REALTEXT) -> list[Sentence]:
+    """Return the training part of the real-text corpus (about 85 % of each source)."""
+    return _realtext(False, data, realtext)
+
+
+def realtext_judged(data: Path = DEFAULT_DATA, realtext: Path = REALTEXT) -> list[Sentence]:
+    """Return the judged part of the real-text corpus (never train, tune or read errors on it)."""
+    return _realtext(True, data, realtext)
+
+
 def training_parts(
-    data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS
+    data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS, realtext: Path = REALTEXT
 ) -> dict[str, list[Sentence]]:
-    """Return every sentence SPLITS.md lets us train on, by domain."""
-    return {
+    """Return every sentence SPLITS.md lets us train on, by domain.
+
+    ``guideline`` holds the real-text training part first, then the team's written corpus.
+    A public-corpus sentence whose real-text relabelling only judges is left out of its own
+    corpus too, so that no judged sentence is seen in training under any convention.
+    """
+    held_out = {s.id for s in realtext_judged(data, realtext)}
+    public = {
         "bio": bio_train(data),
         "wiki": wiki_train(data),
         "news": news_train(data),
         "reviews": reviews_train(data),
         "science": graded_train(data),
-        "guideline": own_train(corpus),
     }
+    parts = {name: [s for s in part if s.id not in held_out] for name, part in public.items()}
+    parts["guideline"] = realtext_train(data, realtext) + own_train(corpus)
+    return parts
 
 
 def training_sentences(data: Path = DEFAULT_DATA, corpus: Path = OWN_CORPUS) -> list[Sentence]:
@@ -208,6 +294,7 @@ def evaluation_sets(
     news = _rows(data / "szeged_uncertainty/factbank_all.jsonl")
     reviews = _rows(data / "sfu_review/sfu_review_speculation.jsonl")
     return {
+        "realtext": realtext_judged(data),
         "guideline": own_judged(corpus),
         "bio": _labeled(_rows(data / "conll2010/conll2010_bio_eval_approx.jsonl"), "bio"),
         "wiki": _labeled(_folds(wiki, True), "wiki"),
