@@ -1,12 +1,12 @@
 """Measure how often each hedge cue of the lexicon is really a cue, on training data only.
 
 For every entry of ``lexicons/hedges.tsv`` it counts, in each training corpus with cue
-annotations (bio train, wiki, FactBank news and SFU reviews folds 0-7, and the training
-part of our own corpus), the matches and how many of them overlap an annotated cue. The
-prior weight is the mean over the corpora with enough matches of each corpus's
-Laplace-smoothed share, so that no one convention decides it. With ``--update`` it
-rewrites the weight and note columns of entries with enough evidence. It also lists
-annotated cues that no entry matched.
+annotations (bio train, wiki, FactBank news and SFU reviews folds 0-7, the training part
+of the real-text corpus and that of our written corpus), the matches and how many of them
+overlap an annotated cue. The prior weight is the mean over the corpora with enough
+matches of each corpus's Laplace-smoothed share, so that no one convention decides it.
+With ``--update`` it rewrites the weight and note columns of entries with enough
+evidence. It also lists annotated cues that no entry matched.
 
 Run from the repository root: ``python -m scripts.lexicon_evidence --update``.
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 from benchmarks.corpora import DEFAULT_DATA, OWN_CORPUS, Sentence, training_parts
 from classifier.cues.lexicon import BOOSTER
 from classifier.model.features import CueFeaturizer
+from classifier.model.labels import UNCERTAIN
 
 HEDGES = Path("lexicons/hedges.tsv")
 
@@ -36,12 +37,14 @@ def measure(data: Path, corpus: Path) -> tuple[Counts, Counts, Counter[str]]:
     matched: Counts = {}
     hits: Counts = {}
     missed: Counter[str] = Counter()
-    for domain, sentences in training_parts(data, corpus).items():
-        annotated: list[Sentence] = [
-            s for s in sentences if s.label is not None and s.domain != "science"
-        ]
-        if not annotated:
-            continue
+    by_corpus: dict[str, list[Sentence]] = {}
+    for sentences in training_parts(data, corpus).values():
+        for s in sentences:
+            # graded-only sentences and uncertain ones whose cues were not marked (the
+            # shared seed) say nothing about which words are cues
+            if s.label is not None and s.domain != "science" and (s.cues or s.label != UNCERTAIN):
+                by_corpus.setdefault("realtext" if s.source else s.domain, []).append(s)
+    for domain, annotated in by_corpus.items():
         matched[domain], hits[domain] = Counter(), Counter()
         for sentence in annotated:
             cues = featurizer.analyze(sentence.text).cues
