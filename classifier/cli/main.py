@@ -132,7 +132,7 @@ def _run_score(args: argparse.Namespace) -> int:
         raise CommandError("--per document: the HTML report shows each document already")
     if args.per == "document" and args.explain:
         raise CommandError("--explain explains sentences: use it without --per document")
-    inputs = [*names, *([] if args.model is None else [args.model])]
+    inputs = console.inputs_of(args)
     output = None if args.output is None else console.check_output(args.output, inputs)
     clf = _load_scorer(args)
     if args.threshold is not None:
@@ -205,7 +205,7 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
 def _run_train(args: argparse.Namespace) -> int:
     if args.base and args.lexicon is None:
         raise CommandError("--base needs --lexicon DIR")
-    out = console.check_output(args.out, args.data)
+    out = console.check_output(args.out, console.inputs_of(args))
     from classifier.cues.lexicon import Lexicon, load_lexicon
     from classifier.io.archive import sha256_file
     from classifier.io.labeled import MIN_PER_CLASS, train
@@ -278,7 +278,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
-    inputs = [*args.data, *([] if args.model is None else [args.model])]
+    inputs = console.inputs_of(args)
     output = None if args.output is None else console.check_output(args.output, inputs)
     plot = None if args.plot is None else console.check_output(args.plot, inputs)
     if plot is not None:
