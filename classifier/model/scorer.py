@@ -21,7 +21,14 @@ from typing import Any
 
 from classifier.cues.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, check_sentences
 from classifier.cues.fast import FusedScorer, certainty_of
-from classifier.cues.lexicon import BOOSTER, HEADER, Lexicon, LexiconEntry, parse_lexicon
+from classifier.cues.lexicon import (
+    BOOSTER,
+    HEADER,
+    MAX_LEXICON_ENTRIES,
+    Lexicon,
+    LexiconEntry,
+    parse_lexicon,
+)
 from classifier.cues.matcher import Cue
 from classifier.errors import LexiconError
 from classifier.model.aspects import AspectModel, AspectScore
@@ -54,7 +61,6 @@ WEIGHTS_FORMAT_VERSION = 1
 #: lexicon entries and the most weights per table.
 MAX_WEIGHT = 1e6
 MAX_GAP = 50
-MAX_LEXICON_ENTRIES = 10_000
 MAX_FEATURES = 2_000_000
 
 
