@@ -16,16 +16,18 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar, cast
 
 __all__ = [
     "PROG",
     "STDIN",
     "CommandError",
+    "StdoutError",
     "Terminated",
     "check_exists",
     "check_inputs",
     "check_output",
+    "checked_stdout",
     "delimiter",
     "encoding",
     "error",
@@ -189,8 +191,12 @@ def finite_float(text: str) -> float:
 
 
 def error(message: str, kind: str = "error") -> None:
-    """Print one line on standard error; undecodable bytes of file names as escapes."""
+    """Print one line on standard error; undecodable bytes of file names as escapes.
+
+    A message of several lines (pyarrow's, a codec's) is joined into one with ``; ``.
+    """
     shown = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown = "; ".join(line.strip() for line in shown.splitlines() if line.strip())
     print(f"{PROG}: {kind}: {shown}", file=sys.stderr)
 
 
@@ -247,6 +253,55 @@ def silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+class StdoutError(CommandError):
+    """Standard output cannot be written: a full disk, a closed terminal."""
+
+
+class _CheckedOutput:
+    """Standard output whose failure (a full disk, a closed terminal) says so.
+
+    Any other ``OSError`` then comes from elsewhere (reading an input, opening a file)
+    and is not reported as a failure to write standard output.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise StdoutError(f"cannot write standard output: {err.strerror or err}") from None
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise StdoutError(f"cannot write standard output: {err.strerror or err}") from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def checked_stdout() -> Iterator[None]:
+    """Make a failure to write standard output a :class:`StdoutError`."""
+    stream = sys.stdout
+    sys.stdout = cast(TextIO, _CheckedOutput(stream))
+    try:
+        yield
+    finally:
+        sys.stdout = stream
 
 
 def delimiter(text: str) -> str:
