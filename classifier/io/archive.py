@@ -299,6 +299,14 @@ class _Archive:
             infos = self.zip.infolist()
         except (OSError, zipfile.BadZipFile, ValueError, EOFError) as err:
             raise ModelLoadError(f"{path}: not a readable model archive ({err})") from None
+        try:
+            self._check_all(infos)
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def _check_all(self, infos: list[zipfile.ZipInfo]) -> None:
+        path = self.path
         self.infos: dict[str, zipfile.ZipInfo] = {}
         for info in infos[: MAX_MEMBERS + 1]:
             self._check(info)
@@ -399,7 +407,9 @@ def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     """
     model_path = _model_file(path)
     if _is_archive(model_path):
-        return _Archive(model_path).manifest
+        archive = _Archive(model_path)
+        archive.zip.close()
+        return archive.manifest
     manifest = _legacy_manifest(model_path, trusted=False)
     assert manifest is not None  # refused above when missing and not trusted
     return manifest
