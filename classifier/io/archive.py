@@ -79,7 +79,7 @@ MANIFEST, WEIGHTS, PIPELINE = "manifest.json", "weights.json", "pipeline.joblib"
 #: model's (4 KB, 1.8 MB and 3.2 MB for the bundled one), so that a hostile archive
 #: cannot make loading hold gigabytes.
 MAX_MANIFEST_BYTES = 1 << 20
-MAX_MEMBER_BYTES = 16 << 20
+MAX_MEMBER_BYTES = 8 << 20
 MAX_PIPELINE_BYTES = 64 << 20
 #: Most bytes decompressed through one opening of an archive, and most members in one.
 MAX_ARCHIVE_BYTES = 96 << 20
