@@ -157,3 +157,24 @@ def test_help_to_a_full_disk(args):
         )
     assert done.returncode == 1
     assert done.stderr == "hedge: error: cannot write standard output: No space left on device\n"
+
+
+def test_too_many_open_files_is_not_called_a_write_error():
+    code = f"""
+import os, resource, sys
+from classifier.cli.main import main
+import classifier.io.archive, classifier.io.reader, classifier.io.formats
+from classifier.io.archive import default_model_path
+open_now = len(os.listdir("/proc/self/fd")) - 1  # less the listing's own
+resource.setrlimit(resource.RLIMIT_NOFILE, (open_now, open_now))
+sys.exit(main(["score", {SAMPLE!r}]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 1
+    line = one_error_line(done.stderr, "Too many open files")
+    assert "standard output" not in line
