@@ -52,6 +52,7 @@ except ImportError as err:
 
 from classifier.io.archive import load_scorer, scorer_of
 from classifier.model.scorer import DocumentScore, Scorer
+from classifier.text.sentences import INVISIBLE_SPACES
 
 if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
@@ -243,7 +244,7 @@ class HedgeCertainty:
 
 
 def _sentences(doc: Doc) -> list[Span]:
-    """Return the sentences of ``doc``, with a clear error when it has no boundaries."""
+    """Return the sentences of ``doc`` but blank ones; a clear error without boundaries."""
     if not isinstance(doc, Doc):
         raise TypeError(f"expected a spaCy Doc, got {type(doc).__name__}")
     if len(doc) and not doc.has_annotation("SENT_START"):
@@ -251,7 +252,12 @@ def _sentences(doc: Doc) -> list[Span]:
             f"{FACTORY} needs sentence boundaries: add a parser, 'senter' or 'sentencizer' "
             "before it in the pipeline"
         )
-    return list(doc.sents)
+    # white space alone is no sentence, as for split_sentences and the other doors
+    return [span for span in doc.sents if not _blank(span.text)]
+
+
+def _blank(text: str) -> bool:
+    return all(char.isspace() or char in INVISIBLE_SPACES for char in text)
 
 
 @Language.factory(

@@ -16,19 +16,23 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar, cast
 
 __all__ = [
     "PROG",
     "STDIN",
     "CommandError",
+    "StdoutError",
     "Terminated",
+    "check_exists",
     "check_inputs",
     "check_output",
+    "checked_stdout",
     "delimiter",
     "encoding",
     "error",
     "finite_float",
+    "inputs_of",
     "jobs",
     "probability",
     "progress",
@@ -53,31 +57,82 @@ def check_inputs(names: list[str]) -> None:
     for name in names:
         if name == STDIN:
             continue
-        path = Path(name)
-        if path.is_dir():
+        if Path(name).is_dir():
             raise CommandError(f"{name}: is a directory")
-        if not path.exists():
-            raise CommandError(f"{name}: no such file")
+        check_exists(name)
+
+
+def check_exists(name: str) -> None:
+    """Fail on a path that cannot be reached, naming why: missing, a link loop, no access."""
+    try:
+        os.stat(name)
+    except FileNotFoundError:
+        raise CommandError(f"{name}: no such file") from None
+    except (OSError, ValueError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise CommandError(f"{name}: {reason}") from None
+
+
+def inputs_of(args: argparse.Namespace) -> list[str]:
+    """Return every path a command reads: its files or folders, the lexicon, the model.
+
+    The bundled model and lexicons are inputs too.
+    """
+    names = [*getattr(args, "files", []), *getattr(args, "data", []), *getattr(args, "file", [])]
+    for option in ("lexicon", "model"):
+        value = getattr(args, option, None)
+        if value is not None:
+            names.append(value)
+    from classifier.bundled import bundled
+
+    with contextlib.suppress(FileNotFoundError):
+        names += [str(bundled("models") / "default.hedge"), str(bundled("lexicons"))]
+    return [name for name in names if name != STDIN]
+
+
+def _identity(name: str | Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(name)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
 
 
 def check_output(name: str, inputs: Iterable[str] = ()) -> Path:
     """Return ``name`` as a path after checking that it can be written atomically.
 
+    The one guard of "an output is never an input": ``inputs`` are every path the
+    command reads (:func:`inputs_of`); a folder among them means every file under it,
+    and the folder itself, where the temporary file of the output would be written.
+
     Raises
     ------
     CommandError
-        If it is a directory, its folder is missing, or it is one of ``inputs`` (the
-        same file, by any path or link): writing it would destroy that input.
+        If it is a directory, its folder is missing, or writing it would replace an
+        input (the same file by any path or link) or write inside an input folder.
     """
     path = Path(name)
     if path.is_dir():
         raise CommandError(f"cannot write {name}: is a directory")
     if not path.parent.is_dir():
         raise CommandError(f"cannot write {name}: no such directory {path.parent}")
-    if path.exists():
-        for given in inputs:
-            if given != STDIN and Path(given).exists() and os.path.samefile(given, path):
-                raise CommandError(f"cannot write {name}: it is the input {given}")
+    target = os.path.realpath(path)  # where the output and its temporary file go
+    written = _identity(path)
+    for given in inputs:
+        if given == STDIN:
+            continue
+        if Path(given).is_dir():
+            folder = os.path.realpath(given)
+            if os.path.commonpath([folder, os.path.dirname(target)]) == folder:
+                raise CommandError(f"cannot write {name}: it is inside the input folder {given}")
+            if written is not None and any(
+                _identity(os.path.join(root, file)) == written
+                for root, _, files in os.walk(folder)
+                for file in files
+            ):
+                raise CommandError(f"cannot write {name}: it is a file of the input {given}")
+        elif written is not None and _identity(given) == written:
+            raise CommandError(f"cannot write {name}: it is the input {given}")
     return path
 
 
@@ -136,8 +191,12 @@ def finite_float(text: str) -> float:
 
 
 def error(message: str, kind: str = "error") -> None:
-    """Print one line on standard error; undecodable bytes of file names as escapes."""
+    """Print one line on standard error; undecodable bytes of file names as escapes.
+
+    A message of several lines (pyarrow's, a codec's) is joined into one with ``; ``.
+    """
     shown = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown = "; ".join(line.strip() for line in shown.splitlines() if line.strip())
     print(f"{PROG}: {kind}: {shown}", file=sys.stderr)
 
 
@@ -194,6 +253,55 @@ def silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+class StdoutError(CommandError):
+    """Standard output cannot be written: a full disk, a closed terminal."""
+
+
+class _CheckedOutput:
+    """Standard output whose failure (a full disk, a closed terminal) says so.
+
+    Any other ``OSError`` then comes from elsewhere (reading an input, opening a file)
+    and is not reported as a failure to write standard output.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise StdoutError(f"cannot write standard output: {err.strerror or err}") from None
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise StdoutError(f"cannot write standard output: {err.strerror or err}") from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def checked_stdout() -> Iterator[None]:
+    """Make a failure to write standard output a :class:`StdoutError`."""
+    stream = sys.stdout
+    sys.stdout = cast(TextIO, _CheckedOutput(stream))
+    try:
+        yield
+    finally:
+        sys.stdout = stream
 
 
 def delimiter(text: str) -> str:

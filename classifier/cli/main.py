@@ -23,7 +23,6 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from classifier._version import __version__
@@ -132,7 +131,7 @@ def _run_score(args: argparse.Namespace) -> int:
         raise CommandError("--per document: the HTML report shows each document already")
     if args.per == "document" and args.explain:
         raise CommandError("--explain explains sentences: use it without --per document")
-    inputs = [*names, *([] if args.model is None else [args.model])]
+    inputs = console.inputs_of(args)
     output = None if args.output is None else console.check_output(args.output, inputs)
     clf = _load_scorer(args)
     if args.threshold is not None:
@@ -205,12 +204,13 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
 def _run_train(args: argparse.Namespace) -> int:
     if args.base and args.lexicon is None:
         raise CommandError("--base needs --lexicon DIR")
-    out = console.check_output(args.out, args.data)
+    out = console.check_output(args.out, console.inputs_of(args))
     from classifier.cues.lexicon import Lexicon, load_lexicon
-    from classifier.io.archive import sha256_file
     from classifier.io.labeled import MIN_PER_CLASS, train
+    from classifier.io.reader import recording_digests
 
-    data = cliargs.read_data(args, min_per_class=MIN_PER_CLASS)
+    with recording_digests() as digests:  # the data is read once: pipes and stdin work
+        data = cliargs.read_data(args, min_per_class=MIN_PER_CLASS)
     lexicon: Lexicon | None = None
     if args.lexicon is not None:
         lexicon = load_lexicon(args.lexicon)
@@ -231,7 +231,7 @@ def _run_train(args: argparse.Namespace) -> int:
     )
     summary = data.summary()
     summary.update(
-        sha256={name: sha256_file(Path(name)) for name in data.files},
+        sha256={name: digests[name] for name in data.files},
         seed=args.seed,
         options={
             "text_col": args.text_col,
@@ -278,7 +278,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
-    inputs = [*args.data, *([] if args.model is None else [args.model])]
+    inputs = console.inputs_of(args)
     output = None if args.output is None else console.check_output(args.output, inputs)
     plot = None if args.plot is None else console.check_output(args.plot, inputs)
     if plot is not None:
@@ -353,12 +353,19 @@ def _run_explain(args: argparse.Namespace) -> int:
         ("argument", index, clf.score_sentences([sentence])[0])
         for index, sentence in enumerate(args.sentences)
     ]
-    from classifier.io.formats import explain, explanation_lines, explanation_record, kind_lines
+    from classifier.io.formats import (
+        display_name,
+        explain,
+        explanation_lines,
+        explanation_record,
+        kind_lines,
+    )
     from classifier.io.reader import read_text
 
     for name in files:
         text = read_text(name)
-        explained += [(name, index, score) for index, score in enumerate(clf.score(text))]
+        shown = display_name(name)
+        explained += [(shown, index, score) for index, score in enumerate(clf.score(text))]
     if args.format == "json":
         records = [explanation_record(clf, *item, outputs=args.outputs) for item in explained]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
@@ -467,14 +474,16 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version and usage errors
-        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
-    try:
-        with console.signals_interrupt(), warnings.catch_warnings():
-            warnings.showwarning = console.show_warning
-            status: int = args.handler(args)
-            sys.stdout.flush()
+        with console.checked_stdout():
+            try:
+                args = parser.parse_args(argv)
+            except SystemExit as exit_:  # --help, --version and usage errors
+                sys.stdout.flush()
+                return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+            with console.signals_interrupt(), warnings.catch_warnings():
+                warnings.showwarning = console.show_warning
+                status: int = args.handler(args)
+                sys.stdout.flush()
     except BrokenPipeError:
         console.silence_stdout()
         return EXIT_BROKEN_PIPE
@@ -484,11 +493,13 @@ def main(argv: list[str] | None = None) -> int:
             return 128 + interrupt.signum
         return EXIT_INTERRUPTED
     except (CommandError, HedgeError) as err:
+        if isinstance(err, console.StdoutError):
+            console.silence_stdout()
         console.error(str(err))
         return EXIT_ERROR
-    except OSError as err:  # standard output failed: a full disk, a closed terminal
-        console.silence_stdout()
-        console.error(f"cannot write standard output: {err.strerror or err}")
+    except OSError as err:  # not standard output (console.checked_stdout): a file, a limit
+        where = "" if err.filename is None else f"{err.filename}: "
+        console.error(f"{where}{err.strerror or err}")
         return EXIT_ERROR
     return status
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier.cli.console import STDIN, CommandError
+from classifier.cli.console import STDIN, CommandError, check_exists
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
@@ -64,12 +64,13 @@ def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[Inpu
     from classifier.io.tables import TableOptions, table_format
 
     try:
-        tables = [name for name in names if table_format(name, args.input_format) is not None]
+        tables = {name for name in names if table_format(name, args.input_format) is not None}
     except ValueError as err:
         raise CommandError(str(err).replace("input format", "--input-format")) from None
     folders = [name for name in names if name != STDIN and Path(name).is_dir()]
     if tables and args.text_col is None:
-        raise CommandError(f"{tables[0]}: a table: give the column to score with --text-col")
+        first = next(name for name in names if name in tables)
+        raise CommandError(f"{first}: a table: give the column to score with --text-col")
     if not tables:
         given = [o for o, v in [("--text-col", args.text_col), ("--id-col", args.id_col),
                                 ("--keep-col", args.keep_col)] if v]  # fmt: skip
@@ -80,12 +81,14 @@ def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[Inpu
     if args.lines:
         raise CommandError("--lines reads text files only, not tables or folders")
     for name in names:
-        if name != STDIN and not Path(name).exists():
-            raise CommandError(f"{name}: no such file")
+        if name != STDIN:
+            check_exists(name)
+    if tables & set(folders):
+        raise CommandError(f"{sorted(tables & set(folders))[0]}: a directory, not a table")
     options = TableOptions(
         args.text_col, args.id_col, tuple(args.keep_col), args.input_format, args.delimiter
     )
-    return _documents_of(names, options, set(tables), set(folders), args)
+    return _documents_of(names, options, tables, set(folders), args)
 
 
 def _documents_of(
@@ -137,12 +140,13 @@ def table_records(
 
     Sentences are numbered, and their offsets count, within each document (table cell).
     """
-    from classifier.io.formats import Record, explain
+    from classifier.io.formats import Record, display_name, explain
 
     for document, scores in _scored(clf, documents, args.jobs):
+        doc = display_name(document.name)
         for number, score in enumerate(scores):
             explanation = explain(clf, score) if args.explain else None
-            yield Record(document.name, number, None, score, explanation, document.fields)
+            yield Record(doc, number, None, score, explanation, document.fields)
 
 
 def document_rows(
@@ -152,16 +156,17 @@ def document_rows(
     args: argparse.Namespace,
 ) -> Iterator[dict[str, Any]]:
     """Yield the record of each document: ``doc``, a table row's fields, its result."""
+    from classifier.io.formats import display_name
     from classifier.model.scorer import DocumentScore
 
     if documents is None:  # text files, each scored chunk by chunk
         for name in names:
             streamed = (record.score for record in score_text_file(clf, name, args))
-            yield {"doc": name, **DocumentScore.of(streamed, keep=False).record()}
+            yield {"doc": display_name(name), **DocumentScore.of(streamed, keep=False).record()}
         return
     for document, scores in _scored(clf, documents, args.jobs):
         result = DocumentScore.of(scores, keep=False)
-        yield {"doc": document.name, **document.fields, **result.record()}
+        yield {"doc": display_name(document.name), **document.fields, **result.record()}
 
 
 def html_page(

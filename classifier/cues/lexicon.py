@@ -22,8 +22,10 @@ from __future__ import annotations
 import codecs
 import hashlib
 import math
+import os
 import re
-from collections.abc import Iterable, Mapping
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +43,7 @@ __all__ = [
     "NEGATOR",
     "Lexicon",
     "LexiconEntry",
+    "MAX_LEXICON_ENTRIES",
     "load_lexicon",
     "parse_lexicon",
 ]
@@ -76,6 +79,14 @@ _NUMBER = re.compile(
 #: ``str.splitlines``, a form feed, U+0085 or U+2028 inside a note ends no line.
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _BOM = codecs.BOM_UTF8.decode("utf-8")
+#: Limits of a lexicon, far above the bundled one's (1,217 entries in 60 KB, cues of at
+#: most 5 words in 2 pieces), so that a hostile lexicon, added or in a model archive,
+#: cannot make loading or matching take gigabytes or minutes.
+MAX_LEXICON_ENTRIES = 10_000
+MAX_LEXICON_BYTES = 16 << 20
+MAX_CUE_WORDS = 12
+MAX_CUE_PIECES = 3
+MAX_CUE_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +154,8 @@ def _parse_cue(cue: str, where: str) -> tuple[tuple[str, ...], ...]:
         raise LexiconError(f"{where}:cue: empty cue")
     if cue != " ".join(cue.split()):
         raise LexiconError(f"{where}:cue: {cue!r} has stray spaces")
+    if len(cue) > MAX_CUE_CHARS:
+        raise LexiconError(f"{where}:cue: {cue[:40]!r}... has over {MAX_CUE_CHARS} characters")
     if not cue.isprintable():
         raise LexiconError(f"{where}:cue: {cue!r} has a control or other unprintable character")
     if cue != cue.lower():
@@ -150,7 +163,11 @@ def _parse_cue(cue: str, where: str) -> tuple[tuple[str, ...], ...]:
     pieces = cue.split(f" {GAP} ")
     if any(GAP in piece for piece in pieces):
         raise LexiconError(f"{where}:cue: {cue!r}: '...' must stand between two words")
+    if len(pieces) > MAX_CUE_PIECES:
+        raise LexiconError(f"{where}:cue: {cue!r} has more than {MAX_CUE_PIECES} pieces")
     parts = tuple(tuple(tokenize(piece)[0]) for piece in pieces)
+    if sum(map(len, parts)) > MAX_CUE_WORDS:
+        raise LexiconError(f"{where}:cue: {cue!r} has more than {MAX_CUE_WORDS} words")
     if not all(any(any(c.isalnum() for c in token) for token in part) for part in parts):
         raise LexiconError(f"{where}:cue: {cue!r} has no word")
     return parts
@@ -206,6 +223,8 @@ def parse_lexicon(lines: Iterable[str], name: str) -> list[LexiconEntry]:
                 f"({', '.join(HEADER)}), found {len(fields)}"
             )
         cue, category, weight, _note = fields
+        if len(entries) == MAX_LEXICON_ENTRIES:
+            raise LexiconError(f"{where}: more than {MAX_LEXICON_ENTRIES} entries")
         if category not in CATEGORIES:
             raise LexiconError(
                 f"{where}:category: unknown category {category!r}; "
@@ -225,15 +244,19 @@ def parse_lexicon(lines: Iterable[str], name: str) -> list[LexiconEntry]:
     return entries
 
 
-def _split_lines(text: str) -> list[str]:
-    r"""Split the text of a lexicon file into lines at LF, CRLF or CR.
+def _split_lines(text: str) -> Iterator[str]:
+    r"""Yield the lines of the text of a lexicon file, split at LF, CRLF or CR.
 
     Examples
     --------
-    >>> _split_lines("cue\r\nmay\u2028note\rmight")
+    >>> list(_split_lines("cue\r\nmay\u2028note\rmight"))
     ['cue', 'may\u2028note', 'might']
     """
-    return _LINE_END.split(text)
+    start = 0
+    for end in _LINE_END.finditer(text):
+        yield text[start : end.start()]
+        start = end.end()
+    yield text[start:]
 
 
 def _build(files: Iterable[tuple[str, str]]) -> Lexicon:
@@ -241,6 +264,8 @@ def _build(files: Iterable[tuple[str, str]]) -> Lexicon:
     by_parts: dict[tuple[tuple[str, ...], ...], LexiconEntry] = {}
     for name, text in files:
         for entry in parse_lexicon(_split_lines(text), name):
+            if len(by_cue) == MAX_LEXICON_ENTRIES:
+                raise LexiconError(f"{entry.where}: more than {MAX_LEXICON_ENTRIES} entries")
             if entry.cue in by_cue:
                 raise LexiconError(
                     f"{entry.where}:cue: duplicate cue {entry.cue!r} "
@@ -257,13 +282,30 @@ def _build(files: Iterable[tuple[str, str]]) -> Lexicon:
     return Lexicon(tuple(sorted(by_cue.values(), key=lambda e: e.cue)))
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, limit: int) -> str:
+    """Return the text of a regular file of at most ``limit`` bytes."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise LexiconError(f"{path}: not a regular file")
+            data = f.read(limit + 1)
+    except OSError as err:
+        raise LexiconError(f"{path}: cannot read ({err.strerror or err})") from None
+    if len(data) > limit:
+        raise LexiconError(f"{path}: a lexicon folder holds at most {MAX_LEXICON_BYTES} bytes")
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise LexiconError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
-    except OSError as err:
-        raise LexiconError(f"{path}: cannot read ({err.strerror})") from None
+
+
+def _files(paths: list[Path]) -> Iterator[tuple[str, str]]:
+    """Yield ``(name, text)`` of each lexicon file, within :data:`MAX_LEXICON_BYTES` in all."""
+    left = MAX_LEXICON_BYTES
+    for path in paths:
+        text = _read(path, left)
+        left -= len(text.encode("utf-8"))
+        yield str(path), text
 
 
 @lru_cache(maxsize=1)
@@ -293,8 +335,10 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     Raises
     ------
     LexiconError
-        If the directory is missing or holds no ``*.tsv`` file, or a file is malformed,
-        or a cue appears twice.
+        If the directory is missing or holds no ``*.tsv`` file, a file is not a regular
+        file or is malformed, a cue appears twice, or the lexicon is larger than its
+        limits (:data:`MAX_LEXICON_ENTRIES` entries, :data:`MAX_LEXICON_BYTES` bytes,
+        cues of :data:`MAX_CUE_WORDS` words in :data:`MAX_CUE_PIECES` pieces).
     """
     if directory is None:
         return _default_lexicon()
@@ -304,4 +348,4 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     files = sorted(path.glob("*.tsv"))
     if not files:
         raise LexiconError(f"{path}: no *.tsv lexicon file")
-    return _build((str(f), _read(f)) for f in files)
+    return _build(_files(files))

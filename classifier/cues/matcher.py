@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
@@ -141,8 +140,24 @@ def format_cues(cues: Iterable[Cue]) -> str:
     return "; ".join(f"{cue.text}|{cue.category}" for cue in cues)
 
 
+class _Node:
+    """A node of the matcher's trie: the words of a cue's pieces, one node per word.
+
+    ``ends`` holds ``(anchor offset, rank, entry)`` of the entries whose last piece ends
+    here; ``gap`` the trie of next pieces, which start within ``max_gap`` words.
+    """
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.ends: list[tuple[int, int, LexiconEntry]] = []
+        self.gap: _Node | None = None
+
+
 class CueMatcher:
     """Find lexicon entries in token lists: single words, phrases, discontinuous cues.
+
+    Entries are stored in a trie of their words, with a gap node between pieces, so that
+    finding them costs the same however many entries share their first words.
 
     Parameters
     ----------
@@ -156,41 +171,66 @@ class CueMatcher:
         self.lexicon = lexicon
         self.max_gap = max_gap
         self.entries = lexicon.entries
-        # anchor word -> (position of the anchor in the entry's first piece, entry)
-        index: dict[str, list[tuple[int, LexiconEntry]]] = defaultdict(list)
-        for entry in lexicon.entries:
+        self._root = _Node()
+        anchors: set[str] = set()
+        for rank, entry in enumerate(lexicon.entries):
             offset = _anchor(entry.parts[0])
-            index[entry.parts[0][offset]].append((offset, entry))
-        self._index = dict(index)
+            if entry.category not in (NEGATOR, FALSE_FRIEND):
+                anchors.add(entry.parts[0][offset])
+            node = self._root
+            for number, part in enumerate(entry.parts):
+                if number:
+                    if node.gap is None:
+                        node.gap = _Node()
+                    node = node.gap
+                for word in part:
+                    child = node.children.get(word)
+                    if child is None:
+                        child = node.children[word] = _Node()
+                    node = child
+            node.ends.append((offset, rank, entry))
         #: Words under which a hedge or booster entry is indexed: a sentence without one
         #: of them has no cue.
-        self.cue_anchors = frozenset(
-            word
-            for word, entries in index.items()
-            if any(e.category not in (NEGATOR, FALSE_FRIEND) for _, e in entries)
-        )
+        self.cue_anchors = frozenset(anchors)
 
     def __reduce__(self) -> tuple[type[CueMatcher], tuple[Lexicon, int]]:
         """Pickle by the constructor's arguments, in both builds (see ``classifier.compiled``)."""
         return CueMatcher, (self.lexicon, self.max_gap)
 
-    def _match_at(self, words: list[str], i: int, entry: LexiconEntry) -> Match | None:
+    def _walk(
+        self,
+        words: list[str],
+        node: _Node,
+        at: int,
+        pieces: list[tuple[int, int]],
+        out: list[tuple[int, int, Match]],
+        seen: set[int] | None,
+    ) -> None:
+        """Follow ``node``'s words from ``words[at]``: record each entry that ends, scan gaps.
+
+        In a gap, a piece is taken where it first matches (``seen`` keeps the pieces
+        already taken), as a cue's words are read left to right.
+        """
         n = len(words)
-        head = entry.parts[0]
-        stop = i + len(head)
-        if stop > n or (len(head) > 1 and tuple(words[i:stop]) != head):
-            return None
-        pieces = [(i, stop)]
-        for part in entry.parts[1:]:
-            size = len(part)
-            for j in range(stop, min(stop + self.max_gap, n - size) + 1):
-                if words[j] == part[0] and (size == 1 or tuple(words[j : j + size]) == part):
-                    break
-            else:
-                return None
-            stop = j + size
-            pieces.append((j, stop))
-        return Match(entry, tuple(pieces))
+        i = at
+        while i < n:
+            child = node.children.get(words[i])
+            if child is None:
+                return
+            node = child
+            i += 1
+            if seen is not None:
+                if id(node) in seen:
+                    continue
+                if node.ends or node.gap is not None:
+                    seen.add(id(node))
+            here = [*pieces, (at, i)]
+            for offset, rank, entry in node.ends:
+                out.append((here[0][0] + offset, rank, Match(entry, tuple(here))))
+            if node.gap is not None:
+                inner: set[int] = set()
+                for j in range(i, min(i + self.max_gap, n - 1) + 1):
+                    self._walk(words, node.gap, j, here, out, inner)
 
     def find(self, words: list[str]) -> tuple[list[Match], list[Match], set[int]]:
         """Find every entry in ``words``.
@@ -218,25 +258,28 @@ class CueMatcher:
         negators: set[int] = set()
         if self.cue_anchors.isdisjoint(words):  # many sentences: no cue can be here
             return found, false_friends, negators
-        index = self._index
-        for i in [i for i, word in enumerate(words) if word in index]:
-            for offset, entry in index[words[i]]:
-                if offset > i:
-                    continue
-                match = self._match_at(words, i - offset, entry)
-                if match is None:
-                    continue
-                if entry.category == NEGATOR:
-                    negators.update(match.tokens())
-                elif entry.category == FALSE_FRIEND:
-                    false_friends.append(match)
-                else:
-                    found.append(match)
+        matches: list[tuple[int, int, Match]] = []
+        starts = self._root.children
+        for i in [i for i, word in enumerate(words) if word in starts]:
+            self._walk(words, self._root, i, [], matches, None)
+        matches.sort(key=_order)  # by anchor word, then lexicon order
+        for _, _, match in matches:
+            category = match.entry.category
+            if category == NEGATOR:
+                negators.update(match.tokens())
+            elif category == FALSE_FRIEND:
+                false_friends.append(match)
+            else:
+                found.append(match)
         if len(found) > 1:
             found = _longest_first(found)
         if found and "n't" in " ".join(words):
             negators.update([i for i, word in enumerate(words) if word.endswith("n't")])
         return found, false_friends, negators
+
+
+def _order(item: tuple[int, int, Match]) -> tuple[int, int]:
+    return item[0], item[1]
 
 
 #: Words too common to look a cue up by: an entry is indexed under the first word of its

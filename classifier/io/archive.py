@@ -27,6 +27,7 @@ beside it) still load from the path of their ``.joblib`` file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -36,6 +37,7 @@ import stat
 import tempfile
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -72,9 +74,16 @@ DEFAULT_MODEL = "default" + MODEL_SUFFIX
 LEGACY_DEFAULT_MODEL = "default.joblib"
 #: Members of a model archive.
 MANIFEST, WEIGHTS, PIPELINE = "manifest.json", "weights.json", "pipeline.joblib"
-#: Largest manifest and weights member read, in bytes: far above any real model, so that
-#: a hostile archive cannot make loading hold gigabytes.
-MAX_MEMBER_BYTES = 256 << 20
+#: Largest members read, in bytes once decompressed: the manifest, each JSON member
+#: (weights, a convention, cue types, aspects) and the pipeline. Each is far above a real
+#: model's (4 KB, 1.8 MB and 3.2 MB for the bundled one), so that a hostile archive
+#: cannot make loading hold gigabytes.
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_MEMBER_BYTES = 8 << 20
+MAX_PIPELINE_BYTES = 64 << 20
+#: Most bytes decompressed through one opening of an archive, and most members in one.
+MAX_ARCHIVE_BYTES = 96 << 20
+MAX_MEMBERS = 256
 #: Fixed timestamp of archive members, so that the same model gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: How to pass the trust flag, for error messages.
@@ -228,8 +237,19 @@ def _model_file(path: str | Path | None) -> Path:
 
 
 def _is_archive(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(4) == b"PK\x03\x04"
+    """Tell a model archive from a legacy model file; refuse what is neither."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as err:
+        raise ModelLoadError(f"{path}: cannot read ({err.strerror or err})") from None
+    if head == b"PK\x03\x04":
+        return True
+    if not head:
+        raise ModelLoadError(f"{path}: an empty file, not a model")
+    if path.suffix == MODEL_SUFFIX or head.startswith(b"PK"):
+        raise ModelLoadError(f"{path}: not a model archive (a zip file of {FORMAT})")
+    return False
 
 
 def _parse_manifest(data: bytes, where: str) -> dict[str, Any]:
@@ -246,46 +266,135 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _member_limit(name: str) -> int:
+    """Return the most bytes member ``name`` may hold once decompressed."""
+    if name == MANIFEST:
+        return MAX_MANIFEST_BYTES
+    return MAX_PIPELINE_BYTES if name == PIPELINE else MAX_MEMBER_BYTES
+
+
+def _known_member(name: str) -> bool:
+    """Tell whether ``name`` is a member this package writes (see :func:`save_model`)."""
+    if name in (MANIFEST, WEIGHTS, PIPELINE, *map(optional_member, OPTIONAL_PARTS)):
+        return True
+    convention = name.removeprefix("conventions/").removesuffix(".json")
+    return name == convention_member(convention) and convention.isidentifier()
+
+
 class _Archive:
-    """An open model archive: its manifest and its members, each checked by sha256."""
+    """An open model archive, its members checked before any is decompressed.
+
+    Opening checks every member's header: a name this package writes, no encryption, a
+    compression method of its own (stored or deflated), a size within its limit, and
+    the manifest's list of members. :meth:`read` then decompresses one member, within
+    :data:`MAX_ARCHIVE_BYTES` for everything read through one opening, and checks its
+    sha256 against the manifest.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.budget = MAX_ARCHIVE_BYTES
         try:
             self.zip = zipfile.ZipFile(path)
-        except (OSError, zipfile.BadZipFile, ValueError) as err:
+            infos = self.zip.infolist()
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as err:
             raise ModelLoadError(f"{path}: not a readable model archive ({err})") from None
+        try:
+            self._check_all(infos)
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def _check_all(self, infos: list[zipfile.ZipInfo]) -> None:
+        path = self.path
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        for info in infos[: MAX_MEMBERS + 1]:
+            self._check(info)
+        if len(infos) > MAX_MEMBERS:
+            raise ModelLoadError(f"{path}: more than {MAX_MEMBERS} members, not a model archive")
         self.manifest = _parse_manifest(self._raw(MANIFEST), f"{path}:{MANIFEST}")
         if self.manifest.get("format_version") != FORMAT_VERSION:
             raise ModelLoadError(
                 f"{path}: format version {self.manifest.get('format_version')!r}, "
                 f"this package reads {FORMAT_VERSION}"
             )
+        members = self.manifest.get("members")
+        if not (
+            isinstance(members, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in members.items())
+        ):
+            raise ModelLoadError(f"{path}:{MANIFEST}: members: expected names and sha256 digests")
+        self.members: dict[str, str] = members
+        for name in (WEIGHTS, *members):
+            if name not in self.infos or name not in members:
+                raise ModelLoadError(f"{path}: no member {name} in the archive")
+
+    def _check(self, info: zipfile.ZipInfo) -> None:
+        name = info.filename
+        where = f"{self.path}:{name}"
+        if not _known_member(name):
+            raise ModelLoadError(f"{self.path}: member {name!r} is not part of a model archive")
+        if name in self.infos:
+            raise ModelLoadError(f"{where}: stored twice in the archive")
+        if info.flag_bits & 0x1:
+            raise ModelLoadError(f"{where}: encrypted; a model archive is not")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ModelLoadError(
+                f"{where}: compression method {info.compress_type}; "
+                "a model archive is stored or deflated"
+            )
+        if info.file_size > _member_limit(name):
+            raise ModelLoadError(
+                f"{where}: {info.file_size} bytes, more than {_member_limit(name)}"
+            )
+        self.infos[name] = info
 
     def _raw(self, name: str) -> bytes:
-        try:
-            info = self.zip.getinfo(name)
-        except KeyError:
-            raise ModelLoadError(f"{self.path}: no member {name} in the archive") from None
-        if info.file_size > MAX_MEMBER_BYTES and name != PIPELINE:
+        info = self.infos.get(name)
+        if info is None:
+            raise ModelLoadError(f"{self.path}: no member {name} in the archive")
+        if info.file_size > self.budget:
             raise ModelLoadError(
-                f"{self.path}:{name}: {info.file_size} bytes, more than {MAX_MEMBER_BYTES}"
+                f"{self.path}:{name}: {info.file_size} bytes, more than the "
+                f"{MAX_ARCHIVE_BYTES} a model archive may give"
             )
-        try:
-            return self.zip.read(info)
-        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as err:
+        self.budget -= info.file_size
+        try:  # decompresses no more than the header's file_size, then checks the CRC
+            with self.zip.open(info) as member:
+                return member.read(info.file_size + 1)
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError, zlib.error) as err:
             raise ModelLoadError(f"{self.path}:{name}: unreadable ({err})") from None
 
     def read(self, name: str) -> bytes:
         """Return member ``name`` after checking its sha256 against the manifest."""
+        if name not in self.members:
+            raise ModelLoadError(f"{self.path}: no member {name} in the archive")
         data = self._raw(name)
-        members = self.manifest.get("members")
-        if not isinstance(members, dict) or members.get(name) != _sha256(data):
+        if self.members[name] != _sha256(data):
             raise ModelIntegrityError(
                 f"{self.path}:{name}: sha256 does not match the manifest; "
                 "the archive is damaged or was altered"
             )
         return data
+
+    def text(self, name: str) -> str:
+        """Return member ``name`` (checked as :meth:`read` does) as UTF-8 text."""
+        data = self.read(name)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ModelLoadError(
+                f"{self.path}:{name}: not UTF-8 ({err.reason} at byte {err.start})"
+            ) from None
+
+
+def _member_text(path: Path, name: str) -> str:
+    """Open the archive at ``path`` again and return member ``name``: an optional part."""
+    archive = _Archive(path)
+    try:
+        return archive.text(name)
+    finally:
+        archive.zip.close()
 
 
 def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
@@ -298,7 +407,9 @@ def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     """
     model_path = _model_file(path)
     if _is_archive(model_path):
-        return _Archive(model_path).manifest
+        archive = _Archive(model_path)
+        archive.zip.close()
+        return archive.manifest
     manifest = _legacy_manifest(model_path, trusted=False)
     assert manifest is not None  # refused above when missing and not trusted
     return manifest
@@ -406,12 +517,12 @@ def load_scorer(
         archive = _Archive(model_path)
         params = archive.manifest.get("params")
         own = params.get("convention") if isinstance(params, dict) else None
-        member = WEIGHTS if convention in (None, own) else convention_member(convention)
-        if member not in archive.manifest.get("members", {}):
+        member = WEIGHTS if convention in (None, own) else convention_member(str(convention))
+        if member not in archive.members:
             known = [own] if isinstance(own, str) else []
             known += [
                 name[len("conventions/") : -len(".json")]
-                for name in archive.manifest.get("members", {})
+                for name in archive.members
                 if name.startswith("conventions/")
             ]
             known.sort()
@@ -419,14 +530,18 @@ def load_scorer(
                 f"{model_path}: no convention {convention!r}; "
                 + (f"this model has {', '.join(known)}" if known else "it has only its own")
             )
-        data = archive.read(WEIGHTS)
+        text = archive.text(WEIGHTS)
         where = f"{model_path}:{member}"
-        parts = None if member == WEIGHTS else archive.read(member)
-        optional = {
-            key: archive.read(optional_member(key))
+        parts = None if member == WEIGHTS else archive.text(member)
+        optional = {  # decompressed on first use only: most scoring never asks for them
+            key: (
+                functools.partial(_member_text, model_path, optional_member(key)),
+                f"{model_path}:{optional_member(key)}",
+            )
             for key in OPTIONAL_PARTS
-            if optional_member(key) in archive.manifest.get("members", {})
+            if optional_member(key) in archive.members
         }
+        archive.zip.close()
     elif convention is not None:
         raise ModelLoadError(f"{model_path}: a model in the old layout has no conventions")
     else:
@@ -434,18 +549,14 @@ def load_scorer(
         legacy = _legacy_weights(model_path, _legacy_manifest(model_path, trusted), trusted)
         if legacy is None:
             return load_model(model_path, trusted=True).scorer_
-        data, where = legacy, str(weights_path(model_path))
+        where = str(weights_path(model_path))
+        try:
+            text = legacy.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ModelLoadError(f"{where}: not UTF-8 ({err.reason} at byte {err.start})") from None
     try:
-        return Scorer.from_json(
-            data.decode("utf-8"),
-            where,
-            parts=None if parts is None else parts.decode("utf-8"),
-            optional={
-                key: (text.decode("utf-8"), f"{model_path}:{optional_member(key)}")
-                for key, text in optional.items()
-            },
-        )
-    except (UnicodeDecodeError, ValueError) as err:
+        return Scorer.from_json(text, where, parts=parts, optional=optional)
+    except ValueError as err:
         raise ModelLoadError(f"cannot load weights: {err}") from None
 
 
@@ -462,6 +573,7 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
         archive = _Archive(model_path)
         _check_versions(model_path, archive.manifest, trusted)
         source: Any = io.BytesIO(archive.read(PIPELINE))
+        archive.zip.close()
         version = FORMAT_VERSION
     else:
         manifest = _legacy_manifest(model_path, trusted)

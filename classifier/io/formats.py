@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ __all__ = [
     "explanation_lines",
     "explanation_record",
     "display_name",
+    "finite",
     "record_dict",
     "write_documents",
     "write_output",
@@ -171,7 +173,7 @@ def _cue_label(cue: Cue) -> str:
 def record_dict(record: Record, outputs: frozenset[str] = frozenset()) -> dict[str, object]:
     """Return the JSONL object of ``record``, fields in output order."""
     score = record.score
-    fields: dict[str, object] = {"doc": record.doc, **(record.fields or {})}
+    fields: dict[str, object] = {"doc": record.doc, **finite(record.fields or {})}
     fields["sentence"] = record.sentence
     if record.line is not None:
         fields["line"] = record.line
@@ -188,10 +190,22 @@ def record_dict(record: Record, outputs: frozenset[str] = frozenset()) -> dict[s
     return fields
 
 
+def finite(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return ``fields`` with infinite numbers (a table cell ``1e400``) as text, as JSON needs.
+
+    >>> finite({"id": float("inf"), "n": 1.5})
+    {'id': 'inf', 'n': 1.5}
+    """
+    return {
+        key: str(value) if isinstance(value, float) and not math.isfinite(value) else value
+        for key, value in fields.items()
+    }
+
+
 def _write_jsonl(
     out: TextIO, records: Iterable[Record], by_lines: bool, outputs: frozenset[str] = frozenset()
 ) -> None:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
     for record in records:
         out.write(encode(record_dict(record, outputs)) + "\n")
 
@@ -352,8 +366,8 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
 def write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> None:
     """Write document records as ``fmt``; ``categories`` joined by "; " in a table."""
     if fmt == "jsonl":
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        out.writelines(encode(row) + "\n" for row in rows)
+        encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+        out.writelines(encode(finite(row)) + "\n" for row in rows)
         return
     if fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")

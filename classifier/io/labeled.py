@@ -536,7 +536,7 @@ def _parse_cues(
             start, end, kind = item[0], item[1], item[-1]
             try:
                 start, end = int(start), int(end)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400
                 ok = False
         if not ok or not 0 <= start < end <= length or kind not in TYPES:
             shown = ":".join(map(str, item)) if isinstance(value, str) else json.dumps(item)

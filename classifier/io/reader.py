@@ -15,12 +15,14 @@ splitting the whole text at once (``fuzz/`` checks it).
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, BinaryIO
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from classifier.errors import InputError
 from classifier.io.formats import display_name
@@ -37,6 +39,7 @@ __all__ = [
     "line_pieces",
     "open_input",
     "read_text",
+    "recording_digests",
     "score_file",
     "text_chunks",
 ]
@@ -55,15 +58,70 @@ LINES_PER_BATCH = 1024
 MAX_HELD_CHARS = 16 * MAX_SENTENCE_CHARS
 
 
+#: While :func:`recording_digests` runs: the sha256 of each input read to its end, by name.
+_DIGESTS: ContextVar[dict[str, str] | None] = ContextVar("digests", default=None)
+
+
+@contextmanager
+def recording_digests() -> Iterator[dict[str, str]]:
+    """Record the sha256 of each input :func:`open_input` reads to its end, by its name.
+
+    The bytes are hashed as they are read, so an input read once (standard input, a named
+    pipe, ``<(...)``) has its digest too.
+    """
+    digests: dict[str, str] = {}
+    token = _DIGESTS.set(digests)
+    try:
+        yield digests
+    finally:
+        _DIGESTS.reset(token)
+
+
+class _Hashing(io.RawIOBase):
+    """A binary stream that hashes what is read through it and knows when it ended."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        super().__init__()
+        self.stream = stream
+        self.sha = hashlib.sha256()
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self.stream.read(-1 if size is None else size)
+        self.sha.update(data)
+        self.ended = self.ended or not data or size is None or size < 0
+        return data
+
+    read1 = read
+
+
 @contextmanager
 def open_input(name: str) -> Iterator[BinaryIO]:
     """Open file ``name``, or standard input for ``-``, for reading bytes.
+
+    Inside :func:`recording_digests`, the bytes read are hashed.
 
     Raises
     ------
     InputError
         If the file is missing, a directory or unreadable.
     """
+    digests = _DIGESTS.get()
+    with _open(name) as stream:
+        if digests is None:
+            yield stream
+            return
+        hashing = _Hashing(stream)
+        yield cast(BinaryIO, hashing)
+        if hashing.ended:
+            digests[name] = hashing.sha.hexdigest()
+
+
+@contextmanager
+def _open(name: str) -> Iterator[BinaryIO]:
     if name == STDIN:
         buffer = getattr(sys.stdin, "buffer", None)
         yield buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
@@ -98,7 +156,10 @@ def _decode_error(
 ) -> InputError:
     """Return the error for undecodable ``data`` read from byte ``at``, after ``lines`` lines."""
     label = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
-    line = lines + 1 + data[: err.start].decode(encoding, "replace").count("\n")
+    try:
+        line = lines + 1 + data[: err.start].decode(encoding, "replace").count("\n")
+    except UnicodeError:  # a codec that fails even with "replace" (punycode)
+        line = lines + 1 + data[: err.start].count(b"\n")
     what = f"byte 0x{data[err.start]:02x}" if err.start < len(data) else "end of file"
     if label == "UTF-8" and _looks_like_utf16(data):
         hint = "the file looks like UTF-16: --encoding utf-16"
@@ -135,13 +196,21 @@ def decoded_blocks(
     consumed = lines = 0
     first = True
     while True:
-        data = read(BLOCK_BYTES)
+        try:
+            data = read(BLOCK_BYTES)
+        except OSError as err:
+            raise InputError(f"{display_name(name)}: cannot read ({err.strerror or err})") from None
         pending = decoder.getstate()[0]
         try:
             text = decoder.decode(data, final=not data)
         except UnicodeDecodeError as err:
             raise _decode_error(
                 name, encoding, err, pending + data, consumed - len(pending), lines, advice
+            ) from None
+        except UnicodeError as err:  # punycode and a few other codecs raise this kind
+            raise InputError(
+                f"{display_name(name)}: invalid {encoding} after byte offset "
+                f"{consumed - len(pending)} ({err})"
             ) from None
         consumed += len(data)
         if first and text:

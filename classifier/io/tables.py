@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 import math
 import sys
 from collections.abc import Iterator, Sequence
@@ -254,18 +253,15 @@ def _delimited_rows(
 
 def _jsonl_rows(path: str, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line, object)`` for each non-blank line of a JSON Lines file."""
+    from classifier.io.labeled import _loads as loads  # the labeled data's JSON reader
+
     with _open_text(path) as stream:
         number = 0
         try:
             for number, line in enumerate(stream, start=1):  # noqa: B007 -- used below
                 if not line.strip():
                     continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise DataError(
-                        f"{path}:{number}: invalid JSON ({err.msg}, column {err.colno})"
-                    ) from None
+                value = loads(line.rstrip("\r\n"), path, number, unique=False)
                 if not isinstance(value, dict):
                     raise DataError(
                         f"{path}:{number}: expected a JSON object, found {type(value).__name__}"

@@ -21,7 +21,14 @@ from typing import Any
 
 from classifier.cues.analysis import NO_HEDGES, SENTENCE, WORD, Analysis, Analyzer, check_sentences
 from classifier.cues.fast import FusedScorer, certainty_of
-from classifier.cues.lexicon import BOOSTER, HEADER, Lexicon, LexiconEntry, parse_lexicon
+from classifier.cues.lexicon import (
+    BOOSTER,
+    HEADER,
+    MAX_LEXICON_ENTRIES,
+    Lexicon,
+    LexiconEntry,
+    parse_lexicon,
+)
 from classifier.cues.matcher import Cue
 from classifier.errors import LexiconError
 from classifier.model.aspects import AspectModel, AspectScore
@@ -54,7 +61,6 @@ WEIGHTS_FORMAT_VERSION = 1
 #: lexicon entries and the most weights per table.
 MAX_WEIGHT = 1e6
 MAX_GAP = 50
-MAX_LEXICON_ENTRIES = 10_000
 MAX_FEATURES = 2_000_000
 
 
@@ -275,7 +281,9 @@ class Linear:
 
 
 def _optional(part: Any, name: str, read: Any, key: str) -> Any:
-    """Read an optional part (cue types, aspects), decoding it first if it is JSON text."""
+    """Read an optional part (cue types, aspects): JSON text, a function giving it, or data."""
+    if callable(part):  # a member of an archive, decompressed only now
+        part = part()
     try:
         if isinstance(part, str):
             part = _json_object(part, name)
@@ -704,7 +712,7 @@ class Scorer:
         name: str = "<weights>",
         *,
         parts: str | None = None,
-        optional: Mapping[str, tuple[str, str]] | None = None,
+        optional: Mapping[str, tuple[str | Callable[[], str], str]] | None = None,
     ) -> Scorer:
         """Read a scorer written by :meth:`to_json`, validating every field.
 
@@ -715,8 +723,8 @@ class Scorer:
         :meth:`convention_json` writes), replaces those of ``text``: another labelling
         convention of the same model. ``optional`` maps parts of
         :data:`OPTIONAL_PARTS` that ``text`` leaves out to their JSON text
-        (:meth:`optional_json`) and the name to give in errors: they are decoded and
-        checked on first use.
+        (:meth:`optional_json`), or a picklable function that returns it, and the name to
+        give in errors: they are read, decoded and checked on first use.
 
         Raises
         ------
