@@ -84,18 +84,7 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         metavar="T",
         help=clihelp.HELP_THRESHOLD,
     )
-    parser.add_argument(
-        "--encoding",
-        type=console.encoding,
-        default="utf-8",
-        help="encoding of the input (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--errors",
-        choices=("strict", "replace"),
-        default="strict",
-        help=clihelp.HELP_ERRORS,
-    )
+    cliargs.add_encoding_arguments(parser)
     parser.add_argument(
         "--jobs",
         type=console.jobs,
@@ -337,6 +326,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
     )
+    cliargs.add_encoding_arguments(parser)
     cliargs.add_outputs_argument(parser)
     cliargs.add_model_arguments(parser)
     parser.set_defaults(handler=_run_explain)
@@ -357,7 +347,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     from classifier.io.reader import read_text
 
     for name in files:
-        text = read_text(name)
+        text = read_text(name, args.encoding, args.errors)
         explained += [(name, index, score) for index, score in enumerate(clf.score(text))]
     if args.format == "json":
         records = [explanation_record(clf, *item, outputs=args.outputs) for item in explained]
@@ -491,4 +481,3 @@ def main(argv: list[str] | None = None) -> int:
         console.error(f"cannot write standard output: {err.strerror or err}")
         return EXIT_ERROR
     return status
-

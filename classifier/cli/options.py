@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "add_data_arguments",
+    "add_encoding_arguments",
     "add_input_arguments",
     "add_model_arguments",
     "add_output_argument",
@@ -65,6 +66,23 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--lexicon",
         metavar="DIR",
         help=clihelp.HELP_LEXICON,
+    )
+
+
+def add_encoding_arguments(parser: argparse._ActionsContainer) -> None:
+    """Add ``--encoding`` and ``--errors``: how every input (file, folder, table) is decoded."""
+    parser.add_argument(
+        "--encoding",
+        type=console.encoding,
+        default="utf-8",
+        help="encoding of every input: files, folders, tables, standard input "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help=clihelp.HELP_ERRORS,
     )
 
 
@@ -132,7 +150,7 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     from_data = parser.add_argument_group("labeled data")
     from_data.add_argument(
         "--data-format",
-        choices=("jsonl", "json", "csv", "tsv"),
+        choices=("jsonl", "json", "csv", "tsv", "parquet"),
         help=clihelp.HELP_DATA_FORMAT,
     )
     from_data.add_argument(
@@ -153,6 +171,7 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="VALUE",
         help=clihelp.HELP_UNCERTAIN_VALUE,
     )
+    add_encoding_arguments(from_data)
 
 
 def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
@@ -167,4 +186,6 @@ def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
         threshold=args.threshold,
         uncertain_value=args.uncertain_value,
         min_per_class=min_per_class,
+        encoding=args.encoding,
+        errors=args.errors,
     )

@@ -83,7 +83,13 @@ def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[Inpu
         if name != STDIN and not Path(name).exists():
             raise CommandError(f"{name}: no such file")
     options = TableOptions(
-        args.text_col, args.id_col, tuple(args.keep_col), args.input_format, args.delimiter
+        args.text_col,
+        args.id_col,
+        tuple(args.keep_col),
+        args.input_format,
+        args.delimiter,
+        args.encoding,
+        args.errors,
     )
     return _documents_of(names, options, set(tables), set(folders), args)
 
@@ -103,7 +109,9 @@ def _documents_of(
             if name in tables:
                 yield from table_documents(name, options)
             elif name in folders:
-                yield from folder_documents(name, args.glob or DEFAULT_GLOB)
+                yield from folder_documents(
+                    name, args.glob or DEFAULT_GLOB, args.encoding, args.errors
+                )
             else:
                 yield InputDocument(name, read_text(name, args.encoding, args.errors))
     except HedgeError as err:

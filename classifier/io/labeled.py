@@ -25,7 +25,6 @@ physical line a CSV record starts on) and the column.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -38,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from classifier.cues.lexicon import HEDGE_CATEGORIES
 from classifier.errors import DataError, InputError
+from classifier.io.tables import check_columns, loads, table_rows, unique_keys
 from classifier.model.labels import CERTAIN, UNCERTAIN, LabelReader
 
 if TYPE_CHECKING:
@@ -54,8 +54,14 @@ __all__ = [
 ]
 
 #: Input formats, and the file extensions that select them.
-FORMATS = ("jsonl", "json", "csv", "tsv")
-_EXTENSIONS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
+FORMATS = ("jsonl", "json", "csv", "tsv", "parquet")
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+}
 #: Fewest sentences of each class accepted for training: the classifier chooses its
 #: regularization and threshold by 5-fold stratified cross-validation, which needs at
 #: least one sentence of each class in every fold.
@@ -178,90 +184,15 @@ def _format_of(path: Path, fmt: str | None) -> str:
     if found is None:
         raise DataError(
             f"{path}: cannot tell the format from the extension {path.suffix!r}; "
-            f"name it .jsonl, .json, .csv or .tsv, or give the format ({', '.join(FORMATS)})"
+            "name it .jsonl, .json, .csv, .tsv or .parquet, or give the format "
+            f"({', '.join(FORMATS)})"
         )
     return found
 
 
-# ---------------------------------------------------------------------- decoding
-#: Longest line of a data file, in characters: a longer one is refused before it is held
-#: whole (a CSV field is also limited by ``csv.field_size_limit``).
-MAX_LINE_CHARS = 1 << 20
+# ---------------------------------------------------------------------- records
 #: Largest JSON array file, in bytes: an array is read whole, JSON Lines line by line.
 MAX_JSON_ARRAY_BYTES = 64 << 20
-
-
-def _lines(path: Path) -> Iterator[str]:
-    """Yield the UTF-8 lines of ``path`` (line feed kept; a leading byte order mark dropped).
-
-    Raises
-    ------
-    DataError
-        For a missing or unreadable file, invalid UTF-8 (naming line and byte offset) or
-        a line longer than ``MAX_LINE_CHARS``, before it is held whole.
-    """
-    from classifier.io.reader import decoded_blocks, line_pieces, open_input
-
-    try:
-        with open_input(str(path)) as stream:
-            blocks = decoded_blocks(str(path), stream, advice=False)
-            for number, at, piece in line_pieces(blocks, MAX_LINE_CHARS):
-                if at or (len(piece) >= MAX_LINE_CHARS and not piece.endswith("\n")):
-                    raise DataError(
-                        f"{path}:{number}: a line longer than {MAX_LINE_CHARS} characters; "
-                        "is this labeled data?"
-                    )
-                yield piece
-    except InputError as err:
-        raise DataError(str(err)) from None
-
-
-# ---------------------------------------------------------------------- records
-class _DuplicateKeyError(ValueError):
-    """A JSON object names one key twice."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    value = dict(pairs)
-    if len(value) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(f"the key {key!r} appears twice in one object")
-            seen.add(key)
-    return value
-
-
-def _jsonl_records(lines: Iterable[str], name: str, first: int = 1) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line, value)`` for each non-blank line of JSON Lines."""
-    for number, line in enumerate(lines, start=first):
-        if not line.strip():
-            continue
-        yield number, _loads(line, name, number)
-
-
-def _loads(text: str, name: str, first_line: int, unique: bool = True) -> Any:
-    """Parse JSON ``text`` that starts on line ``first_line`` of file ``name``.
-
-    Raises
-    ------
-    DataError
-        For invalid JSON, a key twice in one object, or JSON beyond Python's limits
-        (deep nesting, huge integers), naming the file and line.
-    """
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys if unique else None)
-    except json.JSONDecodeError as err:
-        line = first_line + err.lineno - 1
-        raise DataError(f"{name}:{line}: invalid JSON ({err.msg}, column {err.colno})") from None
-    except RecursionError:
-        raise DataError(f"{name}:{first_line}: invalid JSON (nested too deeply)") from None
-    except _DuplicateKeyError as err:
-        raise DataError(f"{name}:{first_line}: {err}") from None
-    except ValueError as err:  # an integer with more digits than Python converts
-        raise DataError(
-            f"{name}:{first_line}: invalid JSON (a number too long to read: {err})"
-        ) from None
 
 
 def _starts_an_array(path: Path) -> bool:
@@ -279,11 +210,10 @@ def _starts_an_array(path: Path) -> bool:
         return False  # reported by the line reader
 
 
-def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line, value)`` for each item of a JSON array, or each line of JSON Lines."""
-    if not _starts_an_array(path):
-        yield from _jsonl_records(_lines(path), name)
-        return
+def _json_array(
+    path: Path, name: str, columns: tuple[str, str], encoding: str, errors: str
+) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, value)`` for each item of a JSON array file."""
     size = path.stat().st_size
     if size > MAX_JSON_ARRAY_BYTES:
         raise DataError(
@@ -293,12 +223,12 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
     from classifier.io.reader import read_text
 
     try:
-        text = read_text(str(path), advice=False)
+        text = read_text(str(path), encoding, errors)
     except InputError as err:
         raise DataError(str(err)) from None
-    _loads(text, name, 1, unique=False)
+    loads(text, name, 1, unique=False)
     # The document is valid: walk its items to learn the line each one starts on.
-    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
+    decoder = json.JSONDecoder(object_pairs_hook=unique_keys)
     i = text.index("[") + 1
     line, counted = 1, 0
     while True:
@@ -310,71 +240,12 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
         counted = i
         try:
             value, i = decoder.raw_decode(text, i)
-        except _DuplicateKeyError as err:
+        except ValueError as err:  # a key twice in one object
             raise DataError(f"{name}:{line}: {err}") from None
-        yield line, value
-
-
-def _json_rows(
-    records: Iterable[tuple[int, Any]], name: str, columns: tuple[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, value in records:
         if not isinstance(value, dict):
-            raise DataError(
-                f"{name}:{number}: expected a JSON object with fields "
-                f"{columns[0]!r} and {columns[1]!r}, found {type(value).__name__}"
-            )
-        for column in columns:
-            if column not in value:
-                found = ", ".join(repr(k) for k in value) or "none"
-                raise DataError(
-                    f"{name}:{number}: column {column!r}: no such field (fields: {found})"
-                )
-        yield number, value
-
-
-def _delimited_rows(
-    lines: Iterable[str], name: str, delimiter: str, columns: tuple[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line, row)`` for each record of CSV or TSV ``text`` after its header.
-
-    ``line`` is the physical line the record starts on (a quoted field may span lines).
-    """
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    end = 0  # the physical line the previous record ended on
-    try:
-        for row in reader:
-            start, end = end + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if header is None:
-                header = [field.strip() for field in row]
-                _check_header(header, name, start, columns)
-                continue
-            if len(row) != len(header):
-                raise DataError(
-                    f"{name}:{start}: {len(row)} fields, but the header has {len(header)}"
-                )
-            yield start, dict(zip(header, row, strict=True))
-    except csv.Error as err:
-        raise DataError(f"{name}:{reader.line_num}: malformed {_kind(delimiter)} ({err})") from None
-
-
-def _kind(delimiter: str) -> str:
-    return "TSV" if delimiter == "\t" else "CSV"
-
-
-def _check_header(header: list[str], name: str, line: int, columns: tuple[str, str]) -> None:
-    for column in columns:
-        if column not in header:
-            found = ", ".join(repr(h) for h in header)
-            raise DataError(
-                f"{name}:{line}: column {column!r}: not in the header (columns: {found})"
-            )
-    repeated = [h for h, count in Counter(header).items() if count > 1]
-    if repeated:
-        raise DataError(f"{name}:{line}: column {repeated[0]!r} appears twice in the header")
+            raise DataError(f"{name}:{line}: expected a JSON object, found {_show(value)}")
+        check_columns(list(value), columns, f"{name}:{line}")
+        yield line, value
 
 
 # ---------------------------------------------------------------------- fields
@@ -481,15 +352,23 @@ def _read_file(
     columns: tuple[str, str],
     threshold: float | None,
     reader: LabelReader,
+    encoding: str = "utf-8",
+    errors: str = "strict",
 ) -> list[Example]:
     name = str(path)
     chosen = _format_of(path, fmt)
-    if chosen == "jsonl":
-        rows = _json_rows(_jsonl_records(_lines(path), name), name, columns)
-    elif chosen == "json":
-        rows = _json_rows(_json_records(path, name), name, columns)
+    rows: Iterable[tuple[int, dict[str, Any]]]
+    if chosen == "json" and _starts_an_array(path):
+        rows = _json_array(path, name, columns, encoding, errors)
     else:
-        rows = _delimited_rows(_lines(path), name, "\t" if chosen == "tsv" else ",", columns)
+        rows = table_rows(
+            name,
+            "jsonl" if chosen == "json" else chosen,
+            columns,
+            encoding=encoding,
+            errors=errors,
+            all_columns=True,
+        )
     text_col, label_col = columns
     examples = []
     for line, row in rows:
@@ -514,9 +393,7 @@ def _parse_cues(
     if value is None:
         return None
     if isinstance(value, str):  # CSV/TSV: "start:end:type; ..."
-        items: list[Any] = [
-            piece.strip().split(":") for piece in value.split(";") if piece.strip()
-        ]
+        items: list[Any] = [piece.strip().split(":") for piece in value.split(";") if piece.strip()]
     elif isinstance(value, list):
         items = value
     else:
@@ -581,6 +458,8 @@ def read_labeled(
     threshold: float | None = None,
     uncertain_value: str | None = None,
     min_per_class: int = MIN_PER_CLASS,
+    encoding: str = "utf-8",
+    errors: str = "strict",
 ) -> LabeledData:
     r"""Read labeled sentences from one file or several.
 
@@ -588,11 +467,12 @@ def read_labeled(
     ----------
     path : str, path-like, or a sequence of them
         JSONL (``.jsonl``), JSON (``.json``: an array of objects, or JSON Lines), CSV
-        (``.csv``) or TSV (``.tsv``) files, UTF-8. CSV and TSV need a header line.
+        (``.csv``), TSV (``.tsv``) or Parquet (``.parquet``) files, read by
+        :func:`classifier.io.tables.table_rows`. CSV and TSV need a header line.
         Several files are read as one data set.
     text_col, label_col : str
         The columns (fields) holding the sentence and its label.
-    fmt : {"jsonl", "json", "csv", "tsv"}, optional
+    fmt : {"jsonl", "json", "csv", "tsv", "parquet"}, optional
         The format of every file; by default from each file's extension.
     threshold : float, optional
         Read labels as graded ratings: a rating at or below ``threshold`` means
@@ -603,6 +483,8 @@ def read_labeled(
         choice, and any other value (``"yes"``) works too.
     min_per_class : int, default=MIN_PER_CLASS
         Fewest sentences of each class; 0 accepts a single class (for evaluation).
+    encoding, errors : str
+        How to decode the files (``errors``: ``"strict"`` or ``"replace"``).
 
     Optional columns train cue types and aspects (:func:`train`): ``cues``, the typed
     cues of the sentence, in JSON a list of ``[start, end, type]`` (or ``[start, end,
@@ -644,7 +526,9 @@ def read_labeled(
     columns = (text_col, label_col)
     examples: list[Example] = []
     for item in paths:
-        examples += _read_file(Path(item), fmt, columns, checked_threshold, reader)
+        examples += _read_file(
+            Path(item), fmt, columns, checked_threshold, reader, encoding, errors
+        )
     files = tuple(str(p) for p in paths)
     _check_data(examples, files, min_per_class)
     return LabeledData(tuple(examples), files)

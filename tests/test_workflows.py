@@ -1,0 +1,173 @@
+"""Everyday workflows (issue 22): encodings everywhere, one table reader, duplicates,
+one meaning per flag."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from classifier.cli.main import main
+from classifier.errors import DataError
+from classifier.io.labeled import read_labeled
+from classifier.io.tables import (
+    MAX_CELL_CHARS,
+    TableOptions,
+    folder_documents,
+    table_documents,
+)
+
+from .corpus import LABELED_FIRM as FIRM
+from .corpus import LABELED_HEDGED as HEDGED
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error(err: str, *pieces: str) -> None:
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("hedge: error: "), err
+    for piece in pieces:
+        assert piece in lines[0], lines[0]
+
+
+def texts(out: str) -> list[str]:
+    return [json.loads(line)["text"] for line in out.splitlines()]
+
+
+# ---------------------------------------------------------------------- encodings (22.1, 24.16)
+def test_a_folder_is_decoded_as_encoding_and_errors_say(capsys, tmp_path):
+    folder = tmp_path / "enc"
+    folder.mkdir()
+    (folder / "x.txt").write_bytes(b"Caf\xe9 may rise.\n")
+    code, out, err = run(capsys, "score", "--format", "jsonl", "--encoding", "latin-1", str(folder))
+    assert (code, err) == (0, "")
+    assert texts(out) == ["Café may rise."]
+    code, out, err = run(capsys, "score", "--format", "jsonl", "--errors", "replace", str(folder))
+    assert (code, err) == (0, "")
+    assert texts(out) == ["Caf\ufffd may rise."]
+    code, out, err = run(capsys, "score", str(folder))
+    assert (code, out) == (1, "")
+    one_error(err, "x.txt:1: invalid UTF-8 at byte offset 3")
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.jsonl"])
+def test_a_table_is_decoded_as_encoding_and_errors_say(capsys, tmp_path, name):
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_bytes("id,body\n1,\u201cMaybe\u201d it works.\n".encode("cp1252"))
+    else:
+        path.write_bytes('{"body": "\u201cMaybe\u201d it works."}\n'.encode("cp1252"))
+    args = ["score", "--format", "jsonl", "--text-col", "body", str(path)]
+    code, out, err = run(capsys, *args, "--encoding", "cp1252")
+    assert (code, err) == (0, "")
+    assert texts(out) == ["\u201cMaybe\u201d it works."]
+    code, out, err = run(capsys, *args, "--errors", "replace")
+    assert (code, err) == (0, "")
+    assert texts(out) == ["\ufffdMaybe\ufffd it works."]
+
+
+def test_standard_input_table_is_decoded_as_encoding_says(capsys, monkeypatch):
+    import io
+    import sys
+
+    stream = io.TextIOWrapper(io.BytesIO(b"body\nCaf\xe9 may rise.\n"), encoding="latin-1")
+    monkeypatch.setattr(sys, "stdin", stream)
+    args = ["score", "--format", "jsonl", "--text-col", "body", "--input-format", "csv"]
+    code, out, err = run(capsys, *args, "--encoding", "latin-1", "-")
+    assert (code, err) == (0, "")
+    assert texts(out) == ["Café may rise."]
+
+
+def test_train_and_eval_data_are_decoded_as_encoding_says(capsys, tmp_path):
+    rows = [(t, "uncertain") for t in HEDGED[:6]] + [(t, "certain") for t in FIRM[:6]]
+    path = tmp_path / "data.tsv"
+    body = "text\tlabel\n" + "".join(f"{t} Caf\u00e9.\t{label}\n" for t, label in rows)
+    path.write_bytes(body.encode("latin-1"))
+    code, out, err = run(capsys, "eval", str(path))
+    assert (code, out) == (1, "")
+    one_error(err, "data.tsv:2: invalid UTF-8 at byte offset")
+    code, out, err = run(capsys, "eval", "--encoding", "latin-1", str(path))
+    assert (code, err) == (0, "")
+    data = read_labeled(path, encoding="latin-1")
+    assert data.sentences[0].endswith("Café.")
+
+
+# ---------------------------------------------------------------------- one reader (22.2)
+def test_a_bad_byte_is_reported_on_its_true_line(capsys, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'id,body\n1,"ok."\n2,"ok."\n3,"ok."\n4,"Caf\xe9."\n')
+    code, out, err = run(capsys, "score", "--text-col", "body", str(path))
+    assert (code, out) == (1, "")
+    one_error(err, "t.csv:5: invalid UTF-8 at byte offset 38")
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"id,body\n" + b"".join(b"%d,ok.\n" % i for i in range(3000)) + b"9,Caf\xe9.\n")
+    code, out, err = run(capsys, "score", "--text-col", "body", str(big))
+    one_error(err, "big.csv:3002: invalid UTF-8 at byte offset 25903")
+
+
+def test_training_and_scoring_read_a_table_alike(tmp_path):
+    path = tmp_path / "d.csv"
+    rows = [(t, "uncertain") for t in HEDGED[:5]] + [(t, "certain") for t in FIRM[:5]]
+    path.write_text(
+        "text,label\n" + "".join(f'"{t}",{label}\n' for t, label in rows), encoding="utf-8"
+    )
+    labeled = read_labeled(path)
+    scored = list(table_documents(str(path), TableOptions("text")))
+    assert [e.line for e in labeled.examples] == [d.fields["row"] for d in scored]
+    assert labeled.sentences == [d.text for d in scored]
+
+
+def test_training_reads_parquet(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "d.parquet"
+    rows = [(t, "uncertain") for t in HEDGED[:5]] + [(t, "certain") for t in FIRM[:5]]
+    pd.DataFrame(rows, columns=["text", "label"]).to_parquet(path)
+    assert read_labeled(path).counts() == {"certain": 5, "uncertain": 5}
+
+
+# ---------------------------------------------------------------------- bounds (24.11, 24.12)
+def test_a_jsonl_cell_is_capped_like_a_csv_cell(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text(
+        json.dumps({"body": "ok."}) + "\n" + json.dumps({"body": "x" * (MAX_CELL_CHARS + 1)}),
+        encoding="utf-8",
+    )
+    message = rf"t.jsonl:2: column 'body': a cell longer than {MAX_CELL_CHARS}"
+    with pytest.raises(DataError, match=message):
+        list(table_documents(str(path), TableOptions("body")))
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("body\n" + "x" * (MAX_CELL_CHARS + 1) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"t.csv:2: malformed CSV \(field larger than field limit"):
+        list(table_documents(str(csv_path), TableOptions("body")))
+
+
+def test_a_parquet_cell_is_capped_like_a_csv_cell(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"body": ["ok.", "x" * (MAX_CELL_CHARS + 1)]}).to_parquet(path)
+    with pytest.raises(DataError, match=r"t.parquet: column 'body': a cell longer than"):
+        list(table_documents(str(path), TableOptions("body")))
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.jsonl"])
+def test_a_line_without_end_is_refused_before_it_is_held(tmp_path, monkeypatch, name):
+    from classifier.io import tables
+
+    monkeypatch.setattr(tables, "MAX_LINE_CHARS", 1000)
+    path = tmp_path / name
+    head = "body\n" if name.endswith(".csv") else ""
+    path.write_text(head + "y" * 5000, encoding="utf-8")
+    with pytest.raises(DataError, match=rf"{name}:\d: a line longer than 1000 characters"):
+        list(table_documents(str(path), TableOptions("body")))
+
+
+def test_folder_documents_take_encoding_and_errors(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Caf\xe9.")
+    assert [d.text for d in folder_documents(str(tmp_path), encoding="latin-1")] == ["Café."]
+    assert [d.text for d in folder_documents(str(tmp_path), errors="replace")] == ["Caf\ufffd."]
