@@ -171,3 +171,45 @@ def test_folder_documents_take_encoding_and_errors(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"Caf\xe9.")
     assert [d.text for d in folder_documents(str(tmp_path), encoding="latin-1")] == ["Café."]
     assert [d.text for d in folder_documents(str(tmp_path), errors="replace")] == ["Caf\ufffd."]
+
+
+# ---------------------------------------------------------------------- duplicates (22.3)
+def conflicting_data(tmp_path):
+    rows = [(t, "uncertain") for t in HEDGED[:7]] + [(t, "certain") for t in FIRM[:5]]
+    rows += [(HEDGED[0], "certain"), (HEDGED[1], "certain"), (HEDGED[0], "uncertain")]
+    path = tmp_path / "d.tsv"
+    path.write_text("text\tlabel\n" + "".join(f"{t}\t{lab}\n" for t, lab in rows), "utf-8")
+    return path
+
+
+def test_a_sentence_labeled_both_ways_stops_with_the_count_and_lines(capsys, tmp_path):
+    path = conflicting_data(tmp_path)
+    with pytest.raises(DataError) as caught:
+        read_labeled(path)
+    message = str(caught.value)
+    assert f"{path}:2 and {path}:14: the same sentence" in message
+    assert f"{path}:3 and {path}:15: the same sentence" in message
+    assert "(2 sentences are labeled both ways)" in message
+    assert "--duplicates drop" in message
+    code, out, err = run(capsys, "eval", str(path))
+    assert (code, out) == (1, "")
+    one_error(err, "d.tsv:2 and", "2 sentences are labeled both ways", "--duplicates")
+
+
+def test_duplicates_drop_and_first_go_on_and_say_how_many(capsys, tmp_path):
+    path = conflicting_data(tmp_path)
+    dropped = read_labeled(path, duplicates="drop")
+    assert dropped.dropped == 5  # every copy of the two sentences
+    assert HEDGED[0] not in dropped.sentences and HEDGED[1] not in dropped.sentences
+    first = read_labeled(path, duplicates="first")
+    assert first.dropped == 2  # the two later "certain" copies
+    assert [(e.text, e.label) for e in first.examples if e.text == HEDGED[0]] == [
+        (HEDGED[0], "uncertain"),
+        (HEDGED[0], "uncertain"),
+    ]
+    code, out, err = run(capsys, "eval", "--duplicates", "drop", "--format", "json", str(path))
+    assert code == 0
+    assert err == "hedge: note: --duplicates drop: left out 5 sentences labeled both ways\n"
+    assert json.loads(out)["sentences"] == 10
+    with pytest.raises(ValueError, match="duplicates must be one of"):
+        read_labeled(path, duplicates="last")

@@ -184,6 +184,10 @@ HELP_TRUST_MODEL = (
     "load a model without a manifest or saved with another scikit-learn major "
     "version; a model file can run code, so only for files you trust"
 )
+HELP_DUPLICATES = (
+    "a sentence labeled both ways: stop with an error naming them (default), drop every "
+    "copy of it, or keep its first label"
+)
 HELP_DATA_FORMAT = "format of the data files (default: from each file's extension)"
 HELP_THRESHOLD_2 = "labels are graded ratings; a rating <= T means uncertain"
 HELP_UNCERTAIN_VALUE = (

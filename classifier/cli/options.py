@@ -171,14 +171,23 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="VALUE",
         help=clihelp.HELP_UNCERTAIN_VALUE,
     )
+    from_data.add_argument(
+        "--duplicates",
+        choices=("stop", "drop", "first"),
+        default="stop",
+        help=clihelp.HELP_DUPLICATES,
+    )
     add_encoding_arguments(from_data)
 
 
 def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
-    """Read the labeled data the options of :func:`add_data_arguments` describe."""
+    """Read the labeled data the options of :func:`add_data_arguments` describe.
+
+    Sentences left out by ``--duplicates`` are counted on standard error.
+    """
     from classifier.io.labeled import read_labeled
 
-    return read_labeled(
+    data = read_labeled(
         args.data,
         text_col=args.text_col,
         label_col=args.label_col,
@@ -188,4 +197,13 @@ def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
         min_per_class=min_per_class,
         encoding=args.encoding,
         errors=args.errors,
+        duplicates=args.duplicates,
     )
+    if data.dropped:
+        n = data.dropped
+        console.error(
+            f"--duplicates {args.duplicates}: left out {n} sentence{'s' * (n != 1)} "
+            "labeled both ways",
+            kind="note",
+        )
+    return data

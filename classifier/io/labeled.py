@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
 
 __all__ = [
+    "DUPLICATES",
     "FORMATS",
     "MIN_PER_CLASS",
     "Example",
@@ -71,6 +72,10 @@ CUES_COLUMN = "cues"
 ASPECT_PREFIX = "aspect_"
 #: Longest piece of a sentence quoted in an error message.
 _QUOTE = 60
+#: Sentences labeled both ways named in the error.
+_SHOWN_CONFLICTS = 3
+#: What to do with a sentence labeled both ways (``duplicates=``, ``--duplicates``).
+DUPLICATES = ("stop", "drop", "first")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +124,13 @@ class LabeledData:
         In file order, files in the order given.
     files : tuple of str
         The files read.
+    dropped : int
+        Sentences left out because they were labeled both ways (``duplicates=``).
     """
 
     examples: tuple[Example, ...]
     files: tuple[str, ...]
+    dropped: int = 0
 
     @property
     def sentences(self) -> list[str]:
@@ -312,21 +320,47 @@ def _parse_label(
 
 
 # ---------------------------------------------------------------------- checks
+def _resolve_conflicts(examples: list[Example], duplicates: str) -> list[Example]:
+    """Return ``examples`` without sentences labeled both ways, as ``duplicates`` says.
+
+    ``"stop"`` raises a :class:`DataError` with the number of such sentences and the lines
+    of the first ones; ``"drop"`` leaves every example of them out; ``"first"`` keeps the
+    examples with the label the sentence has first.
+    """
+    firsts: dict[str, Example] = {}
+    conflicts: dict[str, list[Example]] = {}
+    for example in examples:
+        key = " ".join(example.text.split())
+        first = firsts.setdefault(key, example)
+        if first.label != example.label:
+            conflicts.setdefault(key, [first]).append(example)
+    if not conflicts:
+        return examples
+    if duplicates == "stop":
+        shown = []
+        for key, (first, other, *_) in list(conflicts.items())[:_SHOWN_CONFLICTS]:
+            quoted = key if len(key) <= _QUOTE else key[: _QUOTE - 3] + "..."
+            shown.append(
+                f"{first.where} and {other.where}: the same sentence is labeled "
+                f"{first.label!r} and {other.label!r}: {quoted!r}"
+            )
+        n = len(conflicts)
+        raise DataError(
+            "; ".join(shown)
+            + (f" ({n} sentences are labeled both ways)" if n > 1 else "")
+            + "; to go on, --duplicates drop leaves them out, --duplicates first keeps "
+            "each one's first label"
+        )
+    if duplicates == "drop":
+        return [e for e in examples if " ".join(e.text.split()) not in conflicts]
+    return [e for e in examples if firsts[" ".join(e.text.split())].label == e.label]
+
+
 def _check_data(examples: list[Example], files: Sequence[str], min_per_class: int) -> None:
-    """Check a whole data set: one kind of label, no conflicts, enough of each class."""
+    """Check a whole data set: some sentences, enough of each class."""
     names = ", ".join(files)
     if not examples:
         raise DataError(f"{names}: no labeled sentences")
-    by_text: dict[str, Example] = {}
-    for example in examples:
-        key = " ".join(example.text.split())
-        first = by_text.setdefault(key, example)
-        if first.label != example.label:
-            shown = key if len(key) <= _QUOTE else key[: _QUOTE - 3] + "..."
-            raise DataError(
-                f"{first.where} and {example.where}: the same sentence is labeled "
-                f"{first.label!r} and {example.label!r}: {shown!r}"
-            )
     if min_per_class <= 0:
         return
     counts = Counter(e.label for e in examples)
@@ -460,6 +494,7 @@ def read_labeled(
     min_per_class: int = MIN_PER_CLASS,
     encoding: str = "utf-8",
     errors: str = "strict",
+    duplicates: str = "stop",
 ) -> LabeledData:
     r"""Read labeled sentences from one file or several.
 
@@ -485,6 +520,10 @@ def read_labeled(
         Fewest sentences of each class; 0 accepts a single class (for evaluation).
     encoding, errors : str
         How to decode the files (``errors``: ``"strict"`` or ``"replace"``).
+    duplicates : {"stop", "drop", "first"}, default="stop"
+        A sentence labeled both ways (compared with white space collapsed): stop with an
+        error naming how many and the lines of the first ones, leave it out, or keep the
+        examples with its first label. :attr:`LabeledData.dropped` counts those left out.
 
     Optional columns train cue types and aspects (:func:`train`): ``cues``, the typed
     cues of the sentence, in JSON a list of ``[start, end, type]`` (or ``[start, end,
@@ -502,7 +541,7 @@ def read_labeled(
     DataError
         Naming file, line and column: a missing file or column, invalid UTF-8 or JSON,
         empty text, an empty, NaN or unknown label, labels written two ways, no rows,
-        the same sentence labeled both ways (both lines named), or fewer than
+        the same sentence labeled both ways (with ``duplicates="stop"``), or fewer than
         ``min_per_class`` sentences of a class.
     ValueError, TypeError
         For invalid options (both ``threshold`` and ``uncertain_value``, an unknown
@@ -520,6 +559,8 @@ def read_labeled(
     {'certain': 5, 'uncertain': 5}
     """
     checked_threshold, reader = _check_options(threshold, uncertain_value)
+    if duplicates not in DUPLICATES:
+        raise ValueError(f"duplicates must be one of {', '.join(DUPLICATES)}, got {duplicates!r}")
     paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
     if not paths:
         raise ValueError("no file given")
@@ -530,8 +571,9 @@ def read_labeled(
             Path(item), fmt, columns, checked_threshold, reader, encoding, errors
         )
     files = tuple(str(p) for p in paths)
-    _check_data(examples, files, min_per_class)
-    return LabeledData(tuple(examples), files)
+    kept = _resolve_conflicts(examples, duplicates)
+    _check_data(kept, files, min_per_class)
+    return LabeledData(tuple(kept), files, len(examples) - len(kept))
 
 
 def _from_rows(
@@ -547,7 +589,7 @@ def _from_rows(
         text = _parse_text(row[0], where, "text")
         label, rating = _parse_label(row[1], where, "label", checked_threshold, reader)
         examples.append(Example(text, label, rating, name, number))
-    _check_data(examples, (name,), MIN_PER_CLASS)
+    _check_data(_resolve_conflicts(examples, "stop"), (name,), MIN_PER_CLASS)
     return LabeledData(tuple(examples), (name,))
 
 
@@ -561,6 +603,7 @@ def train(
     uncertain_value: str | None = None,
     seed: int = 0,
     lexicon: Lexicon | str | os.PathLike[str] | None = None,
+    duplicates: str = "stop",
 ) -> CertaintyClassifier:
     """Read labeled data and fit a :class:`~classifier.model.CertaintyClassifier` in one call.
 
@@ -569,8 +612,8 @@ def train(
     data : path, sequence of paths, sequence of (text, label) pairs, or LabeledData
         Files are read with :func:`read_labeled` and the other options; pairs take the
         same labels (and ``threshold`` / ``uncertain_value``), and the same checks.
-    text_col, label_col, fmt, threshold, uncertain_value
-        As in :func:`read_labeled`.
+    text_col, label_col, fmt, threshold, uncertain_value, duplicates
+        As in :func:`read_labeled` (``duplicates`` for files).
     seed : int, default=0
         Seed of the cross-validation folds; same data and seed give the same model.
     lexicon : Lexicon, str or path-like, optional
@@ -601,6 +644,7 @@ def train(
             fmt=fmt,
             threshold=threshold,
             uncertain_value=uncertain_value,
+            duplicates=duplicates,
         )
     else:
         labeled = _from_rows(data, threshold, uncertain_value)
