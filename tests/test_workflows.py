@@ -213,3 +213,21 @@ def test_duplicates_drop_and_first_go_on_and_say_how_many(capsys, tmp_path):
     assert json.loads(out)["sentences"] == 10
     with pytest.raises(ValueError, match="duplicates must be one of"):
         read_labeled(path, duplicates="last")
+
+
+# ---------------------------------------------------------------------- the estimator (22.8)
+def test_the_final_step_carries_the_chosen_c_and_threshold():
+    from classifier.model.estimator import CertaintyClassifier
+
+    sentences = HEDGED[:8] + FIRM[:8]
+    labels = [1] * 8 + [0] * 8
+    for clf in (
+        CertaintyClassifier(C=0.03).fit(sentences, labels),
+        CertaintyClassifier(threshold=0.6).fit(sentences, labels),
+        CertaintyClassifier.load(),  # saved before the step carried them
+    ):
+        step = clf.pipeline_[-1]
+        assert clf.cv_metrics_["C"] == step.estimator_.C
+        assert step.threshold == clf.threshold_
+        uncertain = clf.pipeline_.predict(sentences) == "uncertain"
+        assert list(uncertain) == list(clf.predict(sentences) == clf.uncertain_class_)
