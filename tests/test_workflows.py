@@ -231,3 +231,57 @@ def test_the_final_step_carries_the_chosen_c_and_threshold():
         assert step.threshold == clf.threshold_
         uncertain = clf.pipeline_.predict(sentences) == "uncertain"
         assert list(uncertain) == list(clf.predict(sentences) == clf.uncertain_class_)
+
+
+# ---------------------------------------------------------------------- one meaning per flag (22.7)
+def labeled_tsv(tmp_path, label=lambda hedged: "uncertain" if hedged else "certain"):
+    rows = [(t, label(True)) for t in HEDGED[:8]] + [(t, label(False)) for t in FIRM[:8]]
+    path = tmp_path / "d.tsv"
+    path.write_text("text\tlabel\n" + "".join(f"{t}\t{lab}\n" for t, lab in rows), "utf-8")
+    return path
+
+
+def test_eval_threshold_is_the_decision_threshold(capsys, tmp_path):
+    from classifier.evaluate import evaluate
+    from classifier.io.archive import load_scorer
+
+    path = labeled_tsv(tmp_path)
+    data = read_labeled(path)
+    for t in (0.05, 0.95):
+        code, out, err = run(capsys, "eval", "--threshold", str(t), "--format", "json", str(path))
+        assert (code, err) == (0, "")
+        scorer = load_scorer()
+        scorer.threshold = t
+        expected = evaluate(scorer, data.sentences, data.labels).to_dict()
+        assert json.loads(out) == json.loads(json.dumps(expected))
+        assert json.loads(out)["threshold"] == t
+
+
+def test_ratings_take_rating_cutoff_and_threshold_points_there(capsys, tmp_path):
+    path = labeled_tsv(tmp_path, label=lambda hedged: "2" if hedged else "5")
+    code, out, err = run(capsys, "eval", "--rating-cutoff", "3", "--format", "json", str(path))
+    assert (code, err) == (0, "")
+    assert json.loads(out)["uncertain"] == 8
+    code, out, err = run(capsys, "eval", "--threshold", "3", str(path))
+    assert code == 2
+    assert "a cut-off of graded ratings is --rating-cutoff 3" in err
+
+
+def test_train_threshold_fixes_the_decision_threshold(capsys, tmp_path):
+    from classifier.model.estimator import CertaintyClassifier
+
+    path = labeled_tsv(tmp_path)
+    out_path = tmp_path / "m.hedge"
+    code, out, err = run(capsys, "train", str(path), "--threshold", "0.6", "--out", str(out_path))
+    assert code == 0
+    assert "threshold 0.60" in out
+    assert CertaintyClassifier.load(out_path).threshold_ == 0.6
+
+
+def test_help_shows_hedge_model_files(capsys):
+    from classifier.cli import helptext
+
+    texts = [getattr(helptext, name) for name in dir(helptext) if name.isupper()]
+    shown = "\n".join(t for t in texts if isinstance(t, str))
+    assert ".joblib" not in shown
+    assert "--out my.hedge" in shown

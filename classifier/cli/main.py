@@ -78,12 +78,7 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help=clihelp.HELP_EXPLAIN,
     )
-    parser.add_argument(
-        "--threshold",
-        type=console.probability,
-        metavar="T",
-        help=clihelp.HELP_THRESHOLD,
-    )
+    cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD)
     cliargs.add_encoding_arguments(parser)
     parser.add_argument(
         "--jobs",
@@ -172,9 +167,10 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
     parser.add_argument(
-        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.joblib"
+        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.hedge"
     )
     cliargs.add_data_arguments(parser)
+    cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD_TRAIN, ratings=True)
     parser.add_argument(
         "--lexicon",
         metavar="DIR",
@@ -211,7 +207,7 @@ def _run_train(args: argparse.Namespace) -> int:
         f"read {len(data.examples)} sentences from {files} file{'s' * (files != 1)}: "
         f"{counts['uncertain']} uncertain, {counts['certain']} certain"
     )
-    clf = train(data, seed=args.seed, lexicon=lexicon)
+    clf = train(data, seed=args.seed, lexicon=lexicon, decision_threshold=args.threshold)
     m = clf.cv_metrics_
     print(
         f"cross-validated ({m['folds']} folds, C={m['C']}, threshold {clf.threshold_:.2f}): "
@@ -226,6 +222,7 @@ def _run_train(args: argparse.Namespace) -> int:
             "text_col": args.text_col,
             "label_col": args.label_col,
             "data_format": args.data_format,
+            "rating_cutoff": args.rating_cutoff,
             "threshold": args.threshold,
             "uncertain_value": args.uncertain_value,
             "lexicon": args.lexicon,
@@ -256,6 +253,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
         "--format", choices=EVAL_FORMATS, default="text", help="output format (default: text)"
     )
     cliargs.add_data_arguments(parser)
+    cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD_EVAL, ratings=True)
     cliargs.add_model_arguments(parser)
     cliargs.add_output_argument(parser)
     parser.add_argument(
@@ -276,6 +274,8 @@ def _run_eval(args: argparse.Namespace) -> int:
         require_matplotlib()
     data = cliargs.read_data(args, min_per_class=0)
     clf = _load_scorer(args)
+    if args.threshold is not None:
+        clf.threshold = args.threshold
     from classifier.evaluate import evaluate
 
     report = evaluate(clf, data.sentences, data.labels, data.ratings)

@@ -22,6 +22,7 @@ __all__ = [
     "add_input_arguments",
     "add_model_arguments",
     "add_output_argument",
+    "add_threshold_argument",
     "add_outputs_argument",
     "read_data",
     "with_outputs",
@@ -145,6 +146,28 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_threshold_argument(
+    parser: argparse.ArgumentParser, help: str, ratings: bool = False
+) -> None:
+    """Add ``--threshold T``: the decision threshold on certainty, in every command.
+
+    With ``ratings`` (commands that read labeled data) a number outside [0, 1] is
+    refused with a pointer to ``--rating-cutoff``.
+    """
+
+    def threshold(text: str) -> float:
+        try:
+            return console.probability(text)
+        except argparse.ArgumentTypeError as err:
+            if not ratings:
+                raise
+            raise argparse.ArgumentTypeError(
+                f"{err}; a cut-off of graded ratings is --rating-cutoff {text}"
+            ) from None
+
+    parser.add_argument("--threshold", type=threshold, metavar="T", help=help)
+
+
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of labeled data (``hedge train``, ``hedge eval``)."""
     from_data = parser.add_argument_group("labeled data")
@@ -161,10 +184,10 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
     labels = from_data.add_mutually_exclusive_group()
     labels.add_argument(
-        "--threshold",
+        "--rating-cutoff",
         type=console.finite_float,
-        metavar="T",
-        help=clihelp.HELP_THRESHOLD_2,
+        metavar="R",
+        help=clihelp.HELP_RATING_CUTOFF,
     )
     labels.add_argument(
         "--uncertain-value",
@@ -192,7 +215,7 @@ def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
         text_col=args.text_col,
         label_col=args.label_col,
         fmt=args.data_format,
-        threshold=args.threshold,
+        threshold=args.rating_cutoff,
         uncertain_value=args.uncertain_value,
         min_per_class=min_per_class,
         encoding=args.encoding,

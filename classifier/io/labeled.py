@@ -604,6 +604,7 @@ def train(
     seed: int = 0,
     lexicon: Lexicon | str | os.PathLike[str] | None = None,
     duplicates: str = "stop",
+    decision_threshold: float | None = None,
 ) -> CertaintyClassifier:
     """Read labeled data and fit a :class:`~classifier.model.CertaintyClassifier` in one call.
 
@@ -616,6 +617,9 @@ def train(
         As in :func:`read_labeled` (``duplicates`` for files).
     seed : int, default=0
         Seed of the cross-validation folds; same data and seed give the same model.
+    decision_threshold : float, optional
+        The decision threshold on certainty (``CertaintyClassifier(threshold=...)``);
+        None to choose it by cross-validation. ``threshold`` is the rating cut-off.
     lexicon : Lexicon, str or path-like, optional
         A lexicon or lexicon directory; None for the bundled lexicons.
 
@@ -659,7 +663,7 @@ def train(
             UserWarning,
             stacklevel=2,
         )
-    clf = CertaintyClassifier(lexicon=lexicon, random_state=seed)
+    clf = CertaintyClassifier(lexicon=lexicon, threshold=decision_threshold, random_state=seed)
     clf.fit(labeled.sentences, labeled.labels, labeled.ratings)
     typed = [e for e in labeled.examples if e.cues is not None]
     if typed:
