@@ -122,7 +122,6 @@ def check_frame(df: Any, column: str, added: tuple[str, ...], prefix: str) -> No
     if not df.columns.is_unique:
         raise ValueError("the data frame has duplicate column names")
     clashes = [prefix + name for name in added if prefix + name in df.columns]
-    clashes = [name for name in clashes if name != column]
     if clashes:
         raise ValueError(
             f"the data frame already has the column{'s' * (len(clashes) > 1)} "
