@@ -285,3 +285,43 @@ def test_help_shows_hedge_model_files(capsys):
     shown = "\n".join(t for t in texts if isinstance(t, str))
     assert ".joblib" not in shown
     assert "--out my.hedge" in shown
+
+
+# ---------------------------------------------------------------------- aspects explained (22.12)
+def test_readme_and_help_say_what_an_aspect_label_means(capsys):
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text("utf-8")
+    section = readme[readme.index("**What an aspect label means.**") :]
+    for piece in ("Pei & Jurgens", "our guideline", "`certain`:", "`uncertain`:", "`absent`:"):
+        assert piece in section[:1200], piece
+    assert "condition certain" in section and "number uncertain" in section
+    assert main(["score", "--help"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "certain (the sentence has the aspect and states it firmly)" in shown
+    assert "our guideline" in shown
+
+
+# ---------------------------------------------------------------------- generated files (22.9)
+def test_files_the_readme_examples_write_are_not_committed():
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    written = ["news.hedge", "report.html", "scored.parquet", "scored.spacy", "scores", "extra"]
+    readme = (root / "README.md").read_text("utf-8")
+    assert all(name in readme for name in written)
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", *written], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    assert tracked == ""
+    files = [
+        f"{name}/x" if "." not in name or name.endswith(".parquet") else name for name in written
+    ]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *files], cwd=root, capture_output=True, text=True
+    ).stdout.split()
+    assert sorted(ignored) == sorted(files)

@@ -114,7 +114,9 @@ def add_outputs_argument(parser: argparse.ArgumentParser) -> None:
         default=frozenset(),
         metavar="types,aspects",
         help="also give each cue its type (epistemic, doxastic, ...) and each sentence its "
-        "types, and/or each sentence's certainty about six aspects (number, extent, ...)",
+        "types, and/or each sentence's certainty about six aspects (number, extent, ...) "
+        "after Pei & Jurgens: certain (the sentence has the aspect and states it firmly), "
+        "uncertain (hedges it) or absent; the sentence's own label follows our guideline",
     )
 
 
