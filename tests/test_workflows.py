@@ -4,6 +4,7 @@ one meaning per flag."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -325,3 +326,56 @@ def test_files_the_readme_examples_write_are_not_committed():
         ["git", "check-ignore", "--no-index", *files], cwd=root, capture_output=True, text=True
     ).stdout.split()
     assert sorted(ignored) == sorted(files)
+
+
+# ---------------------------------------------------------------------- report and progress (22.10)
+def test_max_sentences_sets_the_cap_of_the_html_report(capsys, tmp_path):
+    doc = tmp_path / "notes.txt"
+    doc.write_text(" ".join(f"It may rain on day {i}." for i in range(30)), encoding="utf-8")
+    page = tmp_path / "r.html"
+    args = ["score", "--format", "html", "-o", str(page), str(doc)]
+    assert run(capsys, *args, "--max-sentences", "7")[0] == 0
+    text = page.read_text(encoding="utf-8")
+    assert "This page shows 7 of the 30 sentences in full (at most 7)." in text
+    assert run(capsys, *args)[0] == 0
+    assert "This page shows" not in page.read_text(encoding="utf-8")
+    code, _, err = run(capsys, "score", "--max-sentences", "7", str(doc))
+    assert code == 1
+    one_error(err, "--max-sentences", "--format html")
+    code, _, err = run(capsys, *args, "--max-sentences", "0")
+    assert code == 2 and "at least 1" in err
+
+
+class Terminal:
+    """A standard error that says it is a terminal, and keeps what is written to it."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.StringIO()
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_of_files_has_total_and_time_left(monkeypatch, tmp_path, capsys):
+    import sys
+
+    paths = []
+    for i in range(2):
+        paths.append(tmp_path / f"d{i}.txt")
+        paths[-1].write_text("It may rain. The sky is blue.\n" * 3000, encoding="utf-8")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    out = tmp_path / "out.jsonl"
+    assert main(["score", "--format", "jsonl", "-o", str(out), *map(str, paths)]) == 0
+    shown = terminal.buffer.getvalue()
+    assert "/176k" in shown or "/176kB" in shown  # 2 x 90,000 bytes in all
+    assert re.search(r"\[\d\d:\d\d<(\d\d:\d\d|\?)", shown)  # elapsed < time left
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 12000

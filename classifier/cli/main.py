@@ -79,6 +79,12 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         help=clihelp.HELP_EXPLAIN,
     )
     cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD)
+    parser.add_argument(
+        "--max-sentences",
+        type=console.positive_int,
+        metavar="N",
+        help="--format html: show at most N sentences in full, summarize the rest (default: 2000)",
+    )
     cliargs.add_encoding_arguments(parser)
     parser.add_argument(
         "--jobs",
@@ -112,6 +118,8 @@ def _run_score(args: argparse.Namespace) -> int:
     documents = sources.input_documents(names, args)  # None: plain text files only
     if documents is None:
         console.check_inputs(names)
+    if args.max_sentences is not None and args.format != "html":
+        raise CommandError("--max-sentences sets the HTML report's cap: use it with --format html")
     if args.per == "document" and args.format == "html":
         raise CommandError("--per document: the HTML report shows each document already")
     if args.per == "document" and args.explain:
@@ -129,7 +137,7 @@ def _run_score(args: argparse.Namespace) -> int:
             if documents is None
             else sources.report_texts(documents)
         )
-        page = sources.html_page(clf, texts, args.lines)
+        page = sources.html_page(clf, texts, args.lines, args.max_sentences)
         write_output(output, lambda out: out.write(page))
         return 0
     if args.per == "document":
@@ -142,12 +150,19 @@ def _run_score(args: argparse.Namespace) -> int:
         write_output(output, lambda out: write(out, console.progress(scored), args.lines))
         return 0
     write_records = partial(WRITERS[args.format], outputs=args.outputs)
+    bar = console.byte_progress(names)  # total and time left; None off a terminal
 
     def records() -> Iterator[Record]:
+        update = None if bar is None else bar.update
         for name in names:
-            yield from sources.score_text_file(clf, name, args)
+            yield from sources.score_text_file(clf, name, args, on_bytes=update)
 
-    write_output(output, lambda out: write_records(out, console.progress(records()), args.lines))
+    shown = records() if bar is not None else console.progress(records())
+    try:
+        write_output(output, lambda out: write_records(out, shown, args.lines))
+    finally:
+        if bar is not None:
+            bar.close()
     return 0
 
 

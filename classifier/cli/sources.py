@@ -32,8 +32,13 @@ __all__ = [
 ]
 
 
-def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
-    """Score one text file (or standard input) chunk by chunk, as the options say."""
+def score_text_file(
+    clf: Scorer, name: str, args: argparse.Namespace, on_bytes: Any = None
+) -> Iterator[Record]:
+    """Score one text file (or standard input) chunk by chunk, as the options say.
+
+    ``on_bytes`` is called with the bytes of each block read (a progress bar's update).
+    """
     from classifier.io.reader import score_file
 
     return score_file(
@@ -44,6 +49,7 @@ def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterato
         n_jobs=args.jobs,
         encoding=args.encoding,
         errors=args.errors,
+        on_bytes=on_bytes,
     )
 
 
@@ -176,13 +182,16 @@ def html_page(
     scorer: Scorer,
     texts: Iterable[tuple[str, str]],
     by_lines: bool,
+    max_sentences: int | None = None,
 ) -> str:
     """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
     from classifier.io.formats import display_name
-    from classifier.report import render_html, score_document
+    from classifier.report import MAX_SENTENCES, render_html, score_document
 
     documents = [
         score_document(scorer, text, name=display_name(name), by_lines=by_lines)
         for name, text in texts
     ]
-    return render_html(documents, threshold=scorer.threshold)
+    return render_html(
+        documents, threshold=scorer.threshold, max_sentences=max_sentences or MAX_SENTENCES
+    )
