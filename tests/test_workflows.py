@@ -379,3 +379,72 @@ def test_progress_bar_of_files_has_total_and_time_left(monkeypatch, tmp_path, ca
     assert "/176k" in shown or "/176kB" in shown  # 2 x 90,000 bytes in all
     assert re.search(r"\[\d\d:\d\d<(\d\d:\d\d|\?)", shown)  # elapsed < time left
     assert len(out.read_text(encoding="utf-8").splitlines()) == 12000
+
+
+def test_readme_names_the_version_line_of_both_builds(capsys):
+    from pathlib import Path
+
+    from classifier._version import __version__
+    from classifier.compiled import build_name
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"hedge {__version__} ({build_name()})\n"
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text("utf-8")
+    assert f"`hedge {__version__} (compiled)`" in readme
+    assert f"`hedge {__version__} (pure Python)`" in readme
+
+
+@pytest.mark.parametrize("by_lines", [False, True])
+def test_streamed_report_is_the_page_of_the_whole_documents(by_lines):
+    from classifier.io.archive import load_scorer
+    from classifier.report import render_html, score_document, stream_documents
+
+    scorer = load_scorer()
+    texts = [
+        ("a.txt", "It may rain. The sky is blue.\n\nPerhaps it works. It works.\n"),
+        ("b.txt", " ".join(f"Day {i} may be wet." for i in range(40)) + "\n"),
+        ("c.txt", "It rained.\nIt may rain again.\n"),
+        ("d.txt", ""),
+    ]
+    for limit in (1, 3, 5, 30, 2000):
+        whole = render_html(
+            [score_document(scorer, text, name=name, by_lines=by_lines) for name, text in texts],
+            threshold=scorer.threshold,
+            max_sentences=limit,
+        )
+        streamed = render_html(
+            stream_documents(
+                scorer,
+                ((name, iter([text])) for name, text in texts),
+                by_lines=by_lines,
+                max_sentences=limit,
+            ),
+            threshold=scorer.threshold,
+            max_sentences=limit,
+        )
+        assert streamed == whole, limit
+
+
+def test_html_report_memory_does_not_grow_with_the_input(tmp_path):
+    import argparse
+    import tracemalloc
+
+    from classifier.cli.sources import html_page, text_files
+    from classifier.io.archive import load_scorer
+
+    scorer = load_scorer()
+    decoding = argparse.Namespace(encoding="utf-8", errors="strict")
+    paragraph = "The committee may delay the vote. Members met on Tuesday. It rained.\n\n"
+    peaks = []
+    for count in (2_000, 8_000):  # 6,000 and 24,000 sentences
+        path = tmp_path / f"{count}.txt"
+        path.write_text(paragraph * count, encoding="utf-8")
+        tracemalloc.start()
+        try:
+            page = html_page(scorer, text_files([str(path)], decoding), False, 300)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert f"This page shows 300 of the {3 * count:,} sentences in full" in page
+    # keeping every sentence (as before) costs many MB more for the larger input
+    assert peaks[1] - peaks[0] < 2**20, peaks

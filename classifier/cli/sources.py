@@ -53,12 +53,16 @@ def score_text_file(
     )
 
 
-def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, str]]:
-    """Yield ``(name, text)`` of each text file, read whole."""
-    from classifier.io.reader import read_text
+def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, Iterator[str]]]:
+    """Yield ``(name, decoded blocks)`` of each text file, read block by block.
+
+    A file is open while its blocks are read, and closed before the next one is opened.
+    """
+    from classifier.io.reader import decoded_blocks, open_input
 
     for name in names:
-        yield name, read_text(name, args.encoding, args.errors)
+        with open_input(name) as stream:
+            yield name, decoded_blocks(name, stream, args.encoding, args.errors)
 
 
 def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[InputDocument] | None:
@@ -124,13 +128,13 @@ def _documents_of(
         raise CommandError(str(err)) from None
 
 
-def report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, str]]:
-    """Return ``(heading, text)`` of each document for the HTML report."""
+def report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, list[str]]]:
+    """Return ``(heading, [text])`` of each document for the HTML report."""
     for document in documents:
         fields = {k: v for k, v in document.fields.items() if k != "row"}
         where = f"{document.name}:{document.fields['row']}" if document.fields else document.name
         shown = ", ".join(f"{k} {v}" for k, v in fields.items())
-        yield (f"{where} ({shown})" if shown else where), document.text
+        yield (f"{where} ({shown})" if shown else where), [document.text]
 
 
 def _scored(
@@ -180,18 +184,19 @@ def document_rows(
 
 def html_page(
     scorer: Scorer,
-    texts: Iterable[tuple[str, str]],
+    inputs: Iterable[tuple[str, Iterable[str]]],
     by_lines: bool,
     max_sentences: int | None = None,
 ) -> str:
-    """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
-    from classifier.io.formats import display_name
-    from classifier.report import MAX_SENTENCES, render_html, score_document
+    """Return the HTML report (:mod:`classifier.report`) of ``(name, text blocks)`` inputs.
 
-    documents = [
-        score_document(scorer, text, name=display_name(name), by_lines=by_lines)
-        for name, text in texts
-    ]
-    return render_html(
-        documents, threshold=scorer.threshold, max_sentences=max_sentences or MAX_SENTENCES
-    )
+    Only the sentences the page shows are kept (:func:`classifier.report.stream_documents`),
+    so the report of any input size takes bounded memory.
+    """
+    from classifier.io.formats import display_name
+    from classifier.report import MAX_SENTENCES, render_html, stream_documents
+
+    limit = max_sentences or MAX_SENTENCES
+    named = ((display_name(name), blocks) for name, blocks in inputs)
+    documents = stream_documents(scorer, named, by_lines=by_lines, max_sentences=limit)
+    return render_html(documents, threshold=scorer.threshold, max_sentences=limit)
