@@ -448,3 +448,31 @@ def test_html_report_memory_does_not_grow_with_the_input(tmp_path):
         assert f"This page shows 300 of the {3 * count:,} sentences in full" in page
     # keeping every sentence (as before) costs many MB more for the larger input
     assert peaks[1] - peaks[0] < 2**20, peaks
+
+
+def test_explain_reads_files_block_by_block_with_the_same_output(capsys, tmp_path, monkeypatch):
+    from classifier.io import reader
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes("Caf\xe9 may open. The sky is blue.\n\nPerhaps.".encode("latin-1"))
+    reads = []
+    blocks = reader.decoded_blocks
+
+    def counted(*args, **kwargs):
+        reads.append(args[0])
+        return blocks(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "decoded_blocks", counted)
+    code, out, err = run(
+        capsys, "explain", "--format", "json", "--encoding", "latin-1", "-f", str(path), "Surely."
+    )
+    assert (code, err) == (0, "")
+    assert reads == [str(path)]
+    records = json.loads(out)
+    assert out == json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    assert [(r["doc"], r["sentence"], r["text"]) for r in records] == [
+        ("argument", 0, "Surely."),
+        (str(path), 0, "Café may open."),
+        (str(path), 1, "The sky is blue."),
+        (str(path), 2, "Perhaps."),
+    ]

@@ -354,21 +354,27 @@ def _run_explain(args: argparse.Namespace) -> int:
     files: list[str] = args.file or ([] if args.sentences else [STDIN])
     console.check_inputs(files)
     clf = _load_scorer(args)
-    explained: list[tuple[str, int, SentenceScore]] = [
-        ("argument", index, clf.score_sentences([sentence])[0])
-        for index, sentence in enumerate(args.sentences)
-    ]
     from classifier.io.formats import explain, explanation_lines, explanation_record, kind_lines
-    from classifier.io.reader import read_text
+    from classifier.io.reader import score_file
 
-    for name in files:
-        text = read_text(name, args.encoding, args.errors)
-        explained += [(name, index, score) for index, score in enumerate(clf.score(text))]
-    if args.format == "json":
-        records = [explanation_record(clf, *item, outputs=args.outputs) for item in explained]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    def explained() -> Iterator[tuple[str, int, SentenceScore]]:
+        """Yield the sentences to explain; files are read block by block (bounded memory)."""
+        for index, sentence in enumerate(args.sentences):
+            yield "argument", index, clf.score_sentences([sentence])[0]
+        for name in files:
+            for record in score_file(clf, name, encoding=args.encoding, errors=args.errors):
+                yield name, record.sentence, record.score
+
+    if args.format == "json":  # the text of json.dumps(records, indent=1), one at a time
+        sys.stdout.write("[")
+        count = 0
+        for count, item in enumerate(explained(), start=1):
+            record = explanation_record(clf, *item, outputs=args.outputs)
+            shown = json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
+            sys.stdout.write(("," if count > 1 else "") + "\n " + shown)
+        sys.stdout.write("\n]\n" if count else "]\n")
         return 0
-    for index, (_, _, score) in enumerate(explained):
+    for index, (_, _, score) in enumerate(explained()):
         if index:
             sys.stdout.write("\n")
         sys.stdout.write(
