@@ -17,8 +17,8 @@ Run "hedge COMMAND --help" for the options of a command.
 
 SCORE_DESCRIPTION = """\
 Split text into sentences and score each for certainty, with the hedge cues
-that made it uncertain. Reads UTF-8 files, or standard input when no FILE or
-'-' is given.
+that made it uncertain. Reads text files (UTF-8 unless --encoding), tables and
+folders, or standard input when no FILE or '-' is given.
 """
 
 SCORE_EPILOG = """\
@@ -68,7 +68,8 @@ discarded with the rule that decided, and its contribution to the log-odds of
 """
 
 DATA_OPTIONS_HELP = """\
-labeled data: JSONL, JSON, CSV or TSV (by extension, or --data-format), UTF-8,
+labeled data: JSONL, JSON, CSV, TSV or Parquet (by extension, or --data-format),
+UTF-8 unless --encoding says otherwise,
 one sentence per record with a text and a label column. Labels are
 certain/uncertain; or 0/1, true/false (1 and true mean uncertain unless
 --uncertain-value 0); or any two values, with --uncertain-value naming the one
@@ -79,8 +80,8 @@ decision threshold, as in hedge score: uncertain below certainty T.
 
 TRAIN_DESCRIPTION = (
     """\
-Train a model on labeled sentences and save it with its JSON manifest (MODEL
-with the extension .json). Prints the cross-validated precision, recall and F1
+Train a model on labeled sentences and save it as one model file (MODEL, a
+.hedge archive with its manifest inside). Prints the cross-validated precision, recall and F1
 of "uncertain". The same data and --seed give a byte-identical model file.
 
 """
@@ -215,7 +216,7 @@ DESCRIPTION_COMMAND_EXPLAIN = (
     " and label. Each SENTENCE is taken as one sentence; text from --file or, with "
     "neither, from standard input is split into sentences."
 )
-HELP_FILE = "explain every sentence of a UTF-8 text file ('-' for standard input)"
+HELP_FILE = "explain every sentence of a text file ('-' for standard input)"
 HELP_FORMAT = "text, or json: a list with one object per sentence (default: %(default)s)"
 DESCRIPTION_COMMAND_LEXICON = (
     "Work with lexicon directories (UTF-8 *.tsv files with the header "

@@ -60,7 +60,10 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "files", nargs="*", metavar="FILE", help="UTF-8 text file; '-' for standard input"
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="text file (UTF-8 unless --encoding), table or folder; '-' for standard input",
     )
     parser.add_argument(
         "--format",
