@@ -476,3 +476,20 @@ def test_explain_reads_files_block_by_block_with_the_same_output(capsys, tmp_pat
         (str(path), 1, "The sky is blue."),
         (str(path), 2, "Perhaps."),
     ]
+
+
+def test_html_report_of_a_folder_reads_its_files_block_by_block(capsys, tmp_path, monkeypatch):
+    from classifier.io import reader
+
+    folder = tmp_path / "notes"
+    (folder / "b").mkdir(parents=True)
+    (folder / "z.txt").write_bytes(b"Caf\xe9 may open.")
+    (folder / "b" / "a.txt").write_text("It rained.", encoding="utf-8")
+    monkeypatch.setattr(reader, "read_text", None)  # never read whole
+    page = tmp_path / "r.html"
+    args = ["score", "--format", "html", "--encoding", "latin-1", "-o", str(page), str(folder)]
+    code, _, err = run(capsys, *args)
+    assert (code, err) == (0, "")
+    html = page.read_text(encoding="utf-8")
+    assert html.index("<h2>b/a.txt</h2>") < html.index("<h2>z.txt</h2>")
+    assert "Café" in html

@@ -135,11 +135,7 @@ def _run_score(args: argparse.Namespace) -> int:
     from classifier.io.formats import WRITERS, write_documents, write_output
 
     if args.format == "html":
-        texts = (
-            sources.text_files(names, args)
-            if documents is None
-            else sources.report_texts(documents)
-        )
+        texts = sources.report_inputs(names, documents, args)
         page = sources.html_page(clf, texts, args.lines, args.max_sentences)
         write_output(output, lambda out: out.write(page))
         return 0

@@ -65,6 +65,41 @@ def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str
             yield name, decoded_blocks(name, stream, args.encoding, args.errors)
 
 
+def report_inputs(
+    names: list[str], documents: Iterable[InputDocument] | None, args: argparse.Namespace
+) -> Iterable[tuple[str, Iterable[str]]]:
+    """Return ``(heading, text blocks)`` of each document for the HTML report.
+
+    Text files, and the files of folders, are read block by block; a table's rows are its
+    documents (each cell bounded by the table reader).
+    """
+    if documents is None:
+        return text_files(names, args)
+    from classifier.io.tables import table_format
+
+    if any(table_format(name, args.input_format) is not None for name in names):
+        return report_texts(documents)
+    return _folder_texts(names, args)
+
+
+def _folder_texts(
+    names: list[str], args: argparse.Namespace
+) -> Iterator[tuple[str, Iterator[str]]]:
+    """Yield ``(name, decoded blocks)`` of text files and of the files of folders."""
+    from classifier.io.tables import DEFAULT_GLOB, folder_files
+
+    try:
+        for name in names:
+            if name != STDIN and Path(name).is_dir():
+                for relative, path in folder_files(name, args.glob or DEFAULT_GLOB):
+                    for _, blocks in text_files([str(path)], args):
+                        yield relative, blocks
+            else:
+                yield from text_files([name], args)
+    except HedgeError as err:
+        raise CommandError(str(err)) from None
+
+
 def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[InputDocument] | None:
     """Return the documents of tables and folders among ``names``; None if all are text.
 

@@ -39,6 +39,7 @@ __all__ = [
     "MAX_LINE_CHARS",
     "check_columns",
     "folder_documents",
+    "folder_files",
     "loads",
     "table_documents",
     "table_format",
@@ -466,6 +467,24 @@ def folder_documents(
     """
     from classifier.io.reader import read_text
 
+    for name, path in folder_files(folder, glob):
+        try:
+            text = read_text(str(path), encoding, errors)
+        except InputError as err:
+            raise DataError(str(err)) from None
+        yield InputDocument(name, text)
+
+
+def folder_files(folder: str, glob: str = DEFAULT_GLOB) -> list[tuple[str, Path]]:
+    """Return ``(name, path)`` of each file of ``folder`` that matches ``glob``, sorted.
+
+    ``name`` is the path relative to ``folder``, with ``/`` separators.
+
+    Raises
+    ------
+    DataError
+        If ``folder`` is not a directory, ``glob`` is not a pattern, or no file matches.
+    """
     root = Path(folder)
     if not root.is_dir():
         raise DataError(f"{folder}: not a directory")
@@ -475,9 +494,4 @@ def folder_documents(
         raise DataError(f"{folder}: bad --glob pattern {glob!r} ({err})") from None
     if not paths:
         raise DataError(f"{folder}: no file matches {glob!r}")
-    for path in paths:
-        try:
-            text = read_text(str(path), encoding, errors)
-        except InputError as err:
-            raise DataError(str(err)) from None
-        yield InputDocument(path.relative_to(root).as_posix(), text)
+    return [(path.relative_to(root).as_posix(), path) for path in paths]
