@@ -1,4 +1,4 @@
-"""Score text on a Dask cluster: bags of documents and data frames of sentences.
+"""Score text on a Dask cluster: bags of documents and data frames of texts, as pandas does.
 
 Needs the ``dask`` extra (``pip install "hedge-classifier[dask]"``). Dask is imported only
 when a function of this module is called; ``import classifier`` never imports it.
