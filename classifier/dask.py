@@ -1,4 +1,4 @@
-"""Score text on a Dask cluster: bags of documents and data frames of sentences.
+"""Score text on a Dask cluster: bags of documents and data frames of texts, as pandas does.
 
 Needs the ``dask`` extra (``pip install "hedge-classifier[dask]"``). Dask is imported only
 when a function of this module is called; ``import classifier`` never imports it.
@@ -19,8 +19,8 @@ so the workers do not import scikit-learn::
     docs = db.from_sequence(texts, npartitions=32)  # one item per document
     records = score_bag(docs).compute()  # one dict per sentence, as `hedge score --format jsonl`
 
-    ddf = dd.read_parquet("sentences.parquet")  # one sentence per row in column "text"
-    scored = score_frame(ddf, column="text")  # adds certainty, rating, label and cues
+    ddf = dd.read_parquet("reviews.parquet")  # one document per row in column "text"
+    scored = score_frame(ddf, column="text")  # as classifier.pandas.score_frame does
     scored.to_parquet("scored.parquet")
 
 How the model travels: each function wraps the model's scorer once with
@@ -67,28 +67,24 @@ still being released can fail with ``FutureCancelledError: ... lost dependencies
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from classifier.cues.matcher import format_cues
 from classifier.io.archive import scorer_of
 from classifier.io.formats import Record, record_dict
 from classifier.model.scorer import DocumentScore, Scorer
+from classifier.text.sentences import line_sentence
 
 if TYPE_CHECKING:
     import dask.bag
     import dask.dataframe
-    import pandas as pd
     from dask.delayed import Delayed
 
     from classifier.model.estimator import CertaintyClassifier
 
-__all__ = ["OUTPUT_COLUMNS", "score_bag", "score_frame"]
+__all__ = ["score_bag", "score_frame"]
 
-#: The columns that :func:`score_frame` adds, in order.
-OUTPUT_COLUMNS = ("certainty", "rating", "label", "cues")
 #: The task-graph key of a shipped model is this prefix, a dash and the model's hash.
 MODEL_KEY_PREFIX = "hedge-certainty-model"
 #: What to install when Dask is missing.
@@ -111,15 +107,31 @@ def _shipped(model: Scorer) -> Delayed:
 
 
 # ---------------------------------------------------------------------- bags
-def _document(item: Any, position: int) -> tuple[Any, str]:
-    """Return ``(doc, text)`` of one bag item: a str, or a ``(doc, text)`` pair."""
-    if isinstance(item, str):
-        return position, item
-    if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str):
-        return item[0], item[1]
+def _document(item: Any, position: int, errors: str) -> tuple[Any, str | None]:
+    """Return ``(doc, text)`` of one bag item: a str, or a ``(doc, text)`` pair.
+
+    A text that is not a str (a missing value) is None with ``errors="coerce"``.
+    """
+    doc, text = position, item
+    if isinstance(item, (tuple, list)) and len(item) == 2:
+        doc, text = item
+    if isinstance(text, str):
+        return doc, text
+    if errors == "coerce":
+        return doc, None
     raise TypeError(
-        f"bag item {position} is {type(item).__name__}, expected str or a (doc, text) pair"
+        f"bag item {position} is {type(item).__name__}, expected str or a (doc, text) pair "
+        "(pass errors='coerce' to score it as missing)"
     )
+
+
+def _unsplit(text: str) -> tuple[str, int] | None:
+    """Return the sentence of an item scored as one (``split=False``) and its offset.
+
+    Surrounding white space and the line ending that ``db.read_text`` keeps are left out,
+    as ``hedge score --lines`` leaves them; None for a blank item.
+    """
+    return line_sentence(text)
 
 
 def _partition_starts(lengths: list[int]) -> list[int]:
@@ -128,20 +140,32 @@ def _partition_starts(lengths: list[int]) -> list[int]:
 
 
 def _score_items(
-    items: Iterable[Any], first: int, model: Scorer, split: bool, per: str
+    items: Iterable[Any], first: int, model: Scorer, split: bool, per: str, errors: str = "coerce"
 ) -> list[dict[str, Any]]:
     """Score one partition whose first item is item ``first`` of the bag."""
-    documents = [_document(item, position) for position, item in enumerate(items, first)]
-    scored = model.score_many([text for _, text in documents], split=split)
+    documents = [_document(item, position, errors) for position, item in enumerate(items, first)]
+    found: list[tuple[str, int] | None] = [
+        None if text is None else (text, 0) if split else _unsplit(text) for _, text in documents
+    ]
+    present = iter(model.score_many([f[0] for f in found if f is not None], split=split))
+    scored: list[list[Any] | None] = []
+    for (_, text), f in zip(documents, found, strict=True):
+        if text is None:
+            scored.append(None)
+        elif f is None:
+            scored.append([])
+        else:
+            scored.append([score.shifted(f[1]) for score in next(present)])
     if per == "document":
+        missing = dict.fromkeys(DocumentScore.of([]).record())
         return [
-            {"doc": doc, **DocumentScore.of(scores).record()}
+            {"doc": doc, **(missing if scores is None else DocumentScore.of(scores).record())}
             for (doc, _), scores in zip(documents, scored, strict=True)
         ]
     return [
         record_dict(Record(doc, index, None, score))
         for (doc, _), scores in zip(documents, scored, strict=True)
-        for index, score in enumerate(scores)
+        for index, score in enumerate(scores or ())
     ]
 
 
@@ -151,6 +175,7 @@ def score_bag(
     *,
     split: bool = True,
     per: str = "sentence",
+    errors: str = "coerce",
 ) -> dask.bag.Bag:
     """Score the texts of a Dask bag, one record per sentence (or per document), in order.
 
@@ -164,12 +189,18 @@ def score_bag(
         documentation).
     split : bool, default=True
         True: each item is a document, split into sentences as
-        :meth:`Scorer.score` does. False: each item is one sentence, scored
-        as given. Each partition is scored with :meth:`Scorer.score_many`.
+        :meth:`Scorer.score` does. False: each item is one sentence, scored as
+        ``hedge score --lines`` scores a line: without surrounding white space and line
+        ending (``db.read_text`` keeps it), offsets in the item; a blank item has none.
+        Each partition is scored with :meth:`Scorer.score_many`.
     per : {"sentence", "document"}, default="sentence"
         ``"document"``: one record per item instead, ``doc`` and the fields of its
         :class:`~classifier.model.scorer.DocumentScore` (:meth:`DocumentScore.record`), as
         ``hedge score --per document --format jsonl`` writes them.
+    errors : {"coerce", "raise"}, default="coerce"
+        An item (or the text of a pair) that is not a str, a missing value: no sentence
+        record, and a document record whose fields are all None, as
+        :func:`classifier.pandas.score_frame` gives missing values; or raise when computed.
 
     Returns
     -------
@@ -186,7 +217,7 @@ def score_bag(
     ------
     TypeError
         If ``bag`` is not a Dask bag or ``model`` not a model or scorer; when computed,
-        if an item is neither a str nor a ``(doc, text)`` pair.
+        with ``errors="raise"``, if an item is neither a str nor a ``(doc, text)`` pair.
     sklearn.exceptions.NotFittedError
         If ``model`` is not fitted.
 
@@ -210,81 +241,70 @@ def score_bag(
         raise TypeError(f"bag must be a dask.bag.Bag, got {type(bag).__name__}")
     if per not in ("sentence", "document"):
         raise ValueError(f"per must be 'sentence' or 'document', got {per!r}")
+    if errors not in ("coerce", "raise"):
+        raise ValueError(f"errors must be 'coerce' or 'raise', got {errors!r}")
     shared = _shipped(scorer_of(model))
     partitions = bag.to_delayed()
     lengths = [dask.delayed(len, pure=True)(partition) for partition in partitions]
     starts = dask.delayed(_partition_starts, pure=True, nout=len(partitions))(lengths)
     scored = [
-        dask.delayed(_score_items, pure=True)(partition, start, shared, split, per)
+        dask.delayed(_score_items, pure=True)(partition, start, shared, split, per, errors)
         for partition, start in zip(partitions, starts, strict=True)
     ]
     return db.from_delayed(scored)
 
 
 # ---------------------------------------------------------------------- data frames
-def _score_rows(frame: pd.DataFrame, column: str, model: Scorer, text_dtype: Any) -> pd.DataFrame:
-    """Return ``frame`` with the :data:`OUTPUT_COLUMNS` of the sentences in ``column``."""
-    import pandas as pd
-
-    sentences = frame[column].tolist()
-    for label, sentence in zip(frame.index, sentences, strict=True):
-        if not isinstance(sentence, str):
-            raise TypeError(
-                f"column {column!r} at index {label!r} is {type(sentence).__name__}, expected str"
-            )
-    scores = model.score_sentences(sentences)
-    index = frame.index
-    return frame.assign(
-        certainty=pd.Series([s.certainty for s in scores], index=index, dtype="float64"),
-        rating=pd.Series(
-            [math.nan if s.rating is None else s.rating for s in scores],
-            index=index,
-            dtype="float64",
-        ),
-        label=pd.Series([s.label for s in scores], index=index, dtype=text_dtype),
-        cues=pd.Series([format_cues(s.cues) for s in scores], index=index, dtype=text_dtype),
-    )
-
-
 def score_frame(
     ddf: dask.dataframe.DataFrame,
     column: str = "text",
+    *,
     model: CertaintyClassifier | Scorer | None = None,
+    per: str = "document",
+    errors: str = "coerce",
+    prefix: str = "",
 ) -> dask.dataframe.DataFrame:
-    """Add the certainty, label and cues of the sentences in one column of a Dask data frame.
+    """Score the texts of one column of a Dask data frame, as :func:`classifier.pandas.score_frame`.
+
+    The parameters, the columns added, their dtypes and the rows are those of the pandas
+    function on the whole frame (each partition is scored by it); only the model travels
+    differently.
 
     Parameters
     ----------
     ddf : dask.dataframe.DataFrame
-        One sentence per row; sentences are scored as given, not split.
+        Any Dask data frame.
     column : str, default="text"
-        The column of sentences; every value must be a str.
+        The column of texts; each cell is split into sentences.
     model : CertaintyClassifier or Scorer, optional
         A fitted model or its scorer; None loads the bundled model's weights. Its scorer is
         shipped to the workers once, as one node of the task graph (see the module's
         documentation).
+    per : {"document", "sentence"}, default="document"
+        One row per row of ``ddf`` with the verdict on its whole text, or one row per
+        sentence (index labels repeated).
+    errors : {"coerce", "raise"}, default="coerce"
+        A missing cell, or one that is not text, gives missing results, or raises when
+        computed.
+    prefix : str, default=""
+        Put before the name of every added column.
 
     Returns
     -------
     dask.dataframe.DataFrame
-        Lazy; ``ddf`` with the columns ``certainty`` (float64, the probability that the
-        sentence is certain), ``rating`` (float64, the graded rating; NaN for a model
-        without ratings), ``label`` (``"certain"`` or ``"uncertain"``) and ``cues``
-        (``"text|category"`` items joined by ``"; "``, as in ``hedge score --format csv``;
-        empty when none) appended. ``label`` and ``cues`` have the dtype of ``column`` when
-        that is a pandas string dtype, else object. Index, divisions and row order are those
-        of ``ddf``; the work is one ``map_partitions`` call.
+        Lazy; what :func:`classifier.pandas.score_frame` returns, partition by partition
+        (one ``map_partitions`` call); the index and divisions of ``ddf``.
 
     Raises
     ------
     TypeError
-        If ``ddf`` is not a Dask data frame or ``model`` not a model or scorer;
-        when computed, if a value of ``column`` is not a str (missing values included).
+        If ``ddf`` is not a Dask data frame or ``model`` not a model or scorer; when
+        computed, with ``errors="raise"``, if a cell of ``column`` is not a str.
     KeyError
         If ``ddf`` has no column ``column``.
     ValueError
-        If ``ddf`` already has one of the columns ``certainty``, ``rating``, ``label``,
-        ``cues``.
+        If ``per`` or ``errors`` is not one of its values, or ``ddf`` already has a column
+        that would be added (the message names ``prefix=``).
     sklearn.exceptions.NotFittedError
         If ``model`` is not fitted.
 
@@ -292,29 +312,21 @@ def score_frame(
     --------
     >>> import dask.dataframe as dd
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"text": ["It may rain.", "It rained."]})
+    >>> frame = pd.DataFrame({"text": ["It may rain. It rained.", None]})
     >>> scored = score_frame(dd.from_pandas(frame, npartitions=1)).compute(scheduler="sync")
-    >>> scored["label"].tolist(), scored["cues"].tolist()
-    (['uncertain', 'certain'], ['may|modal', ''])
+    >>> scored["label"].tolist(), scored["sentences"].tolist(), scored["cues"].tolist()
+    (['uncertain', <NA>], [2, <NA>], ['may|modal', <NA>])
     """
     try:
         import dask.dataframe as dd
-        import pandas as pd
     except ImportError as err:
         raise ImportError(_INSTALL_HINT) from err
+    from classifier.pandas import check_options, score_part
 
     if not isinstance(ddf, dd.DataFrame):
         raise TypeError(f"ddf must be a dask.dataframe.DataFrame, got {type(ddf).__name__}")
-    columns = list(ddf.columns)
-    if column not in columns:
-        raise KeyError(f"column {column!r} not found; the columns are {columns}")
-    taken = [name for name in OUTPUT_COLUMNS if name in columns]
-    if taken:
-        raise ValueError(f"ddf already has the output column(s) {taken}; rename or drop them")
+    check_options(per, errors)
     local = scorer_of(model)
-    text_dtype = ddf.dtypes[column]
-    if not isinstance(text_dtype, pd.StringDtype):
-        text_dtype = object
-    meta = _score_rows(ddf._meta, column, local, text_dtype)
+    meta = score_part(ddf._meta, column, local, per, errors, prefix)
     shared = _shipped(local)
-    return ddf.map_partitions(_score_rows, column, shared, text_dtype, meta=meta)
+    return ddf.map_partitions(score_part, column, shared, per, errors, prefix, meta=meta)

@@ -29,8 +29,13 @@ column holds the sentence, and ``sentence`` (its 0-based number in the cell), ``
 with every added column missing.
 
 Missing cells (None, NaN, ``pd.NA``) give missing results in every added column: NaN in
-float columns, ``<NA>`` in integer ones, None in text ones. ``errors="raise"`` raises
-instead. A cell that is neither text nor missing (a number) always raises.
+float columns, ``<NA>`` in integer ones, None in text ones; so does a cell that is not text
+(a number). ``errors="raise"`` raises instead, naming the row.
+
+The added columns never clash with ``df``'s: ``prefix="hedge_"`` names them
+``hedge_certainty``, ``hedge_label``, ...; without a prefix, a frame that already has one
+of them (a ``label`` column of labeled data) is refused with that fix named.
+:func:`classifier.dask.score_frame` takes the same parameters and gives the same rows.
 """
 
 from __future__ import annotations
@@ -47,7 +52,15 @@ if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
     from classifier.model.scorer import Scorer, SentenceScore
 
-__all__ = ["DOCUMENT_COLUMNS", "OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "score_frame"]
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "SENTENCE_COLUMNS",
+    "check_frame",
+    "check_options",
+    "score_frame",
+    "score_part",
+]
 
 #: The columns :func:`score_frame` adds with ``per="document"``, in order.
 DOCUMENT_COLUMNS = (
@@ -65,9 +78,35 @@ _ERRORS = ("coerce", "raise")
 
 
 def _checked_texts(
-    df: pd.DataFrame, column: str, added: tuple[str, ...], errors: str
+    df: pd.DataFrame, column: str, added: tuple[str, ...], errors: str, prefix: str = ""
 ) -> list[str | None]:
     """Return the texts of ``column`` (None for a missing cell) after checking the frame."""
+    check_frame(df, column, added, prefix)
+    texts: list[str | None] = []
+    for row, (label, text) in enumerate(zip(df.index, df[column].tolist(), strict=True)):
+        if isinstance(text, str):
+            texts.append(text)
+        elif errors == "coerce":
+            texts.append(None)
+        else:
+            raise TypeError(
+                f"column {column!r} at index {label!r} (row {row}) is "
+                f"{type(text).__name__}, expected str (pass errors='coerce' to score it as "
+                "missing)"
+            )
+    return texts
+
+
+def check_frame(df: Any, column: str, added: tuple[str, ...], prefix: str) -> None:
+    """Check that ``df`` has ``column``, unique names, and none of ``prefix`` + ``added``.
+
+    ``df`` is a pandas data frame, or the empty one (``_meta``) of a Dask data frame.
+
+    Raises
+    ------
+    TypeError, KeyError, ValueError
+        As :func:`score_frame` says.
+    """
     try:
         import pandas as pd
     except ImportError as err:
@@ -75,30 +114,20 @@ def _checked_texts(
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
     if column not in df.columns:
         shown = ", ".join(repr(name) for name in df.columns[:20])
         raise KeyError(f"no column {column!r} in the data frame (columns: {shown or 'none'})")
     if not df.columns.is_unique:
         raise ValueError("the data frame has duplicate column names")
-    clashes = [name for name in added if name in df.columns and name != column]
+    clashes = [prefix + name for name in added if prefix + name in df.columns]
     if clashes:
         raise ValueError(
             f"the data frame already has the column{'s' * (len(clashes) > 1)} "
-            f"{', '.join(map(repr, clashes))} that score_frame adds"
+            f"{', '.join(map(repr, clashes))} that score_frame adds; pass "
+            f"prefix='hedge_' (or another) to name the added columns apart"
         )
-    texts: list[str | None] = []
-    for row, (label, text) in enumerate(zip(df.index, df[column].tolist(), strict=True)):
-        if isinstance(text, str):
-            texts.append(text)
-        elif errors == "coerce" and _is_missing(text):
-            texts.append(None)
-        else:
-            hint = " (pass errors='coerce' to score it as missing)" if _is_missing(text) else ""
-            raise TypeError(
-                f"column {column!r} at index {label!r} (row {row}) is "
-                f"{type(text).__name__}, expected str{hint}"
-            )
-    return texts
 
 
 def _is_missing(value: Any) -> bool:
@@ -118,6 +147,7 @@ def score_frame(
     model: CertaintyClassifier | Scorer | None = None,
     per: str = "document",
     errors: str = "coerce",
+    prefix: str = "",
 ) -> pd.DataFrame:
     """Return a copy of ``df`` with the certainty, label and cues of the texts in ``column``.
 
@@ -126,7 +156,7 @@ def score_frame(
     df : pandas.DataFrame
         Any data frame; it is not changed.
     column : str, default="text"
-        The column of texts; every cell must be a str or missing.
+        The column of texts.
     model : CertaintyClassifier or Scorer, optional
         A fitted model or its scorer; None loads the bundled one's weights (pass one to
         score many frames).
@@ -134,7 +164,11 @@ def score_frame(
         ``"document"``: one row per row of ``df``, the verdict on its whole text.
         ``"sentence"``: one row per sentence. See the module's documentation.
     errors : {"coerce", "raise"}, default="coerce"
-        ``"coerce"``: a missing cell gives missing results. ``"raise"``: it raises.
+        ``"coerce"``: a missing cell, or one that is not text, gives missing results.
+        ``"raise"``: it raises.
+    prefix : str, default=""
+        Put before the name of every added column (``"hedge_"``: ``hedge_certainty``,
+        ...), so that they do not clash with ``df``'s.
 
     Returns
     -------
@@ -148,14 +182,13 @@ def score_frame(
     Raises
     ------
     TypeError
-        If ``df`` is not a DataFrame, ``model`` not a model or scorer, or a cell of
-        ``column`` neither a str nor missing (or missing, with ``errors="raise"``); the
-        message names the row.
+        If ``df`` is not a DataFrame, ``model`` not a model or scorer, or (with
+        ``errors="raise"``) a cell of ``column`` is not a str; the message names the row.
     KeyError
         If ``df`` has no column ``column``.
     ValueError
         If ``per`` or ``errors`` is not one of its values, ``df`` already has a column that
-        would be added, or has duplicate column names.
+        would be added (the message names ``prefix=``), or has duplicate column names.
 
     Examples
     --------
@@ -177,41 +210,68 @@ def score_frame(
     1         0      0    10    certain
     2      <NA>   <NA>  <NA>        NaN
     """
+    check_options(per, errors)
+    added = SENTENCE_COLUMNS + OUTPUT_COLUMNS if per == "sentence" else DOCUMENT_COLUMNS
+    texts = _checked_texts(df, column, added, errors, prefix)
+    from classifier.io.archive import scorer_of
+
+    return _scored_frame(df, column, texts, scorer_of(model), per, prefix)
+
+
+def check_options(per: str, errors: str) -> None:
+    """Raise a ValueError if ``per`` or ``errors`` is not one of its values."""
     if per not in _PER:
         raise ValueError(f"per must be one of {', '.join(map(repr, _PER))}, got {per!r}")
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
+
+
+def score_part(
+    df: pd.DataFrame, column: str, clf: Scorer, per: str, errors: str, prefix: str
+) -> pd.DataFrame:
+    """Score one frame whose options were checked: a partition of a Dask data frame."""
     added = SENTENCE_COLUMNS + OUTPUT_COLUMNS if per == "sentence" else DOCUMENT_COLUMNS
-    texts = _checked_texts(df, column, added, errors)
-    from classifier.io.archive import scorer_of
+    texts = _checked_texts(df, column, added, errors, prefix)
+    return _scored_frame(df, column, texts, clf, per, prefix)
+
+
+def _scored_frame(
+    df: pd.DataFrame,
+    column: str,
+    texts: list[str | None],
+    clf: Scorer,
+    per: str,
+    prefix: str,
+) -> pd.DataFrame:
     from classifier.model.scorer import DocumentScore
 
-    clf = scorer_of(model)
     present = [text for text in texts if text is not None]
     scored_present = iter(clf.score_many(present))
     scored = [None if text is None else next(scored_present) for text in texts]
     if per == "sentence":
-        return _by_sentence(df, column, scored, clf)
+        return _by_sentence(df, column, scored, clf, prefix)
     documents = [None if s is None else DocumentScore.of(s) for s in scored]
 
     def field(name: str) -> list[Any]:
         return [None if d is None else getattr(d, name) for d in documents]
 
     # lists and arrays, not Series: assigned by position, whatever the index labels
-    out = df.assign(
-        certainty=np.asarray(field("certainty"), dtype="float64"),
-        rating=np.asarray(field("rating"), dtype="float64"),
-        uncertain_share=np.asarray(field("uncertain_share"), dtype="float64"),
-        label=field("label"),
-        sentences=_integers(field("sentences")),
-        uncertain=_integers(field("uncertain")),
-        categories=[None if d is None else "; ".join(d.categories) for d in documents],
-        cues=[
+    added = {
+        "certainty": np.asarray(field("certainty"), dtype="float64"),
+        "rating": np.asarray(field("rating"), dtype="float64"),
+        "uncertain_share": np.asarray(field("uncertain_share"), dtype="float64"),
+        "label": field("label"),
+        "sentences": _integers(field("sentences")),
+        "uncertain": _integers(field("uncertain")),
+        "categories": [None if d is None else "; ".join(d.categories) for d in documents],
+        "cues": [
             None if d is None else format_cues(c for s in d.scores for c in s.cues)
             for d in documents
         ],
-    )
-    return _with_text_dtype(out, df[column], ("label", "categories", "cues"))
+    }
+    out = df.assign(**{prefix + name: values for name, values in added.items()})
+    names = tuple(prefix + name for name in ("label", "categories", "cues"))
+    return _with_text_dtype(out, df[column], names)
 
 
 def _integers(values: list[int | None]) -> Any:
@@ -230,7 +290,11 @@ def _with_text_dtype(out: pd.DataFrame, texts: pd.Series, names: tuple[str, ...]
 
 
 def _by_sentence(
-    df: pd.DataFrame, column: str, scored: list[list[SentenceScore] | None], clf: Scorer
+    df: pd.DataFrame,
+    column: str,
+    scored: list[list[SentenceScore] | None],
+    clf: Scorer,
+    prefix: str,
 ) -> pd.DataFrame:
     """Return one row per sentence: ``df``'s rows repeated, ``column`` holding the sentence.
 
@@ -258,17 +322,21 @@ def _by_sentence(
     def field(name: str) -> list[Any]:
         return [None if item is None else getattr(item[1], name) for item in flat]
 
+    added = {
+        "sentence": _integers([None if item is None else item[0] for item in flat]),
+        "start": _integers(field("start")),
+        "end": _integers(field("end")),
+        "certainty": np.asarray(field("certainty"), dtype="float64"),
+        "rating": np.asarray(field("rating"), dtype="float64"),
+        "label": field("label"),
+        "cues": [None if item is None else format_cues(item[1].cues) for item in flat],
+    }
     out = df.iloc[rows].assign(
-        **{column: sentences},
-        sentence=_integers([None if item is None else item[0] for item in flat]),
-        start=_integers(field("start")),
-        end=_integers(field("end")),
-        certainty=np.asarray(field("certainty"), dtype="float64"),
-        rating=np.asarray(field("rating"), dtype="float64"),
-        label=field("label"),
-        cues=[None if item is None else format_cues(item[1].cues) for item in flat],
+        **{column: sentences}, **{prefix + name: values for name, values in added.items()}
     )
+    texts_columns: tuple[str, ...] = ()
     if clf.with_types or clf.with_aspects:
+        asked = (() if clf.with_types else None, () if clf.with_aspects else None)
         kinds = [
             table_columns(
                 None if not clf.with_types else () if item is None else item[1].types,
@@ -276,14 +344,17 @@ def _by_sentence(
             )
             for item in flat
         ]
-        extra = {name: [row[name] for row in kinds] for name in kinds[0]}
+        names = list(table_columns(*asked))
+        check_frame(df, column, tuple(names), prefix)
+        extra = {name: [row[name] for row in kinds] for name in names}
         if "types" in extra:
             extra["types"] = [
                 None if item is None else t for item, t in zip(flat, extra["types"], strict=True)
             ]
-        out = out.assign(**extra)
+        out = out.assign(**{prefix + name: values for name, values in extra.items()})
         numbers = {f"aspect_{aspect}_probability" for aspect in ASPECTS}
-        out = out.astype({name: "float64" for name in extra if name in numbers})
-        texts_columns = tuple(name for name in extra if name not in numbers)
-        return _with_text_dtype(out, df[column], (column, "label", "cues", *texts_columns))
-    return _with_text_dtype(out, df[column], (column, "label", "cues"))
+        out = out.astype({prefix + name: "float64" for name in extra if name in numbers})
+        texts_columns = tuple(prefix + name for name in extra if name not in numbers)
+    return _with_text_dtype(
+        out, df[column], (column, prefix + "label", prefix + "cues", *texts_columns)
+    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,15 @@ if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
     from classifier.model.scorer import Scorer, SentenceScore
 
-__all__ = ["COLOR_SCALE", "MAX_SENTENCES", "Document", "render_html", "score_document", "shade"]
+__all__ = [
+    "COLOR_SCALE",
+    "MAX_SENTENCES",
+    "Document",
+    "render_html",
+    "score_document",
+    "shade",
+    "stream_documents",
+]
 
 #: Colour stops of the sentence shading, ``(certainty, "#rrggbb")``: orange for uncertain,
 #: through light orange and pale yellow, to a pale blue for certain. Light enough for black
@@ -149,6 +157,11 @@ class Document:
     contributions : tuple of tuple of float, optional
         For each sentence, the contribution of each of its ``cues`` to the log-odds of
         ``uncertain``; None to show cues without it.
+    result : DocumentScore, optional
+        The verdict on the whole document when ``scores`` holds only its first sentences
+        and ``text`` only their text (:func:`stream_documents`); None: that of ``scores``.
+    cue_counts : tuple of (str, int), optional
+        With ``result``: how many cues of each category the whole document has.
 
     Raises
     ------
@@ -161,6 +174,18 @@ class Document:
     text: str
     scores: tuple[SentenceScore, ...]
     contributions: tuple[tuple[float, ...], ...] | None = None
+    result: DocumentScore | None = None
+    cue_counts: tuple[tuple[str, int], ...] | None = None
+
+    def verdict(self) -> DocumentScore:
+        """Return the verdict on the whole document (all its sentences, kept or not)."""
+        return self.result if self.result is not None else DocumentScore.of(self.scores)
+
+    def categories(self) -> Counter[str]:
+        """Return how many cues of each category the whole document has."""
+        if self.cue_counts is not None:
+            return Counter(dict(self.cue_counts))
+        return Counter(cue.category for score in self.scores for cue in score.cues)
 
     def __post_init__(self) -> None:
         """Check that the scores and contributions fit the text."""
@@ -254,6 +279,105 @@ def score_document(
         scores = scorer.score(text)
     contributions = tuple(_contributions(scorer, score) for score in scores)
     return Document(name, text, tuple(scores), contributions)
+
+
+def _scored_pieces(
+    scorer: Scorer, blocks: Iterable[str], by_lines: bool
+) -> Iterator[tuple[str, list[SentenceScore]]]:
+    """Yield each piece of the text read from ``blocks`` with its sentences' scores.
+
+    The pieces, joined, are the whole text; scores have offsets into it. Text is split as
+    ``hedge score`` splits it (:mod:`classifier.io.reader`), a chunk or a batch of lines
+    at a time.
+    """
+    from classifier.io.reader import LINES_PER_BATCH, line_pieces, text_chunks
+    from classifier.text.sentences import line_sentence
+
+    if not by_lines:
+        for offset, chunk in text_chunks(blocks):
+            yield chunk, [score.shifted(offset) for score in scorer.score(chunk)]
+        return
+    at = 0
+    raws: list[str] = []
+    found: list[tuple[str, int]] = []
+    for _, _, raw in line_pieces(blocks):
+        line = line_sentence(raw)
+        if line is not None:
+            found.append((line[0], at + line[1]))
+        raws.append(raw)
+        at += len(raw)
+        if len(found) >= LINES_PER_BATCH:
+            scores = scorer.score_sentences([text for text, _ in found])
+            yield "".join(raws), [s.shifted(o) for s, (_, o) in zip(scores, found, strict=True)]
+            raws, found = [], []
+    scores = scorer.score_sentences([text for text, _ in found])
+    yield "".join(raws), [s.shifted(o) for s, (_, o) in zip(scores, found, strict=True)]
+
+
+def stream_documents(
+    model: CertaintyClassifier | Scorer,
+    inputs: Iterable[tuple[str, Iterable[str]]],
+    *,
+    by_lines: bool = False,
+    max_sentences: int = MAX_SENTENCES,
+) -> Iterator[Document]:
+    """Score ``(name, blocks of text)`` inputs for :func:`render_html` in bounded memory.
+
+    Only the first ``max_sentences`` sentences of all the inputs, and their text, are
+    kept (explained, as :func:`score_document` does); past them a document keeps its
+    verdict (``Document.result``) and its cue counts only. Give :func:`render_html` the
+    same ``max_sentences``: the page is the one of the whole documents.
+
+    Parameters
+    ----------
+    model : CertaintyClassifier or Scorer
+        A fitted model, or its scorer.
+    inputs : iterable of (str, iterable of str)
+        Each document's name and its text in pieces (a file's decoded blocks; a text whole
+        is one piece). Each is read once, before the next is asked for.
+    by_lines : bool, default=False
+        Take each non-blank line as one sentence.
+    max_sentences : int, default=MAX_SENTENCES
+        Most sentences kept.
+
+    Yields
+    ------
+    Document
+    """
+    from classifier.io.archive import scorer_of
+
+    scorer = scorer_of(model)
+    left = max_sentences
+    for name, blocks in inputs:
+        document = _streamed(scorer, name, blocks, by_lines, left)
+        left -= len(document.scores)
+        yield document
+
+
+def _streamed(
+    scorer: Scorer, name: str, blocks: Iterable[str], by_lines: bool, limit: int
+) -> Document:
+    """Return one document of :func:`stream_documents`, keeping its first ``limit`` sentences."""
+    kept: list[SentenceScore] = []
+    pieces: list[str] = []
+    counts: Counter[str] = Counter()
+
+    def scores() -> Iterator[SentenceScore]:
+        for piece, found in _scored_pieces(scorer, blocks, by_lines):
+            if len(kept) < limit:  # the text of the sentences kept, and a little after
+                pieces.append(piece)
+            for score in found:
+                counts.update(cue.category for cue in score.cues)
+                if len(kept) < limit:
+                    kept.append(score)
+                yield score
+
+    result = DocumentScore.of(scores(), keep=False)
+    text = "".join(pieces)
+    if len(kept) < result.sentences:
+        text = text[: kept[-1].end] if kept else ""
+    contributions = tuple(_contributions(scorer, score) for score in kept)
+    return Document(name, text, tuple(kept), contributions, result, tuple(sorted(counts.items())))
 
 
 # ---------------------------------------------------------------------- colours
@@ -423,14 +547,16 @@ def _plural(count: int, word: str) -> str:
 
 
 def _summary(documents: Sequence[Document], threshold: float | None) -> str:
-    scores = [score for document in documents for score in document.scores]
-    uncertain = sum(score.label == "uncertain" for score in scores)
-    categories = Counter(cue.category for score in scores for cue in score.cues)
+    verdicts = [document.verdict() for document in documents]
+    count = sum(verdict.sentences for verdict in verdicts)
+    uncertain = sum(verdict.uncertain for verdict in verdicts)
+    categories: Counter[str] = Counter()
+    for document in documents:
+        categories.update(document.categories())
     stats = [
-        f'<div class="stat"><b>{len(scores):,}</b>sentence{"s" * (len(scores) != 1)}</div>',
-        f'<div class="stat"><b>{uncertain:,}</b>uncertain '
-        f"({_percent(uncertain, len(scores))})</div>",
-        f'<div class="stat"><b>{len(scores) - uncertain:,}</b>certain</div>',
+        f'<div class="stat"><b>{count:,}</b>sentence{"s" * (count != 1)}</div>',
+        f'<div class="stat"><b>{uncertain:,}</b>uncertain ({_percent(uncertain, count)})</div>',
+        f'<div class="stat"><b>{count - uncertain:,}</b>certain</div>',
     ]
     if len(documents) != 1:
         stats.insert(0, f'<div class="stat"><b>{len(documents):,}</b>documents</div>')
@@ -495,7 +621,7 @@ def _index(documents: Sequence[Document], shown: Sequence[int]) -> str:
             )
     if not items:
         return '<p class="index empty">no uncertain sentences shown</p>'
-    capped = sum(shown) < sum(len(document.scores) for document in documents)
+    capped = sum(shown) < sum(document.verdict().sentences for document in documents)
     return (
         f'<details class="index" open><summary>{_plural(len(items), "uncertain sentence")}'
         f"{' shown' * capped} (links)</summary><ol>{''.join(items)}</ol></details>"
@@ -540,7 +666,7 @@ def _legend(threshold: float | None, typed: bool = False) -> str:
 
 
 def _document_meta(document: Document) -> str:
-    result = DocumentScore.of(document.scores)
+    result = document.verdict()
     meta = f"{_plural(result.sentences, 'sentence')}, {result.uncertain:,} uncertain"
     if result.certainty is not None:
         meta += f" ({_percent(result.uncertain, result.sentences)}), lowest certainty "
@@ -551,9 +677,10 @@ def _document_meta(document: Document) -> str:
 def _article(document: Document, number: int, shown: int, limit: int) -> str:
     meta = _document_meta(document)
     paragraphs = _paragraphs(document, number, shown) or ['<p class="empty">no sentences</p>']
-    if shown < len(document.scores):
+    total = document.verdict().sentences
+    if shown < total:
         paragraphs.append(
-            f'<p class="note">Sentences {shown + 1:,} to {len(document.scores):,} of this '
+            f'<p class="note">Sentences {shown + 1:,} to {total:,} of this '
             f"document are not shown (the page shows at most {limit:,} sentences).</p>"
         )
     return (
@@ -566,7 +693,7 @@ def _rest(documents: Sequence[Document]) -> str:
     """Return the table that summarizes the documents past the cap."""
     rows = []
     for document in documents:
-        result = DocumentScore.of(document.scores)
+        result = document.verdict()
         lowest = "-" if result.certainty is None else f"{result.certainty:.2f}"
         rows.append(
             f"<tr><td>{html.escape(_display_name(document.name))}</td>"
@@ -646,17 +773,21 @@ def render_html(
             title += f": {_display_name(docs[0].name)}"
     shown = _shown(docs, max_sentences)
     cut = next(
-        (number for number, count in enumerate(shown) if not count and docs[number].scores),
+        (
+            number
+            for number, count in enumerate(shown)
+            if not count and docs[number].verdict().sentences
+        ),
         len(docs),
     )  # documents before it are shown, the others summarized
-    total = sum(len(document.scores) for document in docs)
+    total = sum(document.verdict().sentences for document in docs)
     note = ""
     if sum(shown) < total:
         note = (
             f'<p class="note">This page shows {sum(shown):,} of the {total:,} sentences in '
             f"full (at most {max_sentences:,})."
         )
-        if cut and shown[cut - 1] < len(docs[cut - 1].scores):
+        if cut and shown[cut - 1] < docs[cut - 1].verdict().sentences:
             note += " The last document shown is cut short."
         if cut < len(docs):
             note += (

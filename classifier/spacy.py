@@ -1,8 +1,13 @@
 """A spaCy pipeline component, ``hedge_certainty``, that scores the sentences of a Doc.
 
 Needs the ``spacy`` extra (``pip install "hedge-classifier[spacy]"``). Importing this module
-registers the component factory and the default extension attributes with spaCy;
-``import classifier`` alone never imports spaCy.
+registers the component factory and the default extension attributes with spaCy; the
+package's ``spacy_factories`` entry point lets ``spacy.load`` find the factory in a process
+that never imported it. ``import classifier`` alone never imports spaCy.
+
+``nlp.to_disk`` stores the component's model file (``config={"model": "my.hedge"}``) in
+the component's folder as ``model.hedge``, and ``spacy.load`` reads it from there, so a
+saved pipeline folder travels whole.
 
 The component needs sentence boundaries: put it after a parser, a ``senter`` or the rule-based
 ``sentencizer``. It scores each sentence of ``doc.sents`` (its ``Span.text``) as given, with
@@ -33,16 +38,21 @@ Another ``prefix`` (``config={"prefix": "my_"}``) names them ``my_certainty``,
 ``doc.spans["my_cues"]`` and so on, as negspacy's ``extension_name`` does, so that two
 components (two models) can annotate one Doc.
 
-Every value is plain data (floats, ints, strings, spans), so Docs survive
-``nlp.pipe(texts, n_process=2)``, ``Doc.to_bytes`` and ``DocBin(store_user_data=True)``:
-extension values travel in ``doc.user_data``, which ``DocBin`` keeps only with
-``store_user_data=True``. The model is loaded once, when the component is created.
+Every value is plain data (floats, ints, strings, lists, dicts, spans), so Docs survive
+``nlp.pipe(texts, n_process=2)``, ``Doc.to_bytes`` and ``DocBin(store_user_data=True)``
+with the same values and types (lists stay lists): extension values travel in
+``doc.user_data``, which ``DocBin`` keeps only with ``store_user_data=True``. The model is
+loaded once, when the component is created (or by ``from_disk``).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 try:
     from spacy.language import Language
@@ -58,7 +68,7 @@ if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
     from classifier.model.scorer import SentenceScore
 
-__all__ = ["DEFAULT_PREFIX", "FACTORY", "HedgeCertainty"]
+__all__ = ["DEFAULT_PREFIX", "FACTORY", "MODEL_FILE", "HedgeCertainty"]
 
 #: The name under which the component factory is registered (``nlp.add_pipe(FACTORY)``).
 FACTORY = "hedge_certainty"
@@ -67,7 +77,14 @@ DEFAULT_BATCH_SIZE = 256
 #: The default prefix of the extension attributes and of the span group.
 DEFAULT_PREFIX = "hedge_"
 #: The sentence attributes that hold values, without the prefix.
-_SPAN_FIELDS = ("certainty", "label", "types", "aspects")
+_SPAN_FIELDS = ("certainty", "label")
+#: The sentence attributes that hold lists (types) and dicts of lists (aspects), kept in
+#: ``doc.user_data`` under ``(_USER_DATA, name, start_char, end_char)`` and read back with
+#: lists as lists (``DocBin`` and ``Doc.to_bytes`` give tuples back).
+_SPAN_LISTS = ("types", "aspects")
+_USER_DATA = "hedge_certainty"
+#: The file of the model archive in a pipeline's folder (``nlp.to_disk``).
+MODEL_FILE = "model.hedge"
 #: The Doc attributes that hold values, without the prefix: fields of a DocumentScore
 #: (``categories`` is read from the cue spans, as a tuple survives no serialization as one).
 _DOC_FIELDS = ("certainty", "uncertain_share", "label", "sentences", "uncertain")
@@ -104,6 +121,29 @@ class _CuesIn:
         )
 
 
+def _lists(value: Any) -> Any:
+    """Return ``value`` with every tuple in it a list (msgpack gives lists back as tuples)."""
+    if isinstance(value, (tuple, list)):
+        return [_lists(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _lists(item) for key, item in value.items()}
+    return value
+
+
+class _Stored:
+    """Getter of ``Span._.<prefix>types`` and ``aspects``: the value kept in ``doc.user_data``.
+
+    A class rather than a closure, so that it pickles.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, span: Span) -> Any:
+        data: dict[Any, Any] = span.doc.user_data
+        return _lists(data.get((_USER_DATA, self.key, span.start_char, span.end_char)))
+
+
 def register_extensions(prefix: str = DEFAULT_PREFIX) -> None:
     """Register the extension attributes of ``prefix`` (once; later calls do nothing).
 
@@ -117,6 +157,9 @@ def register_extensions(prefix: str = DEFAULT_PREFIX) -> None:
     for field in _SPAN_FIELDS:
         if not Span.has_extension(prefix + field):
             Span.set_extension(prefix + field, default=None)
+    for field in _SPAN_LISTS:
+        if not Span.has_extension(prefix + field):
+            Span.set_extension(prefix + field, getter=_Stored(prefix + field))
     if not Span.has_extension(prefix + "cues"):
         Span.set_extension(prefix + "cues", getter=_CuesIn(prefix + "cues"))
     for field in _DOC_FIELDS:
@@ -174,12 +217,62 @@ class HedgeCertainty:
         self.name = name
         self.batch_size = batch_size
         self.prefix = prefix
-        if model is None or isinstance(model, str):
-            self.model = load_scorer(model, trusted=trusted)
-        else:
-            self.model = scorer_of(model)
+        self._trusted = trusted
+        self._outputs = (with_types, with_aspects)
+        #: The model file the weights come from (None: the bundled model or an object).
+        self._archive: str | None = model if isinstance(model, str) else None
+        self._model: Scorer | None = None
+        if not isinstance(model, str):
+            self._model = self._ready(
+                load_scorer(None, trusted=trusted) if model is None else scorer_of(model)
+            )
+        elif os.path.exists(model):
+            self._model = self._ready(load_scorer(model, trusted=trusted))
+        # else: a file of another folder, as in the config of a pipeline that travelled;
+        # from_disk gives the copy in the pipeline's folder, or first use the error
+
+    def _ready(self, scorer: Scorer) -> Scorer:
+        with_types, with_aspects = self._outputs
         if with_types or with_aspects:
-            self.model = self.model.with_outputs(types=with_types, aspects=with_aspects)
+            return scorer.with_outputs(types=with_types, aspects=with_aspects)
+        return scorer
+
+    @property
+    def model(self) -> Scorer:
+        """The model's scorer."""
+        if self._model is None:
+            self._model = self._ready(load_scorer(self._archive, trusted=self._trusted))
+        return self._model
+
+    def to_disk(self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()) -> None:
+        """Store the model archive in the component's folder of a pipeline (``nlp.to_disk``).
+
+        Only a model given as a file has an archive to store; the bundled model travels
+        with the package.
+        """
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / MODEL_FILE
+        if self._archive is None or (target.exists() and target.samefile(self._archive)):
+            return
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".model-", delete=False) as out:
+            try:
+                with open(self._archive, "rb") as source:
+                    shutil.copyfileobj(source, out)
+            except BaseException:
+                os.unlink(out.name)
+                raise
+        os.replace(out.name, target)
+
+    def from_disk(
+        self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()
+    ) -> HedgeCertainty:
+        """Load the model archive stored by :meth:`to_disk` (``spacy.load``), if there is one."""
+        stored = Path(path) / MODEL_FILE
+        if stored.is_file():
+            self._archive = str(stored)
+            self._model = self._ready(load_scorer(str(stored), trusted=self._trusted))
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         """Score the sentences of ``doc`` and set the extension attributes."""
@@ -221,10 +314,13 @@ class HedgeCertainty:
         for sentence, score in zip(sentences, scores, strict=True):
             sentence._.set(prefix + "certainty", score.certainty)
             sentence._.set(prefix + "label", score.label)
+            data: dict[Any, Any] = doc.user_data
+            start, end = sentence.start_char, sentence.end_char
             if with_types:
-                sentence._.set(prefix + "types", list(score.types))
+                data[(_USER_DATA, prefix + "types", start, end)] = list(score.types)
             if with_aspects:
-                sentence._.set(prefix + "aspects", {a.aspect: a.record() for a in score.aspects})
+                aspects = {a.aspect: a.record() for a in score.aspects}
+                data[(_USER_DATA, prefix + "aspects", start, end)] = aspects
             score = score.shifted(sentence.start_char)
             shifted.append(score)
             for cue in score.cues:

@@ -120,7 +120,7 @@ def test_eval_with_ratings_reports_correlations(trained, capsys, tmp_path):
     rows = [(t, "1") for t in HEDGED[:10]] + [(t, "5") for t in FIRM[:10]]
     data = write_csv(tmp_path / "rated.csv", rows)
     code, out, err = run(
-        capsys, "eval", str(data), "--model", str(model), "--threshold", "3", "--format", "json"
+        capsys, "eval", str(data), "--model", str(model), "--rating-cutoff", "3", "--format", "json"
     )
     assert (code, err) == (0, "")
     report = json.loads(out)
@@ -213,14 +213,14 @@ def test_train_option_errors(capsys, tmp_path):
         str(data),
         "--out",
         "m.joblib",
-        "--threshold",
+        "--rating-cutoff",
         "3",
         "--uncertain-value",
         "1",
     )
     assert code == 2
     assert "not allowed with" in err
-    code, _, err = run(capsys, "train", str(data), "--out", "m.joblib", "--threshold", "nan")
+    code, _, err = run(capsys, "train", str(data), "--out", "m.joblib", "--rating-cutoff", "nan")
     assert code == 2
     code, _, err = run(capsys, "train", str(tmp_path / "none.csv"), "--out", "m.joblib")
     assert code == 1

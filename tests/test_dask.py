@@ -16,6 +16,7 @@ from classifier.model.scorer import Scorer
 
 from .corpus import SENTENCES
 
+dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("dask.distributed")
 db = pytest.importorskip("dask.bag")
 dd = pytest.importorskip("dask.dataframe")
@@ -160,15 +161,16 @@ def test_score_bag_of_sentences(client, clf):
     sentences = SENTENCES + ["Perhaps.", ""]
     bag = db.from_sequence([(f"s{i}", s) for i, s in enumerate(sentences)], npartitions=5)
     records = client.compute(score_bag(bag, clf, split=False)).result()
-    scores = clf.scorer_.score_sentences(sentences)
-    assert [r["doc"] for r in records] == [f"s{i}" for i in range(len(sentences))]
+    scored = sentences[:-1]  # a blank item has no sentence, as a blank line in hedge score --lines
+    scores = clf.scorer_.score_sentences(scored)
+    assert [r["doc"] for r in records] == [f"s{i}" for i in range(len(scored))]
     assert {r["sentence"] for r in records} == {0}
     assert_same_certainty([r["certainty"] for r in records], [s.certainty for s in scores])
     assert [r["label"] for r in records] == [s.label for s in scores]
     assert [[c["text"] for c in r["cues"]] for r in records] == [
         [c.text for c in s.cues] for s in scores
     ]
-    assert [(r["start"], r["end"]) for r in records] == [(0, len(s)) for s in sentences]
+    assert [(r["start"], r["end"]) for r in records] == [(0, len(s)) for s in scored]
 
 
 def test_score_bag_per_document_gives_the_document_scores(client, clf):
@@ -190,31 +192,98 @@ def test_score_bag_per_document_gives_the_document_scores(client, clf):
 
 
 # ---------------------------------------------------------------------- data frames
-def test_score_frame_equals_local_scoring_in_order(client, clf):
-    sentences = SENTENCES + [s.text for text in TEXTS for s in clf.scorer_.score(text)]
-    index = [f"row{i:03d}" for i in range(len(sentences))]
-    frame = pd.DataFrame({"id": range(len(sentences)), "text": sentences}, index=index)
-    scored = score_frame(dd.from_pandas(frame, npartitions=4), model=clf)
-    assert list(scored.columns) == ["id", "text", "certainty", "rating", "label", "cues"]
+def frame_with_gaps():
+    texts = [*TEXTS, None, 3, "It may rain.\n", float("nan")]
+    index = [f"row{i:03d}" for i in range(len(texts))]
+    return pd.DataFrame(
+        {"id": range(len(texts)), "text": pd.Series(texts, index=index, dtype=object)},
+        index=index,
+    )
+
+
+@pytest.mark.parametrize("per", ["document", "sentence"])
+def test_score_frame_gives_what_pandas_gives(client, clf, per):
+    from classifier.pandas import score_frame as pandas_score_frame
+
+    frame = frame_with_gaps()
+    expected = pandas_score_frame(frame, model=clf, per=per)
+    with dask.config.set({"dataframe.convert-string": False}):  # the same frame, as it is
+        ddf = dd.from_pandas(frame, npartitions=4)
+    scored = score_frame(ddf, model=clf, per=per)
+    assert list(scored.columns) == list(expected.columns)
     result = client.compute(scored).result()
-    assert list(result.index) == index
-    assert result["id"].tolist() == list(range(len(sentences)))
-    assert result["text"].tolist() == sentences
-    assert_same_certainty(result["certainty"].to_numpy(), clf.scorer_.certainty(sentences))
-    assert result["label"].tolist() == clf.predict(sentences).tolist()
-    assert result["cues"].tolist() == local_cues(clf, sentences)
-    assert "may|modal" in result["cues"].tolist()
+    pd.testing.assert_frame_equal(result, expected)
     assert dict(result.dtypes) == dict(scored.dtypes)  # meta matches what workers return
-    assert result["certainty"].dtype == np.float64
+    labeled = ddf.assign(label="certain")
+    with pytest.raises(ValueError, match="prefix='hedge_'"):
+        score_frame(labeled, model=clf, per=per)
+    prefixed = score_frame(labeled, model=clf, per=per, prefix="p_")
+    pd.testing.assert_frame_equal(
+        prefixed.compute(scheduler="sync"),
+        pandas_score_frame(labeled.compute(), model=clf, per=per, prefix="p_"),
+    )
+
+
+def test_score_frame_per_document_gives_the_records_of_hedge_score(clf, tmp_path, capsys):
+    frame = pd.DataFrame({"body": TEXTS[:6]})
+    path = tmp_path / "t.jsonl"
+    frame.to_json(path, orient="records", lines=True)
+    assert (
+        hedge(["score", "--per", "document", "--format", "jsonl", "--text-col", "body", str(path)])
+        == 0
+    )
+    command = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    scored = score_frame(dd.from_pandas(frame, npartitions=2), "body", model=clf).compute()
+    for record, (_, row) in zip(command, scored.iterrows(), strict=True):
+        assert record["sentences"] == row["sentences"]
+        assert record["label"] == (None if pd.isna(row["label"]) else row["label"])
+        assert_same_certainty(
+            [record["certainty"] or 0.0],
+            [row["certainty"] if not pd.isna(row["certainty"]) else 0.0],
+        )
 
 
 def test_score_frame_other_column_and_empty_partition(clf):
     frame = pd.DataFrame({"sentence": ["It may rain.", "It rained."]})
     ddf = dd.from_pandas(frame, npartitions=1)
     ddf = dd.concat([ddf, ddf[ddf["sentence"] == "nothing"]])  # an empty partition
-    result = score_frame(ddf, column="sentence", model=clf).compute(scheduler="sync")
-    assert result["label"].tolist() == ["uncertain", "certain"]
-    assert result["cues"].tolist() == ["may|modal", ""]
+    for per in ("document", "sentence"):
+        prefix = "p_" if per == "sentence" else ""  # per sentence adds a "sentence" column
+        scored = score_frame(ddf, column="sentence", model=clf, per=per, prefix=prefix)
+        result = scored.compute(scheduler="sync")
+        assert result[f"{prefix}label"].tolist() == ["uncertain", "certain"]
+        assert result[f"{prefix}cues"].tolist() == ["may|modal", ""]
+    with pytest.raises(ValueError, match="'sentence' that score_frame adds; pass prefix="):
+        score_frame(ddf, column="sentence", model=clf, per="sentence")
+
+
+def test_score_bag_of_read_text_lines_drops_the_line_ending(clf, tmp_path):
+    path = tmp_path / "lines.txt"
+    path.write_text("It may rain.\n  The sky is blue.  \n\nPerhaps.", encoding="utf-8")
+    bag = db.read_text(str(path))
+    records = score_bag(bag, clf, split=False).compute(scheduler="sync")
+    assert [r["text"] for r in records] == ["It may rain.", "The sky is blue.", "Perhaps."]
+    assert [(r["start"], r["end"]) for r in records] == [(0, 12), (2, 18), (0, 8)]
+    split = score_bag(db.read_text(str(path)), clf).compute(scheduler="sync")
+    assert [r["text"] for r in split] == ["It may rain.", "The sky is blue.", "Perhaps."]
+
+
+def test_score_bag_missing_values_are_those_of_pandas(clf):
+    from classifier.pandas import score_frame as pandas_score_frame
+
+    items = ["It may rain. It rained.", None, "", float("nan"), "Perhaps."]
+    records = score_bag(db.from_sequence(items, npartitions=2), clf, per="document").compute(
+        scheduler="sync"
+    )
+    frame = pandas_score_frame(pd.DataFrame({"text": pd.Series(items, dtype=object)}), model=clf)
+    assert [r["sentences"] for r in records] == [
+        None if pd.isna(n) else n for n in frame["sentences"]
+    ]
+    assert [r["label"] for r in records] == [None if pd.isna(x) else x for x in frame["label"]]
+    sentences = score_bag(db.from_sequence(items, npartitions=2), clf).compute(scheduler="sync")
+    assert [r["doc"] for r in sentences] == [0, 0, 4]
+    with pytest.raises(TypeError, match=r"bag item [13] is (NoneType|float)"):
+        score_bag(db.from_sequence(items), clf, errors="raise").compute(scheduler="sync")
 
 
 # ---------------------------------------------------------------------- shipping the model
@@ -274,17 +343,20 @@ def test_bad_arguments(clf):
     with pytest.raises(NotFittedError):
         score_bag(bag, CertaintyClassifier())
     with pytest.raises(TypeError, match=r"bag item 1 is int, expected str or a \(doc, text\)"):
-        score_bag(db.from_sequence(["It may rain.", 3]), clf).compute(scheduler="sync")
+        score_bag(db.from_sequence(["It may rain.", 3]), clf, errors="raise").compute(
+            scheduler="sync"
+        )
 
-    ddf = dd.from_pandas(pd.DataFrame({"text": ["It may rain.", None]}, index=[7, 8]), 1)
+    texts = pd.Series(["It may rain.", None], index=[7, 8], dtype=object)
+    ddf = dd.from_pandas(pd.DataFrame({"text": texts}), 1)
     with pytest.raises(TypeError, match="dask.dataframe.DataFrame"):
         score_frame(ddf.compute(), model=clf)
-    with pytest.raises(KeyError, match="'sentence' not found"):
+    with pytest.raises(KeyError, match="no column 'sentence'"):
         score_frame(ddf, column="sentence", model=clf)
-    with pytest.raises(ValueError, match=r"output column\(s\) \['label'\]"):
+    with pytest.raises(ValueError, match="'label' that score_frame adds"):
         score_frame(ddf.assign(label="x"), model=clf)
-    with pytest.raises(TypeError, match="column 'text' at index 8 is"):
-        score_frame(ddf, model=clf).compute(scheduler="sync")
+    with pytest.raises(TypeError, match="column 'text' at index 8 "):
+        score_frame(ddf, model=clf, errors="raise").compute(scheduler="sync")
 
 
 def test_importing_the_package_does_not_import_dask():

@@ -164,7 +164,7 @@ def with_row(row: str) -> str:
             "d.csv",
             csv_text(header="sentence,label"),
             {},
-            ["d.csv:1", "'text'", "not in the header"],
+            ["d.csv:1", "'text'", "not found"],
         ),
         ("d.csv", csv_text(header="text,text,label"), {}, ["d.csv:1", "'text'", "twice"]),
         ("d.csv", with_row(",1"), {}, [LINE_12, "'text'", "empty text"]),
@@ -200,7 +200,7 @@ def with_row(row: str) -> str:
             ["d.jsonl:2", "invalid JSON"],
         ),
         ("d.jsonl", '{"text": "a", "label": NaN}\n', {}, ["d.jsonl:1", "'label'", "NaN"]),
-        ("d.jsonl", '\n{"text": "a"}\n', {}, ["d.jsonl:2", "'label'", "no such field"]),
+        ("d.jsonl", '\n{"text": "a"}\n', {}, ["d.jsonl:2", "'label'", "not found"]),
         ("d.jsonl", '{"text": 5, "label": 1}\n', {}, ["d.jsonl:1", "'text'", "expected text"]),
         ("d.jsonl", '{"text": "a", "label": [1]}\n', {}, ["d.jsonl:1", "'label'", "array"]),
         ("d.jsonl", '{"text": "a", "label": null}\n', {}, ["d.jsonl:1", "'label'", "empty label"]),
@@ -323,8 +323,9 @@ def test_a_key_twice_in_one_json_object_is_an_error(tmp_path):
 
 def test_a_huge_field_or_line_is_refused_before_it_is_held(tmp_path, monkeypatch):
     from classifier.io import labeled as data
+    from classifier.io import tables
 
-    monkeypatch.setattr(data, "MAX_LINE_CHARS", 1000)
+    monkeypatch.setattr(tables, "MAX_LINE_CHARS", 1000)
     path = write(tmp_path / "d.csv", csv_text() + '"' + "x" * 5000 + '",certain\n')
     with pytest.raises(DataError, match="d.csv:22: a line longer than 1000 characters"):
         read_labeled(path)

@@ -10,7 +10,7 @@ import pytest
 pd = pytest.importorskip("pandas")
 
 from classifier.model.estimator import CertaintyClassifier  # noqa: E402
-from classifier.pandas import DOCUMENT_COLUMNS, score_frame  # noqa: E402
+from classifier.pandas import DOCUMENT_COLUMNS, OUTPUT_COLUMNS, score_frame  # noqa: E402
 
 TEXTS = [
     "It may rain. The sky is blue.",
@@ -95,7 +95,14 @@ def test_another_column_and_string_dtype(clf):
     df = pd.DataFrame({"body": pd.array(["Perhaps.", "It is so."], dtype="string")})
     out = score_frame(df, "body", model=clf, per="sentence")
     assert list(out.columns) == [
-        "body", "sentence", "start", "end", "certainty", "rating", "label", "cues"
+        "body",
+        "sentence",
+        "start",
+        "end",
+        "certainty",
+        "rating",
+        "label",
+        "cues",
     ]
     assert out["label"].dtype == "string" and out["body"].dtype == "string"
     assert list(out["label"]) == ["uncertain", "certain"]
@@ -154,16 +161,31 @@ def test_errors_raise_refuses_a_missing_cell_naming_its_row(clf, value, kind):
             score_frame(df, model=clf, per=per, errors="raise")
 
 
-def test_a_cell_that_is_neither_text_nor_missing_raises(clf):
+def test_a_cell_that_is_not_text_is_handled_as_errors_says(clf):
     df = pd.DataFrame({"text": ["Fine.", 3]}, index=[5, 6], dtype=object)
-    with pytest.raises(TypeError, match=r"'text' at index 6 \(row 1\) is int, expected str"):
-        score_frame(df, model=clf)
+    for per in ("document", "sentence"):
+        with pytest.raises(TypeError, match=r"'text' at index 6 \(row 1\) is int, expected str"):
+            score_frame(df, model=clf, per=per, errors="raise")
+        out = score_frame(df, model=clf, per=per)  # errors="coerce": scored as missing
+        missing = df.assign(text=pd.Series(["Fine.", None], index=df.index, dtype=object))
+        missing = score_frame(missing, model=clf, per=per)
+        pd.testing.assert_frame_equal(out.drop(columns="text"), missing.drop(columns="text"))
+        assert out["label"].isna().tolist() == [False, True]
 
 
 def test_clashing_columns(clf):
     df = pd.DataFrame({"text": ["Fine."], "label": ["certain"]})
-    with pytest.raises(ValueError, match="'label'"):
+    with pytest.raises(ValueError, match="'label' that score_frame adds; pass prefix='hedge_'"):
         score_frame(df, model=clf)
+    for per, added in (("document", DOCUMENT_COLUMNS), ("sentence", OUTPUT_COLUMNS)):
+        out = score_frame(df, model=clf, per=per, prefix="hedge_")
+        assert out["label"].tolist() == ["certain"]  # labeled data keeps its label
+        assert [f"hedge_{name}" for name in added] == [
+            name for name in out.columns if name.startswith("hedge_")
+        ][-len(added) :]
+        assert out["hedge_label"].tolist() == ["certain"]
+    with pytest.raises(ValueError, match="'hedge_label'"):
+        score_frame(df.assign(hedge_label="x"), model=clf, prefix="hedge_")
     df = pd.DataFrame({"text": ["Fine."], "start": [0]})
     assert "start" in score_frame(df, model=clf).columns  # only added per sentence
     with pytest.raises(ValueError, match="'start'"):

@@ -1,6 +1,8 @@
 """The HTML report in a real headless Chromium, at a phone's width and a desktop's.
 
-Skipped where no Chromium is installed (Debian: ``apt-get install chromium``). The report
+Skipped where no Chromium is installed (Debian: ``apt-get install chromium``), except
+where ``HEDGE_REQUIRE_BROWSER`` is set (``.ci/run`` sets it, and installs Chromium): there
+a missing browser fails the run, so the layout is checked in CI. The report
 is shown in an iframe exactly as wide as the screen (a headless window is at least 500 px
 wide), and a script of the harness page (the report itself has none) measures it; the test
 reads the findings from the dumped DOM.
@@ -9,6 +11,7 @@ reads the findings from the dumped DOM.
 from __future__ import annotations
 
 import json
+import os
 import re
 from html import escape, unescape
 
@@ -20,7 +23,9 @@ from classifier.report import render_html, score_document
 browser_module = pytest.importorskip("scripts.screenshot_report")
 try:
     BROWSER = browser_module.find_browser()
-except SystemExit:
+except SystemExit as missing:
+    if os.environ.get("HEDGE_REQUIRE_BROWSER"):
+        pytest.fail(f"HEDGE_REQUIRE_BROWSER is set: {missing}", pytrace=False)
     pytest.skip("no Chromium installed", allow_module_level=True)
 
 TEXT = (

@@ -176,7 +176,6 @@ def test_model_loaded_once_per_component(monkeypatch, clf):
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("hedge_certainty", config={"model": "my.joblib", "trusted": True})
-    assert calls == [("my.joblib", True)]
     for _ in range(3):
         nlp("It may rain. The sky is blue.")
     list(nlp.pipe(["Perhaps.", "Surely."]))
@@ -198,3 +197,66 @@ def test_import_classifier_does_not_import_spacy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
+
+
+# ------------------------------------------------------------ a pipeline that travels (22.6)
+def test_a_saved_pipeline_loads_in_a_fresh_process_from_another_folder(tmp_path, clf):
+    model = tmp_path / "train" / "my.hedge"
+    model.parent.mkdir()
+    clf.save(model)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("hedge_certainty", config={"model": str(model)})
+    nlp.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "hedge_certainty" / "model.hedge").read_bytes() == (
+        model.read_bytes()
+    )
+    moved = tmp_path / "elsewhere" / "pipeline"
+    moved.parent.mkdir()
+    (tmp_path / "pipeline").rename(moved)
+    model.unlink()  # the model file the config names is gone: the folder has its copy
+    code = (
+        "import sys, spacy\n"
+        f"nlp = spacy.load({str(moved)!r})\n"
+        "doc = nlp('It may rain. The sky is blue.')\n"
+        "print([s._.hedge_label for s in doc.sents], 'classifier.spacy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("] ") == ["['uncertain', 'certain'", "True\n"]
+    again = spacy.load(moved)
+    again.to_disk(moved)  # saving over its own folder keeps the model
+    assert (moved / "hedge_certainty" / "model.hedge").read_bytes() == clf_bytes(clf, tmp_path)
+
+
+def clf_bytes(clf, tmp_path):
+    path = tmp_path / "again.hedge"
+    clf.save(path)
+    return path.read_bytes()
+
+
+def test_a_missing_model_file_is_one_clear_error_on_first_use(tmp_path):
+    from classifier.errors import ModelLoadError
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("hedge_certainty", config={"model": str(tmp_path / "none.hedge")})
+    with pytest.raises(ModelLoadError, match="none.hedge"):
+        nlp("It may rain.")
+
+
+def test_docbin_round_trip_keeps_the_types_of_values():
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("hedge_certainty", config={"with_types": True, "with_aspects": True})
+    doc = nlp("Roughly 40 people may come. It rained.")
+    data = DocBin(docs=[doc], store_user_data=True).to_bytes()
+    (restored,) = DocBin().from_bytes(data).get_docs(spacy.blank("en").vocab)
+    for before, after in zip(doc.sents, restored.sents, strict=True):
+        assert type(after._.hedge_types) is list
+        assert after._.hedge_types == before._.hedge_types
+        assert after._.hedge_aspects == before._.hedge_aspects
+        for aspect in after._.hedge_aspects.values():
+            assert type(aspect["cues"]) is list

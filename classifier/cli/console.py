@@ -13,10 +13,11 @@ import codecs
 import contextlib
 import os
 import signal
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO, TypeVar, cast
+from typing import Any, TextIO, TypeVar, cast
 
 __all__ = [
     "PROG",
@@ -35,6 +36,8 @@ __all__ = [
     "inputs_of",
     "jobs",
     "probability",
+    "byte_progress",
+    "positive_int",
     "progress",
     "show_warning",
     "signals_interrupt",
@@ -136,6 +139,32 @@ def check_output(name: str, inputs: Iterable[str] = ()) -> Path:
     return path
 
 
+def byte_progress(names: list[str]) -> Any:
+    """Return a progress bar of the bytes of files ``names``, with their total and time left.
+
+    None when standard error is not a terminal, tqdm is missing, or an input's size is not
+    known beforehand (standard input, a pipe).
+    """
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    total = 0
+    for name in names:
+        try:
+            info = os.stat(name)
+        except (OSError, ValueError):
+            return None
+        if name == STDIN or not stat.S_ISREG(info.st_mode):
+            return None
+        total += info.st_size
+    return tqdm(
+        total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, leave=False
+    )
+
+
 def progress(records: Iterator[_T]) -> Iterator[_T]:
     """Show a progress bar on standard error when it is a terminal and tqdm is installed."""
     if not sys.stderr.isatty():
@@ -166,6 +195,17 @@ def encoding(text: str) -> str:
     except LookupError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a text encoding") from None
     return text
+
+
+def positive_int(text: str) -> int:
+    """Parse a whole number of at least 1 for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {text!r}")
+    return value
 
 
 def jobs(text: str) -> int:

@@ -8,8 +8,8 @@ examples:
   echo "It may rain tomorrow. The sky is blue." | hedge score
   hedge score --format jsonl report.txt notes.txt -o scores.jsonl
   hedge explain "The results suggest a role for the gene."
-  hedge train labeled.csv --out my.joblib
-  hedge eval test.csv --model my.joblib
+  hedge train labeled.csv --out my.hedge
+  hedge eval test.csv --model my.hedge
   hedge lexicon check my_lexicon/
 
 Run "hedge COMMAND --help" for the options of a command.
@@ -17,8 +17,8 @@ Run "hedge COMMAND --help" for the options of a command.
 
 SCORE_DESCRIPTION = """\
 Split text into sentences and score each for certainty, with the hedge cues
-that made it uncertain. Reads UTF-8 files, or standard input when no FILE or
-'-' is given.
+that made it uncertain. Reads text files (UTF-8 unless --encoding), tables and
+folders, or standard input when no FILE or '-' is given.
 """
 
 SCORE_EPILOG = """\
@@ -68,18 +68,20 @@ discarded with the rule that decided, and its contribution to the log-odds of
 """
 
 DATA_OPTIONS_HELP = """\
-labeled data: JSONL, JSON, CSV or TSV (by extension, or --data-format), UTF-8,
+labeled data: JSONL, JSON, CSV, TSV or Parquet (by extension, or --data-format),
+UTF-8 unless --encoding says otherwise,
 one sentence per record with a text and a label column. Labels are
 certain/uncertain; or 0/1, true/false (1 and true mean uncertain unless
 --uncertain-value 0); or any two values, with --uncertain-value naming the one
 that means uncertain (e.g. --uncertain-value yes); or graded ratings with
---threshold T (a rating <= T means uncertain).
+--rating-cutoff R (a rating <= R means uncertain). --threshold T is the
+decision threshold, as in hedge score: uncertain below certainty T.
 """
 
 TRAIN_DESCRIPTION = (
     """\
-Train a model on labeled sentences and save it with its JSON manifest (MODEL
-with the extension .json). Prints the cross-validated precision, recall and F1
+Train a model on labeled sentences and save it as one model file (MODEL, a
+.hedge archive with its manifest inside). Prints the cross-validated precision, recall and F1
 of "uncertain". The same data and --seed give a byte-identical model file.
 
 """
@@ -93,17 +95,17 @@ examples:
   The results suggest that the gene is involved.,uncertain
   The protein binds DNA.,certain
   ...
-  $ hedge train labeled.csv --out my.joblib
-  hedge train ratings.jsonl --threshold 3 --out my.joblib
-  hedge train hedged.tsv facts.tsv --lexicon my_lexicon/ --base --out my.joblib
+  $ hedge train labeled.csv --out my.hedge
+  hedge train ratings.jsonl --rating-cutoff 3 --out my.hedge
+  hedge train hedged.tsv facts.tsv --lexicon my_lexicon/ --base --out my.hedge
 """
 
 EVAL_DESCRIPTION = (
     """\
 Score labeled sentences with a model (each record as one sentence) and report
 precision, recall and F1 of "uncertain", accuracy, the confusion matrix, ROC
-AUC, Brier score and a calibration table; with --threshold, also the Pearson
-and Spearman correlation of certainty with the ratings.
+AUC, Brier score and a calibration table; with --rating-cutoff, also the
+Pearson and Spearman correlation of certainty with the ratings.
 
 """
     + DATA_OPTIONS_HELP
@@ -111,9 +113,10 @@ and Spearman correlation of certainty with the ratings.
 
 EVAL_EPILOG = """\
 examples:
-  hedge eval test.csv --model my.joblib
-  hedge eval ratings.jsonl --threshold 3 --format json -o report.json
-  hedge eval test.csv --model my.joblib --plot calibration.png
+  hedge eval test.csv --model my.hedge
+  hedge eval ratings.jsonl --rating-cutoff 3 --format json -o report.json
+  hedge eval test.csv --model my.hedge --threshold 0.6
+  hedge eval test.csv --model my.hedge --plot calibration.png
 """
 
 EXPLAIN_EPILOG = """\
@@ -126,7 +129,7 @@ examples:
     May  modal     discarded: false friend: the month May  +0.000
     may  modal     kept                                    +4.344
 
-  hedge explain --model my.joblib "It is not certain that it works."
+  hedge explain --model my.hedge "It is not certain that it works."
   hedge explain < notes.txt
   hedge explain --format json --file notes.txt > why.json
 """
@@ -184,8 +187,18 @@ HELP_TRUST_MODEL = (
     "load a model without a manifest or saved with another scikit-learn major "
     "version; a model file can run code, so only for files you trust"
 )
+HELP_DUPLICATES = (
+    "a sentence labeled both ways: stop with an error naming them (default), drop every "
+    "copy of it, or keep its first label"
+)
 HELP_DATA_FORMAT = "format of the data files (default: from each file's extension)"
-HELP_THRESHOLD_2 = "labels are graded ratings; a rating <= T means uncertain"
+HELP_RATING_CUTOFF = "labels are graded ratings; a rating <= R means uncertain"
+HELP_THRESHOLD_TRAIN = (
+    "decide uncertain below certainty T instead of choosing the threshold by cross-validation"
+)
+HELP_THRESHOLD_EVAL = (
+    "evaluate at decision threshold T: uncertain below certainty T (default: the model's own)"
+)
 HELP_UNCERTAIN_VALUE = (
     "the label value meaning uncertain, e.g. 0 or yes; the one other value means "
     "certain (default: uncertain, 1, true)"
@@ -203,7 +216,7 @@ DESCRIPTION_COMMAND_EXPLAIN = (
     " and label. Each SENTENCE is taken as one sentence; text from --file or, with "
     "neither, from standard input is split into sentences."
 )
-HELP_FILE = "explain every sentence of a UTF-8 text file ('-' for standard input)"
+HELP_FILE = "explain every sentence of a text file ('-' for standard input)"
 HELP_FORMAT = "text, or json: a list with one object per sentence (default: %(default)s)"
 DESCRIPTION_COMMAND_LEXICON = (
     "Work with lexicon directories (UTF-8 *.tsv files with the header "

@@ -59,7 +59,10 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "files", nargs="*", metavar="FILE", help="UTF-8 text file; '-' for standard input"
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="text file (UTF-8 unless --encoding), table or folder; '-' for standard input",
     )
     parser.add_argument(
         "--format",
@@ -77,24 +80,14 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help=clihelp.HELP_EXPLAIN,
     )
+    cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD)
     parser.add_argument(
-        "--threshold",
-        type=console.probability,
-        metavar="T",
-        help=clihelp.HELP_THRESHOLD,
+        "--max-sentences",
+        type=console.positive_int,
+        metavar="N",
+        help="--format html: show at most N sentences in full, summarize the rest (default: 2000)",
     )
-    parser.add_argument(
-        "--encoding",
-        type=console.encoding,
-        default="utf-8",
-        help="encoding of the input (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--errors",
-        choices=("strict", "replace"),
-        default="strict",
-        help=clihelp.HELP_ERRORS,
-    )
+    cliargs.add_encoding_arguments(parser)
     parser.add_argument(
         "--jobs",
         type=console.jobs,
@@ -127,6 +120,8 @@ def _run_score(args: argparse.Namespace) -> int:
     documents = sources.input_documents(names, args)  # None: plain text files only
     if documents is None:
         console.check_inputs(names)
+    if args.max_sentences is not None and args.format != "html":
+        raise CommandError("--max-sentences sets the HTML report's cap: use it with --format html")
     if args.per == "document" and args.format == "html":
         raise CommandError("--per document: the HTML report shows each document already")
     if args.per == "document" and args.explain:
@@ -139,12 +134,8 @@ def _run_score(args: argparse.Namespace) -> int:
     from classifier.io.formats import WRITERS, write_documents, write_output
 
     if args.format == "html":
-        texts = (
-            sources.text_files(names, args)
-            if documents is None
-            else sources.report_texts(documents)
-        )
-        page = sources.html_page(clf, texts, args.lines)
+        texts = sources.report_inputs(names, documents, args)
+        page = sources.html_page(clf, texts, args.lines, args.max_sentences)
         write_output(output, lambda out: out.write(page))
         return 0
     if args.per == "document":
@@ -157,12 +148,19 @@ def _run_score(args: argparse.Namespace) -> int:
         write_output(output, lambda out: write(out, console.progress(scored), args.lines))
         return 0
     write_records = partial(WRITERS[args.format], outputs=args.outputs)
+    bar = console.byte_progress(names)  # total and time left; None off a terminal
 
     def records() -> Iterator[Record]:
+        update = None if bar is None else bar.update
         for name in names:
-            yield from sources.score_text_file(clf, name, args)
+            yield from sources.score_text_file(clf, name, args, on_bytes=update)
 
-    write_output(output, lambda out: write_records(out, console.progress(records()), args.lines))
+    shown = records() if bar is not None else console.progress(records())
+    try:
+        write_output(output, lambda out: write_records(out, shown, args.lines))
+    finally:
+        if bar is not None:
+            bar.close()
     return 0
 
 
@@ -182,9 +180,10 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
     parser.add_argument(
-        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.joblib"
+        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.hedge"
     )
     cliargs.add_data_arguments(parser)
+    cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD_TRAIN, ratings=True)
     parser.add_argument(
         "--lexicon",
         metavar="DIR",
@@ -222,7 +221,7 @@ def _run_train(args: argparse.Namespace) -> int:
         f"read {len(data.examples)} sentences from {files} file{'s' * (files != 1)}: "
         f"{counts['uncertain']} uncertain, {counts['certain']} certain"
     )
-    clf = train(data, seed=args.seed, lexicon=lexicon)
+    clf = train(data, seed=args.seed, lexicon=lexicon, decision_threshold=args.threshold)
     m = clf.cv_metrics_
     print(
         f"cross-validated ({m['folds']} folds, C={m['C']}, threshold {clf.threshold_:.2f}): "
@@ -237,6 +236,7 @@ def _run_train(args: argparse.Namespace) -> int:
             "text_col": args.text_col,
             "label_col": args.label_col,
             "data_format": args.data_format,
+            "rating_cutoff": args.rating_cutoff,
             "threshold": args.threshold,
             "uncertain_value": args.uncertain_value,
             "lexicon": args.lexicon,
@@ -267,6 +267,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
         "--format", choices=EVAL_FORMATS, default="text", help="output format (default: text)"
     )
     cliargs.add_data_arguments(parser)
+    cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD_EVAL, ratings=True)
     cliargs.add_model_arguments(parser)
     cliargs.add_output_argument(parser)
     parser.add_argument(
@@ -287,6 +288,8 @@ def _run_eval(args: argparse.Namespace) -> int:
         require_matplotlib()
     data = cliargs.read_data(args, min_per_class=0)
     clf = _load_scorer(args)
+    if args.threshold is not None:
+        clf.threshold = args.threshold
     from classifier.evaluate import evaluate
 
     report = evaluate(clf, data.sentences, data.labels, data.ratings)
@@ -337,6 +340,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
     )
+    cliargs.add_encoding_arguments(parser)
     cliargs.add_outputs_argument(parser)
     cliargs.add_model_arguments(parser)
     parser.set_defaults(handler=_run_explain)
@@ -349,10 +353,6 @@ def _run_explain(args: argparse.Namespace) -> int:
     files: list[str] = args.file or ([] if args.sentences else [STDIN])
     console.check_inputs(files)
     clf = _load_scorer(args)
-    explained: list[tuple[str, int, SentenceScore]] = [
-        ("argument", index, clf.score_sentences([sentence])[0])
-        for index, sentence in enumerate(args.sentences)
-    ]
     from classifier.io.formats import (
         display_name,
         explain,
@@ -360,17 +360,27 @@ def _run_explain(args: argparse.Namespace) -> int:
         explanation_record,
         kind_lines,
     )
-    from classifier.io.reader import read_text
+    from classifier.io.reader import score_file
 
-    for name in files:
-        text = read_text(name)
-        shown = display_name(name)
-        explained += [(shown, index, score) for index, score in enumerate(clf.score(text))]
-    if args.format == "json":
-        records = [explanation_record(clf, *item, outputs=args.outputs) for item in explained]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    def explained() -> Iterator[tuple[str, int, SentenceScore]]:
+        """Yield the sentences to explain; files are read block by block (bounded memory)."""
+        for index, sentence in enumerate(args.sentences):
+            yield "argument", index, clf.score_sentences([sentence])[0]
+        for name in files:
+            shown = display_name(name)
+            for record in score_file(clf, name, encoding=args.encoding, errors=args.errors):
+                yield shown, record.sentence, record.score
+
+    if args.format == "json":  # the text of json.dumps(records, indent=1), one at a time
+        sys.stdout.write("[")
+        count = 0
+        for count, item in enumerate(explained(), start=1):
+            record = explanation_record(clf, *item, outputs=args.outputs)
+            shown = json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
+            sys.stdout.write(("," if count > 1 else "") + "\n " + shown)
+        sys.stdout.write("\n]\n" if count else "]\n")
         return 0
-    for index, (_, _, score) in enumerate(explained):
+    for index, (_, _, score) in enumerate(explained()):
         if index:
             sys.stdout.write("\n")
         sys.stdout.write(
@@ -502,4 +512,3 @@ def main(argv: list[str] | None = None) -> int:
         console.error(f"{where}{err.strerror or err}")
         return EXIT_ERROR
     return status
-

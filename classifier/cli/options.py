@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "add_data_arguments",
+    "add_encoding_arguments",
     "add_input_arguments",
     "add_model_arguments",
     "add_output_argument",
+    "add_threshold_argument",
     "add_outputs_argument",
     "read_data",
     "with_outputs",
@@ -68,6 +70,23 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_encoding_arguments(parser: argparse._ActionsContainer) -> None:
+    """Add ``--encoding`` and ``--errors``: how every input (file, folder, table) is decoded."""
+    parser.add_argument(
+        "--encoding",
+        type=console.encoding,
+        default="utf-8",
+        help="encoding of every input: files, folders, tables, standard input "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help=clihelp.HELP_ERRORS,
+    )
+
+
 def add_output_argument(parser: argparse.ArgumentParser) -> None:
     """Add ``-o``/``--output``."""
     parser.add_argument(
@@ -95,7 +114,9 @@ def add_outputs_argument(parser: argparse.ArgumentParser) -> None:
         default=frozenset(),
         metavar="types,aspects",
         help="also give each cue its type (epistemic, doxastic, ...) and each sentence its "
-        "types, and/or each sentence's certainty about six aspects (number, extent, ...)",
+        "types, and/or each sentence's certainty about six aspects (number, extent, ...) "
+        "after Pei & Jurgens: certain (the sentence has the aspect and states it firmly), "
+        "uncertain (hedges it) or absent; the sentence's own label follows our guideline",
     )
 
 
@@ -127,12 +148,34 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_threshold_argument(
+    parser: argparse.ArgumentParser, help: str, ratings: bool = False
+) -> None:
+    """Add ``--threshold T``: the decision threshold on certainty, in every command.
+
+    With ``ratings`` (commands that read labeled data) a number outside [0, 1] is
+    refused with a pointer to ``--rating-cutoff``.
+    """
+
+    def threshold(text: str) -> float:
+        try:
+            return console.probability(text)
+        except argparse.ArgumentTypeError as err:
+            if not ratings:
+                raise
+            raise argparse.ArgumentTypeError(
+                f"{err}; a cut-off of graded ratings is --rating-cutoff {text}"
+            ) from None
+
+    parser.add_argument("--threshold", type=threshold, metavar="T", help=help)
+
+
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of labeled data (``hedge train``, ``hedge eval``)."""
     from_data = parser.add_argument_group("labeled data")
     from_data.add_argument(
         "--data-format",
-        choices=("jsonl", "json", "csv", "tsv"),
+        choices=("jsonl", "json", "csv", "tsv", "parquet"),
         help=clihelp.HELP_DATA_FORMAT,
     )
     from_data.add_argument(
@@ -143,28 +186,49 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
     labels = from_data.add_mutually_exclusive_group()
     labels.add_argument(
-        "--threshold",
+        "--rating-cutoff",
         type=console.finite_float,
-        metavar="T",
-        help=clihelp.HELP_THRESHOLD_2,
+        metavar="R",
+        help=clihelp.HELP_RATING_CUTOFF,
     )
     labels.add_argument(
         "--uncertain-value",
         metavar="VALUE",
         help=clihelp.HELP_UNCERTAIN_VALUE,
     )
+    from_data.add_argument(
+        "--duplicates",
+        choices=("stop", "drop", "first"),
+        default="stop",
+        help=clihelp.HELP_DUPLICATES,
+    )
+    add_encoding_arguments(from_data)
 
 
 def read_data(args: argparse.Namespace, min_per_class: int) -> LabeledData:
-    """Read the labeled data the options of :func:`add_data_arguments` describe."""
+    """Read the labeled data the options of :func:`add_data_arguments` describe.
+
+    Sentences left out by ``--duplicates`` are counted on standard error.
+    """
     from classifier.io.labeled import read_labeled
 
-    return read_labeled(
+    data = read_labeled(
         args.data,
         text_col=args.text_col,
         label_col=args.label_col,
         fmt=args.data_format,
-        threshold=args.threshold,
+        threshold=args.rating_cutoff,
         uncertain_value=args.uncertain_value,
         min_per_class=min_per_class,
+        encoding=args.encoding,
+        errors=args.errors,
+        duplicates=args.duplicates,
     )
+    if data.dropped:
+        n = data.dropped
+        console.error(
+            f"--duplicates {args.duplicates}: left out {n} sentence{'s' * (n != 1)} "
+            "labeled both ways",
+            kind="note",
+        )
+    return data

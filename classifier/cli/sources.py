@@ -32,8 +32,13 @@ __all__ = [
 ]
 
 
-def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
-    """Score one text file (or standard input) chunk by chunk, as the options say."""
+def score_text_file(
+    clf: Scorer, name: str, args: argparse.Namespace, on_bytes: Any = None
+) -> Iterator[Record]:
+    """Score one text file (or standard input) chunk by chunk, as the options say.
+
+    ``on_bytes`` is called with the bytes of each block read (a progress bar's update).
+    """
     from classifier.io.reader import score_file
 
     return score_file(
@@ -44,15 +49,55 @@ def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterato
         n_jobs=args.jobs,
         encoding=args.encoding,
         errors=args.errors,
+        on_bytes=on_bytes,
     )
 
 
-def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, str]]:
-    """Yield ``(name, text)`` of each text file, read whole."""
-    from classifier.io.reader import read_text
+def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, Iterator[str]]]:
+    """Yield ``(name, decoded blocks)`` of each text file, read block by block.
+
+    A file is open while its blocks are read, and closed before the next one is opened.
+    """
+    from classifier.io.reader import decoded_blocks, open_input
 
     for name in names:
-        yield name, read_text(name, args.encoding, args.errors)
+        with open_input(name) as stream:
+            yield name, decoded_blocks(name, stream, args.encoding, args.errors)
+
+
+def report_inputs(
+    names: list[str], documents: Iterable[InputDocument] | None, args: argparse.Namespace
+) -> Iterable[tuple[str, Iterable[str]]]:
+    """Return ``(heading, text blocks)`` of each document for the HTML report.
+
+    Text files, and the files of folders, are read block by block; a table's rows are its
+    documents (each cell bounded by the table reader).
+    """
+    if documents is None:
+        return text_files(names, args)
+    from classifier.io.tables import table_format
+
+    if any(table_format(name, args.input_format) is not None for name in names):
+        return report_texts(documents)
+    return _folder_texts(names, args)
+
+
+def _folder_texts(
+    names: list[str], args: argparse.Namespace
+) -> Iterator[tuple[str, Iterator[str]]]:
+    """Yield ``(name, decoded blocks)`` of text files and of the files of folders."""
+    from classifier.io.tables import DEFAULT_GLOB, folder_files
+
+    try:
+        for name in names:
+            if name != STDIN and Path(name).is_dir():
+                for relative, path in folder_files(name, args.glob or DEFAULT_GLOB):
+                    for _, blocks in text_files([str(path)], args):
+                        yield relative, blocks
+            else:
+                yield from text_files([name], args)
+    except HedgeError as err:
+        raise CommandError(str(err)) from None
 
 
 def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[InputDocument] | None:
@@ -86,7 +131,13 @@ def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[Inpu
     if tables & set(folders):
         raise CommandError(f"{sorted(tables & set(folders))[0]}: a directory, not a table")
     options = TableOptions(
-        args.text_col, args.id_col, tuple(args.keep_col), args.input_format, args.delimiter
+        args.text_col,
+        args.id_col,
+        tuple(args.keep_col),
+        args.input_format,
+        args.delimiter,
+        args.encoding,
+        args.errors,
     )
     return _documents_of(names, options, tables, set(folders), args)
 
@@ -106,20 +157,22 @@ def _documents_of(
             if name in tables:
                 yield from table_documents(name, options)
             elif name in folders:
-                yield from folder_documents(name, args.glob or DEFAULT_GLOB)
+                yield from folder_documents(
+                    name, args.glob or DEFAULT_GLOB, args.encoding, args.errors
+                )
             else:
                 yield InputDocument(name, read_text(name, args.encoding, args.errors))
     except HedgeError as err:
         raise CommandError(str(err)) from None
 
 
-def report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, str]]:
-    """Return ``(heading, text)`` of each document for the HTML report."""
+def report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, list[str]]]:
+    """Return ``(heading, [text])`` of each document for the HTML report."""
     for document in documents:
         fields = {k: v for k, v in document.fields.items() if k != "row"}
         where = f"{document.name}:{document.fields['row']}" if document.fields else document.name
         shown = ", ".join(f"{k} {v}" for k, v in fields.items())
-        yield (f"{where} ({shown})" if shown else where), document.text
+        yield (f"{where} ({shown})" if shown else where), [document.text]
 
 
 def _scored(
@@ -171,15 +224,19 @@ def document_rows(
 
 def html_page(
     scorer: Scorer,
-    texts: Iterable[tuple[str, str]],
+    inputs: Iterable[tuple[str, Iterable[str]]],
     by_lines: bool,
+    max_sentences: int | None = None,
 ) -> str:
-    """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
-    from classifier.io.formats import display_name
-    from classifier.report import render_html, score_document
+    """Return the HTML report (:mod:`classifier.report`) of ``(name, text blocks)`` inputs.
 
-    documents = [
-        score_document(scorer, text, name=display_name(name), by_lines=by_lines)
-        for name, text in texts
-    ]
-    return render_html(documents, threshold=scorer.threshold)
+    Only the sentences the page shows are kept (:func:`classifier.report.stream_documents`),
+    so the report of any input size takes bounded memory.
+    """
+    from classifier.io.formats import display_name
+    from classifier.report import MAX_SENTENCES, render_html, stream_documents
+
+    limit = max_sentences or MAX_SENTENCES
+    named = ((display_name(name), blocks) for name, blocks in inputs)
+    documents = stream_documents(scorer, named, by_lines=by_lines, max_sentences=limit)
+    return render_html(documents, threshold=scorer.threshold, max_sentences=limit)

@@ -25,7 +25,6 @@ physical line a CSV record starts on) and the column.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -38,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from classifier.cues.lexicon import HEDGE_CATEGORIES
 from classifier.errors import DataError, InputError
+from classifier.io.tables import check_columns, loads, table_rows, unique_keys
 from classifier.model.labels import CERTAIN, UNCERTAIN, LabelReader
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
 
 __all__ = [
+    "DUPLICATES",
     "FORMATS",
     "MIN_PER_CLASS",
     "Example",
@@ -54,8 +55,14 @@ __all__ = [
 ]
 
 #: Input formats, and the file extensions that select them.
-FORMATS = ("jsonl", "json", "csv", "tsv")
-_EXTENSIONS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
+FORMATS = ("jsonl", "json", "csv", "tsv", "parquet")
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+}
 #: Fewest sentences of each class accepted for training: the classifier chooses its
 #: regularization and threshold by 5-fold stratified cross-validation, which needs at
 #: least one sentence of each class in every fold.
@@ -65,6 +72,10 @@ CUES_COLUMN = "cues"
 ASPECT_PREFIX = "aspect_"
 #: Longest piece of a sentence quoted in an error message.
 _QUOTE = 60
+#: Sentences labeled both ways named in the error.
+_SHOWN_CONFLICTS = 3
+#: What to do with a sentence labeled both ways (``duplicates=``, ``--duplicates``).
+DUPLICATES = ("stop", "drop", "first")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +124,13 @@ class LabeledData:
         In file order, files in the order given.
     files : tuple of str
         The files read.
+    dropped : int
+        Sentences left out because they were labeled both ways (``duplicates=``).
     """
 
     examples: tuple[Example, ...]
     files: tuple[str, ...]
+    dropped: int = 0
 
     @property
     def sentences(self) -> list[str]:
@@ -178,90 +192,15 @@ def _format_of(path: Path, fmt: str | None) -> str:
     if found is None:
         raise DataError(
             f"{path}: cannot tell the format from the extension {path.suffix!r}; "
-            f"name it .jsonl, .json, .csv or .tsv, or give the format ({', '.join(FORMATS)})"
+            "name it .jsonl, .json, .csv, .tsv or .parquet, or give the format "
+            f"({', '.join(FORMATS)})"
         )
     return found
 
 
-# ---------------------------------------------------------------------- decoding
-#: Longest line of a data file, in characters: a longer one is refused before it is held
-#: whole (a CSV field is also limited by ``csv.field_size_limit``).
-MAX_LINE_CHARS = 1 << 20
+# ---------------------------------------------------------------------- records
 #: Largest JSON array file, in bytes: an array is read whole, JSON Lines line by line.
 MAX_JSON_ARRAY_BYTES = 64 << 20
-
-
-def _lines(path: Path) -> Iterator[str]:
-    """Yield the UTF-8 lines of ``path`` (line feed kept; a leading byte order mark dropped).
-
-    Raises
-    ------
-    DataError
-        For a missing or unreadable file, invalid UTF-8 (naming line and byte offset) or
-        a line longer than ``MAX_LINE_CHARS``, before it is held whole.
-    """
-    from classifier.io.reader import decoded_blocks, line_pieces, open_input
-
-    try:
-        with open_input(str(path)) as stream:
-            blocks = decoded_blocks(str(path), stream, advice=False)
-            for number, at, piece in line_pieces(blocks, MAX_LINE_CHARS):
-                if at or (len(piece) >= MAX_LINE_CHARS and not piece.endswith("\n")):
-                    raise DataError(
-                        f"{path}:{number}: a line longer than {MAX_LINE_CHARS} characters; "
-                        "is this labeled data?"
-                    )
-                yield piece
-    except InputError as err:
-        raise DataError(str(err)) from None
-
-
-# ---------------------------------------------------------------------- records
-class _DuplicateKeyError(ValueError):
-    """A JSON object names one key twice."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    value = dict(pairs)
-    if len(value) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(f"the key {key!r} appears twice in one object")
-            seen.add(key)
-    return value
-
-
-def _jsonl_records(lines: Iterable[str], name: str, first: int = 1) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line, value)`` for each non-blank line of JSON Lines."""
-    for number, line in enumerate(lines, start=first):
-        if not line.strip():
-            continue
-        yield number, _loads(line, name, number)
-
-
-def _loads(text: str, name: str, first_line: int, unique: bool = True) -> Any:
-    """Parse JSON ``text`` that starts on line ``first_line`` of file ``name``.
-
-    Raises
-    ------
-    DataError
-        For invalid JSON, a key twice in one object, or JSON beyond Python's limits
-        (deep nesting, huge integers), naming the file and line.
-    """
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys if unique else None)
-    except json.JSONDecodeError as err:
-        line = first_line + err.lineno - 1
-        raise DataError(f"{name}:{line}: invalid JSON ({err.msg}, column {err.colno})") from None
-    except RecursionError:
-        raise DataError(f"{name}:{first_line}: invalid JSON (nested too deeply)") from None
-    except _DuplicateKeyError as err:
-        raise DataError(f"{name}:{first_line}: {err}") from None
-    except ValueError as err:  # an integer with more digits than Python converts
-        raise DataError(
-            f"{name}:{first_line}: invalid JSON (a number too long to read: {err})"
-        ) from None
 
 
 def _starts_an_array(path: Path) -> bool:
@@ -279,11 +218,10 @@ def _starts_an_array(path: Path) -> bool:
         return False  # reported by the line reader
 
 
-def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line, value)`` for each item of a JSON array, or each line of JSON Lines."""
-    if not _starts_an_array(path):
-        yield from _jsonl_records(_lines(path), name)
-        return
+def _json_array(
+    path: Path, name: str, columns: tuple[str, str], encoding: str, errors: str
+) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, value)`` for each item of a JSON array file."""
     size = path.stat().st_size
     if size > MAX_JSON_ARRAY_BYTES:
         raise DataError(
@@ -293,12 +231,12 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
     from classifier.io.reader import read_text
 
     try:
-        text = read_text(str(path), advice=False)
+        text = read_text(str(path), encoding, errors)
     except InputError as err:
         raise DataError(str(err)) from None
-    _loads(text, name, 1, unique=False)
+    loads(text, name, 1, unique=False)
     # The document is valid: walk its items to learn the line each one starts on.
-    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
+    decoder = json.JSONDecoder(object_pairs_hook=unique_keys)
     i = text.index("[") + 1
     line, counted = 1, 0
     while True:
@@ -310,71 +248,12 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[int, Any]]:
         counted = i
         try:
             value, i = decoder.raw_decode(text, i)
-        except _DuplicateKeyError as err:
+        except ValueError as err:  # a key twice in one object
             raise DataError(f"{name}:{line}: {err}") from None
-        yield line, value
-
-
-def _json_rows(
-    records: Iterable[tuple[int, Any]], name: str, columns: tuple[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, value in records:
         if not isinstance(value, dict):
-            raise DataError(
-                f"{name}:{number}: expected a JSON object with fields "
-                f"{columns[0]!r} and {columns[1]!r}, found {type(value).__name__}"
-            )
-        for column in columns:
-            if column not in value:
-                found = ", ".join(repr(k) for k in value) or "none"
-                raise DataError(
-                    f"{name}:{number}: column {column!r}: no such field (fields: {found})"
-                )
-        yield number, value
-
-
-def _delimited_rows(
-    lines: Iterable[str], name: str, delimiter: str, columns: tuple[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line, row)`` for each record of CSV or TSV ``text`` after its header.
-
-    ``line`` is the physical line the record starts on (a quoted field may span lines).
-    """
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    end = 0  # the physical line the previous record ended on
-    try:
-        for row in reader:
-            start, end = end + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if header is None:
-                header = [field.strip() for field in row]
-                _check_header(header, name, start, columns)
-                continue
-            if len(row) != len(header):
-                raise DataError(
-                    f"{name}:{start}: {len(row)} fields, but the header has {len(header)}"
-                )
-            yield start, dict(zip(header, row, strict=True))
-    except csv.Error as err:
-        raise DataError(f"{name}:{reader.line_num}: malformed {_kind(delimiter)} ({err})") from None
-
-
-def _kind(delimiter: str) -> str:
-    return "TSV" if delimiter == "\t" else "CSV"
-
-
-def _check_header(header: list[str], name: str, line: int, columns: tuple[str, str]) -> None:
-    for column in columns:
-        if column not in header:
-            found = ", ".join(repr(h) for h in header)
-            raise DataError(
-                f"{name}:{line}: column {column!r}: not in the header (columns: {found})"
-            )
-    repeated = [h for h, count in Counter(header).items() if count > 1]
-    if repeated:
-        raise DataError(f"{name}:{line}: column {repeated[0]!r} appears twice in the header")
+            raise DataError(f"{name}:{line}: expected a JSON object, found {_show(value)}")
+        check_columns(list(value), columns, f"{name}:{line}")
+        yield line, value
 
 
 # ---------------------------------------------------------------------- fields
@@ -441,21 +320,47 @@ def _parse_label(
 
 
 # ---------------------------------------------------------------------- checks
+def _resolve_conflicts(examples: list[Example], duplicates: str) -> list[Example]:
+    """Return ``examples`` without sentences labeled both ways, as ``duplicates`` says.
+
+    ``"stop"`` raises a :class:`DataError` with the number of such sentences and the lines
+    of the first ones; ``"drop"`` leaves every example of them out; ``"first"`` keeps the
+    examples with the label the sentence has first.
+    """
+    firsts: dict[str, Example] = {}
+    conflicts: dict[str, list[Example]] = {}
+    for example in examples:
+        key = " ".join(example.text.split())
+        first = firsts.setdefault(key, example)
+        if first.label != example.label:
+            conflicts.setdefault(key, [first]).append(example)
+    if not conflicts:
+        return examples
+    if duplicates == "stop":
+        shown = []
+        for key, (first, other, *_) in list(conflicts.items())[:_SHOWN_CONFLICTS]:
+            quoted = key if len(key) <= _QUOTE else key[: _QUOTE - 3] + "..."
+            shown.append(
+                f"{first.where} and {other.where}: the same sentence is labeled "
+                f"{first.label!r} and {other.label!r}: {quoted!r}"
+            )
+        n = len(conflicts)
+        raise DataError(
+            "; ".join(shown)
+            + (f" ({n} sentences are labeled both ways)" if n > 1 else "")
+            + "; to go on, --duplicates drop leaves them out, --duplicates first keeps "
+            "each one's first label"
+        )
+    if duplicates == "drop":
+        return [e for e in examples if " ".join(e.text.split()) not in conflicts]
+    return [e for e in examples if firsts[" ".join(e.text.split())].label == e.label]
+
+
 def _check_data(examples: list[Example], files: Sequence[str], min_per_class: int) -> None:
-    """Check a whole data set: one kind of label, no conflicts, enough of each class."""
+    """Check a whole data set: some sentences, enough of each class."""
     names = ", ".join(files)
     if not examples:
         raise DataError(f"{names}: no labeled sentences")
-    by_text: dict[str, Example] = {}
-    for example in examples:
-        key = " ".join(example.text.split())
-        first = by_text.setdefault(key, example)
-        if first.label != example.label:
-            shown = key if len(key) <= _QUOTE else key[: _QUOTE - 3] + "..."
-            raise DataError(
-                f"{first.where} and {example.where}: the same sentence is labeled "
-                f"{first.label!r} and {example.label!r}: {shown!r}"
-            )
     if min_per_class <= 0:
         return
     counts = Counter(e.label for e in examples)
@@ -481,15 +386,23 @@ def _read_file(
     columns: tuple[str, str],
     threshold: float | None,
     reader: LabelReader,
+    encoding: str = "utf-8",
+    errors: str = "strict",
 ) -> list[Example]:
     name = str(path)
     chosen = _format_of(path, fmt)
-    if chosen == "jsonl":
-        rows = _json_rows(_jsonl_records(_lines(path), name), name, columns)
-    elif chosen == "json":
-        rows = _json_rows(_json_records(path, name), name, columns)
+    rows: Iterable[tuple[int, dict[str, Any]]]
+    if chosen == "json" and _starts_an_array(path):
+        rows = _json_array(path, name, columns, encoding, errors)
     else:
-        rows = _delimited_rows(_lines(path), name, "\t" if chosen == "tsv" else ",", columns)
+        rows = table_rows(
+            name,
+            "jsonl" if chosen == "json" else chosen,
+            columns,
+            encoding=encoding,
+            errors=errors,
+            all_columns=True,
+        )
     text_col, label_col = columns
     examples = []
     for line, row in rows:
@@ -514,9 +427,7 @@ def _parse_cues(
     if value is None:
         return None
     if isinstance(value, str):  # CSV/TSV: "start:end:type; ..."
-        items: list[Any] = [
-            piece.strip().split(":") for piece in value.split(";") if piece.strip()
-        ]
+        items: list[Any] = [piece.strip().split(":") for piece in value.split(";") if piece.strip()]
     elif isinstance(value, list):
         items = value
     else:
@@ -581,6 +492,9 @@ def read_labeled(
     threshold: float | None = None,
     uncertain_value: str | None = None,
     min_per_class: int = MIN_PER_CLASS,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    duplicates: str = "stop",
 ) -> LabeledData:
     r"""Read labeled sentences from one file or several.
 
@@ -588,11 +502,12 @@ def read_labeled(
     ----------
     path : str, path-like, or a sequence of them
         JSONL (``.jsonl``), JSON (``.json``: an array of objects, or JSON Lines), CSV
-        (``.csv``) or TSV (``.tsv``) files, UTF-8. CSV and TSV need a header line.
+        (``.csv``), TSV (``.tsv``) or Parquet (``.parquet``) files, read by
+        :func:`classifier.io.tables.table_rows`. CSV and TSV need a header line.
         Several files are read as one data set.
     text_col, label_col : str
         The columns (fields) holding the sentence and its label.
-    fmt : {"jsonl", "json", "csv", "tsv"}, optional
+    fmt : {"jsonl", "json", "csv", "tsv", "parquet"}, optional
         The format of every file; by default from each file's extension.
     threshold : float, optional
         Read labels as graded ratings: a rating at or below ``threshold`` means
@@ -603,6 +518,12 @@ def read_labeled(
         choice, and any other value (``"yes"``) works too.
     min_per_class : int, default=MIN_PER_CLASS
         Fewest sentences of each class; 0 accepts a single class (for evaluation).
+    encoding, errors : str
+        How to decode the files (``errors``: ``"strict"`` or ``"replace"``).
+    duplicates : {"stop", "drop", "first"}, default="stop"
+        A sentence labeled both ways (compared with white space collapsed): stop with an
+        error naming how many and the lines of the first ones, leave it out, or keep the
+        examples with its first label. :attr:`LabeledData.dropped` counts those left out.
 
     Optional columns train cue types and aspects (:func:`train`): ``cues``, the typed
     cues of the sentence, in JSON a list of ``[start, end, type]`` (or ``[start, end,
@@ -620,7 +541,7 @@ def read_labeled(
     DataError
         Naming file, line and column: a missing file or column, invalid UTF-8 or JSON,
         empty text, an empty, NaN or unknown label, labels written two ways, no rows,
-        the same sentence labeled both ways (both lines named), or fewer than
+        the same sentence labeled both ways (with ``duplicates="stop"``), or fewer than
         ``min_per_class`` sentences of a class.
     ValueError, TypeError
         For invalid options (both ``threshold`` and ``uncertain_value``, an unknown
@@ -638,16 +559,21 @@ def read_labeled(
     {'certain': 5, 'uncertain': 5}
     """
     checked_threshold, reader = _check_options(threshold, uncertain_value)
+    if duplicates not in DUPLICATES:
+        raise ValueError(f"duplicates must be one of {', '.join(DUPLICATES)}, got {duplicates!r}")
     paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
     if not paths:
         raise ValueError("no file given")
     columns = (text_col, label_col)
     examples: list[Example] = []
     for item in paths:
-        examples += _read_file(Path(item), fmt, columns, checked_threshold, reader)
+        examples += _read_file(
+            Path(item), fmt, columns, checked_threshold, reader, encoding, errors
+        )
     files = tuple(str(p) for p in paths)
-    _check_data(examples, files, min_per_class)
-    return LabeledData(tuple(examples), files)
+    kept = _resolve_conflicts(examples, duplicates)
+    _check_data(kept, files, min_per_class)
+    return LabeledData(tuple(kept), files, len(examples) - len(kept))
 
 
 def _from_rows(
@@ -663,7 +589,7 @@ def _from_rows(
         text = _parse_text(row[0], where, "text")
         label, rating = _parse_label(row[1], where, "label", checked_threshold, reader)
         examples.append(Example(text, label, rating, name, number))
-    _check_data(examples, (name,), MIN_PER_CLASS)
+    _check_data(_resolve_conflicts(examples, "stop"), (name,), MIN_PER_CLASS)
     return LabeledData(tuple(examples), (name,))
 
 
@@ -677,6 +603,8 @@ def train(
     uncertain_value: str | None = None,
     seed: int = 0,
     lexicon: Lexicon | str | os.PathLike[str] | None = None,
+    duplicates: str = "stop",
+    decision_threshold: float | None = None,
 ) -> CertaintyClassifier:
     """Read labeled data and fit a :class:`~classifier.model.CertaintyClassifier` in one call.
 
@@ -685,10 +613,13 @@ def train(
     data : path, sequence of paths, sequence of (text, label) pairs, or LabeledData
         Files are read with :func:`read_labeled` and the other options; pairs take the
         same labels (and ``threshold`` / ``uncertain_value``), and the same checks.
-    text_col, label_col, fmt, threshold, uncertain_value
-        As in :func:`read_labeled`.
+    text_col, label_col, fmt, threshold, uncertain_value, duplicates
+        As in :func:`read_labeled` (``duplicates`` for files).
     seed : int, default=0
         Seed of the cross-validation folds; same data and seed give the same model.
+    decision_threshold : float, optional
+        The decision threshold on certainty (``CertaintyClassifier(threshold=...)``);
+        None to choose it by cross-validation. ``threshold`` is the rating cut-off.
     lexicon : Lexicon, str or path-like, optional
         A lexicon or lexicon directory; None for the bundled lexicons.
 
@@ -717,6 +648,7 @@ def train(
             fmt=fmt,
             threshold=threshold,
             uncertain_value=uncertain_value,
+            duplicates=duplicates,
         )
     else:
         labeled = _from_rows(data, threshold, uncertain_value)
@@ -731,7 +663,7 @@ def train(
             UserWarning,
             stacklevel=2,
         )
-    clf = CertaintyClassifier(lexicon=lexicon, random_state=seed)
+    clf = CertaintyClassifier(lexicon=lexicon, threshold=decision_threshold, random_state=seed)
     clf.fit(labeled.sentences, labeled.labels, labeled.ratings)
     typed = [e for e in labeled.examples if e.cues is not None]
     if typed:

@@ -19,7 +19,7 @@ import hashlib
 import io
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, BinaryIO, cast
@@ -178,11 +178,13 @@ def decoded_blocks(
     errors: str = "strict",
     *,
     advice: bool = True,
+    on_bytes: Callable[[int], object] | None = None,
 ) -> Iterator[str]:
     """Yield the text of ``stream``, decoded block by block.
 
     A leading UTF-8 byte order mark is dropped. The decoder is finalised at the end of
-    the stream. ``advice`` adds to a decoding error the ``hedge score`` option to try.
+    the stream. ``advice`` adds to a decoding error the ``hedge score`` option to try;
+    ``on_bytes`` is called with the number of bytes of each block read (a progress bar).
 
     Raises
     ------
@@ -200,6 +202,8 @@ def decoded_blocks(
             data = read(BLOCK_BYTES)
         except OSError as err:
             raise InputError(f"{display_name(name)}: cannot read ({err.strerror or err})") from None
+        if on_bytes is not None and data:
+            on_bytes(len(data))
         pending = decoder.getstate()[0]
         try:
             text = decoder.decode(data, final=not data)
@@ -315,6 +319,7 @@ def score_file(
     n_jobs: int = 1,
     encoding: str = "utf-8",
     errors: str = "strict",
+    on_bytes: Callable[[int], object] | None = None,
 ) -> Iterator[Record]:
     """Read one input chunk by chunk and yield its scored sentences in order.
 
@@ -332,6 +337,8 @@ def score_file(
         Worker processes; output is the same as with 1.
     encoding, errors : str
         How to decode the bytes (``errors`` is ``"strict"`` or ``"replace"``).
+    on_bytes : callable, optional
+        Called with the number of bytes of each block read (a progress bar).
 
     Raises
     ------
@@ -344,7 +351,7 @@ def score_file(
     doc = display_name(name)
     pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts
     with open_input(name) as stream:
-        blocks = decoded_blocks(name, stream, encoding, errors)
+        blocks = decoded_blocks(name, stream, encoding, errors, on_bytes=on_bytes)
         if by_lines:
 
             def texts() -> Iterator[str]:

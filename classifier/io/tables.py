@@ -6,35 +6,46 @@ of one column, named by ``text_col``, with the row's id (``id_col``) and other c
 matches a glob pattern (``**/*.txt`` by default: every ``*.txt`` under it), in sorted order,
 named by its path relative to the folder.
 
-CSV and TSV are read as ``hedge train`` reads them: UTF-8 with or without a byte order
-mark, quoted fields that span lines, a header row, any one-character delimiter (``;`` for
-many spreadsheets). Rows are read one at a time, so a table of any size runs in bounded
-memory (Parquet is read one row group at a time). Errors name the file, the line (the
-physical line a CSV record starts on, or the Parquet row) and the column.
+:func:`table_rows` is the one reader of tables: ``hedge score``, ``hedge train`` and
+``hedge eval`` read them there. Text is decoded as ``--encoding`` and ``--errors`` say
+(UTF-8 by default, a byte order mark dropped), block by block through
+:mod:`classifier.io.reader`. CSV and TSV have quoted fields that may span lines, a header
+row and any one-character delimiter (``;`` for many spreadsheets). Rows are read one at a
+time, every line is at most :data:`MAX_LINE_CHARS` and every cell :data:`MAX_CELL_CHARS`
+long, so a table of any size runs in bounded memory (Parquet is read a few rows at a
+time). Errors name the file, the line (the physical line a CSV record starts on, or the
+Parquet row), the byte offset of a decoding error, and the column.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
+import json
 import math
-import sys
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from classifier.errors import DataError
+from classifier.errors import DataError, InputError
 
 __all__ = [
     "DEFAULT_GLOB",
     "TABLE_FORMATS",
     "InputDocument",
     "TableOptions",
+    "MAX_CELL_CHARS",
+    "MAX_LINE_CHARS",
+    "check_columns",
     "folder_documents",
+    "folder_files",
+    "loads",
     "table_documents",
     "table_format",
+    "table_rows",
+    "text_lines",
+    "unique_keys",
 ]
 
 #: Formats of tables, by the name ``--input-format`` takes.
@@ -45,6 +56,14 @@ _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "par
 DEFAULT_GLOB = "**/*.txt"
 #: The default delimiter of each delimited format.
 _DELIMITERS = {"csv": ",", "tsv": "\t"}
+#: Longest line of a CSV, TSV or JSON Lines table, in characters: a longer one is refused
+#: before it is held whole.
+MAX_LINE_CHARS = 1 << 20
+#: Longest cell (a field of CSV or TSV, a string of JSON Lines or Parquet), in characters;
+#: the limit of Python's CSV reader.
+MAX_CELL_CHARS = csv.field_size_limit()
+#: Parquet rows read at a time.
+_PARQUET_BATCH = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +104,8 @@ class TableOptions:
         One of :data:`TABLE_FORMATS`; None to tell it from the extension.
     delimiter : str or None
         The field delimiter of a CSV or TSV file (default ``,`` and tab).
+    encoding, errors : str
+        How to decode CSV, TSV and JSON Lines (``errors``: ``"strict"`` or ``"replace"``).
     """
 
     text_col: str
@@ -92,6 +113,8 @@ class TableOptions:
     keep_cols: tuple[str, ...] = ()
     input_format: str | None = None
     delimiter: str | None = None
+    encoding: str = "utf-8"
+    errors: str = "strict"
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -126,7 +149,7 @@ def table_documents(path: str, options: TableOptions) -> Iterator[InputDocument]
         A CSV, TSV, JSON Lines or Parquet file; ``-`` reads CSV, TSV or JSON Lines from
         standard input (with ``input_format``).
     options : TableOptions
-        Columns, format and delimiter.
+        Columns, format, delimiter and decoding.
 
     Yields
     ------
@@ -138,8 +161,9 @@ def table_documents(path: str, options: TableOptions) -> Iterator[InputDocument]
     Raises
     ------
     DataError
-        For a missing or unreadable file, invalid UTF-8, malformed CSV or JSON, a
-        missing column, or a text that is not text, naming ``file:line`` and the column.
+        For a missing or unreadable file, bytes invalid in the encoding, malformed CSV or
+        JSON, a missing column, or a text that is not text, naming ``file:line`` and the
+        column.
     """
     fmt = table_format(path, options.input_format)
     if fmt is None:
@@ -147,12 +171,14 @@ def table_documents(path: str, options: TableOptions) -> Iterator[InputDocument]
             f"{path}: cannot tell the table format from the extension; "
             f"give --input-format ({', '.join(TABLE_FORMATS)})"
         )
-    if fmt == "parquet":
-        rows = _parquet_rows(path, options.columns)
-    elif fmt == "jsonl":
-        rows = _jsonl_rows(path, options.columns)
-    else:
-        rows = _delimited_rows(path, options.delimiter or _DELIMITERS[fmt], options.columns)
+    rows = table_rows(
+        path,
+        fmt,
+        options.columns,
+        delimiter=options.delimiter,
+        encoding=options.encoding,
+        errors=options.errors,
+    )
     for number, row in rows:
         where = f"{path}:{number}"
         text = _text(row[options.text_col], where, options.text_col)
@@ -183,38 +209,94 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _open_text(path: str) -> Any:
-    """Open a table for reading text; ``-`` is standard input (left open when done)."""
-    if path == "-":
-        buffer = getattr(sys.stdin, "buffer", None)
-        if buffer is None:  # a text stream already, as in tests
-            return contextlib.nullcontext(sys.stdin)
-        stream = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
-        return _Detaching(stream)
+# ---------------------------------------------------------------------- the one reader
+def text_lines(path: str, encoding: str = "utf-8", errors: str = "strict") -> Iterator[str]:
+    """Yield the decoded lines of file ``path`` (``-``: standard input), line feeds kept.
+
+    A leading UTF-8 byte order mark is dropped. Lines end at a line feed only, so line
+    numbers agree with ``wc -l``.
+
+    Raises
+    ------
+    DataError
+        For a missing or unreadable file, bytes invalid in ``encoding`` (with
+        ``errors="strict"``; naming the true line and byte offset), or a line longer than
+        :data:`MAX_LINE_CHARS`, before it is held whole.
+    """
+    from classifier.io.reader import decoded_blocks, line_pieces, open_input
+
     try:
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 -- caller closes
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory") from None
-    except OSError as err:
-        raise DataError(f"{path}: cannot read ({err.strerror or err})") from None
+        with open_input(path) as stream:
+            blocks = decoded_blocks(path, stream, encoding, errors)
+            for number, at, piece in line_pieces(blocks, MAX_LINE_CHARS):
+                if at or (len(piece) >= MAX_LINE_CHARS and not piece.endswith("\n")):
+                    raise DataError(
+                        f"{_shown(path)}:{number}: a line longer than {MAX_LINE_CHARS} "
+                        "characters; is this a table?"
+                    )
+                yield piece
+    except InputError as err:
+        raise DataError(str(err)) from None
 
 
-class _Detaching:
-    """A context that detaches a text wrapper at its end, leaving the byte stream open."""
-
-    def __init__(self, stream: io.TextIOWrapper) -> None:
-        self.stream = stream
-
-    def __enter__(self) -> io.TextIOWrapper:
-        return self.stream
-
-    def __exit__(self, *exc: object) -> None:
-        self.stream.detach()
+def _shown(path: str) -> str:
+    return "standard input" if path == "-" else path
 
 
-def _check_columns(found: Sequence[str], columns: Sequence[str], where: str) -> None:
+def table_rows(
+    path: str,
+    fmt: str,
+    columns: Sequence[str],
+    *,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    all_columns: bool = False,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line, row)`` of each record of a table: the one table reader.
+
+    ``hedge score`` (documents), ``hedge train`` and ``hedge eval`` (labeled data) read
+    tables here.
+
+    Parameters
+    ----------
+    path : str
+        The file; ``-`` for standard input (not Parquet).
+    fmt : {"csv", "tsv", "jsonl", "parquet"}
+        The format.
+    columns : sequence of str
+        Columns every row must have.
+    delimiter : str, optional
+        The field delimiter of CSV or TSV (default ``,`` and tab).
+    encoding, errors : str
+        How to decode the bytes of CSV, TSV and JSON Lines.
+    all_columns : bool, default=False
+        Read every column of a Parquet file, not only ``columns`` (CSV and JSON rows have
+        all their fields anyway).
+
+    Yields
+    ------
+    tuple of (int, dict)
+        ``line`` is the physical line a CSV record starts on, the line of a JSON Lines
+        object, or the 1-based Parquet row.
+
+    Raises
+    ------
+    DataError
+        Naming ``file:line``: bytes invalid in ``encoding``, a line longer than
+        :data:`MAX_LINE_CHARS`, a cell longer than :data:`MAX_CELL_CHARS`, malformed CSV
+        or JSON, a missing or repeated column.
+    """
+    if fmt == "parquet":
+        return _parquet_rows(path, columns, all_columns)
+    lines = text_lines(path, encoding, errors)
+    if fmt == "jsonl":
+        return _jsonl_rows(path, lines, columns)
+    return _delimited_rows(path, lines, delimiter or _DELIMITERS[fmt], columns)
+
+
+def check_columns(found: Sequence[str], columns: Sequence[str], where: str) -> None:
+    """Raise a :class:`DataError` at ``where`` naming the first of ``columns`` not found."""
     for column in columns:
         if column not in found:
             shown = ", ".join(repr(name) for name in found) or "none"
@@ -222,59 +304,108 @@ def _check_columns(found: Sequence[str], columns: Sequence[str], where: str) -> 
 
 
 def _delimited_rows(
-    path: str, delimiter: str, columns: Sequence[str]
+    path: str, lines: Iterable[str], delimiter: str, columns: Sequence[str]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line, row)`` of a CSV or TSV file, ``line`` where the record starts."""
     kind = "TSV" if delimiter == "\t" else "CSV"
-    with _open_text(path) as stream:
-        reader = csv.reader(stream, delimiter=delimiter, strict=True)
-        header: list[str] | None = None
-        end = 0
-        try:
-            for row in reader:
-                start, end = end + 1, reader.line_num
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue
-                if header is None:
-                    header = [name.strip() for name in row]
-                    _check_columns(header, columns, f"{path}:{start}")
-                    continue
-                if len(row) != len(header):
-                    raise DataError(
-                        f"{path}:{start}: {len(row)} fields, but the header has {len(header)}"
-                        + (" (another --delimiter?)" if len(header) == 1 else "")
-                    )
-                yield start, dict(zip(header, row, strict=True))
-        except csv.Error as err:
-            raise DataError(f"{path}:{reader.line_num}: malformed {kind} ({err})") from None
-        except UnicodeDecodeError as err:
-            raise DataError(f"{path}:{end + 1}: invalid UTF-8 ({err.reason})") from None
-
-
-def _jsonl_rows(path: str, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line, object)`` for each non-blank line of a JSON Lines file."""
-    from classifier.io.labeled import _loads as loads  # the labeled data's JSON reader
-
-    with _open_text(path) as stream:
-        number = 0
-        try:
-            for number, line in enumerate(stream, start=1):  # noqa: B007 -- used below
-                if not line.strip():
-                    continue
-                value = loads(line.rstrip("\r\n"), path, number, unique=False)
-                if not isinstance(value, dict):
-                    raise DataError(
-                        f"{path}:{number}: expected a JSON object, found {type(value).__name__}"
-                    )
-                _check_columns(list(value), columns, f"{path}:{number}")
-                yield number, value
-        except UnicodeDecodeError as err:
-            raise DataError(f"{path}:{number + 1}: invalid UTF-8 ({err.reason})") from None
-
-
-def _parquet_rows(path: str, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(row, values)`` of a Parquet file, one row group at a time; rows from 1."""
+    name = _shown(path)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    end = 0
     try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if header is None:
+                header = [name.strip() for name in row]
+                check_columns(header, columns, f"{name}:{start}")
+                repeated = [h for h, count in Counter(header).items() if count > 1]
+                if repeated:
+                    raise DataError(
+                        f"{name}:{start}: column {repeated[0]!r} appears twice in the header"
+                    )
+                continue
+            if len(row) != len(header):
+                raise DataError(
+                    f"{name}:{start}: {len(row)} fields, but the header has {len(header)}"
+                    + (" (another --delimiter?)" if len(header) == 1 else "")
+                )
+            yield start, dict(zip(header, row, strict=True))
+    except csv.Error as err:
+        raise DataError(f"{name}:{reader.line_num}: malformed {kind} ({err})") from None
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object names one key twice."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Return the object of JSON ``pairs``; raise if a key appears twice."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return value
+
+
+def loads(text: str, name: str, first_line: int, unique: bool = True) -> Any:
+    """Parse JSON ``text`` that starts on line ``first_line`` of file ``name``.
+
+    Raises
+    ------
+    DataError
+        For invalid JSON, a key twice in one object, or JSON beyond Python's limits
+        (deep nesting, huge integers), naming the file and line.
+    """
+    try:
+        return json.loads(text, object_pairs_hook=unique_keys if unique else None)
+    except json.JSONDecodeError as err:
+        line = first_line + err.lineno - 1
+        raise DataError(f"{name}:{line}: invalid JSON ({err.msg}, column {err.colno})") from None
+    except RecursionError:
+        raise DataError(f"{name}:{first_line}: invalid JSON (nested too deeply)") from None
+    except _DuplicateKeyError as err:
+        raise DataError(f"{name}:{first_line}: {err}") from None
+    except ValueError as err:  # an integer with more digits than Python converts
+        raise DataError(
+            f"{name}:{first_line}: invalid JSON (a number too long to read: {err})"
+        ) from None
+
+
+def _jsonl_rows(
+    path: str, lines: Iterable[str], columns: Sequence[str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line, object)`` for each non-blank line of a JSON Lines file."""
+    name = _shown(path)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        value = loads(line.rstrip("\r\n"), name, number)
+        if not isinstance(value, dict):
+            raise DataError(
+                f"{name}:{number}: expected a JSON object, found {type(value).__name__}"
+            )
+        check_columns(list(value), columns, f"{name}:{number}")
+        for column, cell in value.items():
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise DataError(
+                    f"{name}:{number}: column {column!r}: a cell longer than "
+                    f"{MAX_CELL_CHARS} characters"
+                )
+        yield number, value
+
+
+def _parquet_rows(
+    path: str, columns: Sequence[str], all_columns: bool
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(row, values)`` of a Parquet file, a few rows at a time; rows from 1."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
         import pyarrow.parquet as pq
     except ImportError:
         raise DataError(
@@ -288,16 +419,29 @@ def _parquet_rows(path: str, columns: Sequence[str]) -> Iterator[tuple[int, dict
         table = pq.ParquetFile(path)
     except Exception as err:  # pyarrow raises its own kinds for a damaged file
         raise DataError(f"{path}: not a Parquet file ({err})") from None
-    _check_columns(table.schema_arrow.names, columns, path)
+    names = table.schema_arrow.names
+    check_columns(names, columns, path)
+    read = list(names) if all_columns else list(dict.fromkeys(columns))
     number = 0
-    for group in range(table.num_row_groups):
-        data = table.read_row_group(group, columns=list(columns)).to_pydict()
-        for values in zip(*(data[column] for column in columns), strict=True):
+    for batch in table.iter_batches(batch_size=_PARQUET_BATCH, columns=read):
+        for column in read:
+            cells = batch.column(column)
+            if pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type):
+                longest = pc.max(pc.utf8_length(cells)).as_py()
+                if longest is not None and longest > MAX_CELL_CHARS:
+                    raise DataError(
+                        f"{path}: column {column!r}: a cell longer than "
+                        f"{MAX_CELL_CHARS} characters (row group from row {number + 1})"
+                    )
+        data = batch.to_pydict()
+        for values in zip(*(data[column] for column in read), strict=True):
             number += 1
-            yield number, dict(zip(columns, values, strict=True))
+            yield number, dict(zip(read, values, strict=True))
 
 
-def folder_documents(folder: str, glob: str = DEFAULT_GLOB) -> Iterator[InputDocument]:
+def folder_documents(
+    folder: str, glob: str = DEFAULT_GLOB, encoding: str = "utf-8", errors: str = "strict"
+) -> Iterator[InputDocument]:
     """Yield one document per file of ``folder`` that matches ``glob``, in sorted order.
 
     Parameters
@@ -306,18 +450,40 @@ def folder_documents(folder: str, glob: str = DEFAULT_GLOB) -> Iterator[InputDoc
         A directory.
     glob : str, default=DEFAULT_GLOB
         A pattern relative to ``folder`` (``pathlib`` syntax; ``**`` for any depth).
+    encoding, errors : str
+        How to decode each file (``errors``: ``"strict"`` or ``"replace"``).
 
     Yields
     ------
     InputDocument
         ``name`` is the file's path relative to ``folder``, with ``/`` separators;
-        ``text`` its UTF-8 text (a byte order mark dropped); no ``fields``.
+        ``text`` its decoded text (a UTF-8 byte order mark dropped); no ``fields``.
 
     Raises
     ------
     DataError
-        If ``folder`` is not a directory, no file matches, or a file is not UTF-8 (naming
-        the file and the line).
+        If ``folder`` is not a directory, no file matches, or a file cannot be decoded
+        (naming the file, the line and the byte offset).
+    """
+    from classifier.io.reader import read_text
+
+    for name, path in folder_files(folder, glob):
+        try:
+            text = read_text(str(path), encoding, errors)
+        except InputError as err:
+            raise DataError(str(err)) from None
+        yield InputDocument(name, text)
+
+
+def folder_files(folder: str, glob: str = DEFAULT_GLOB) -> list[tuple[str, Path]]:
+    """Return ``(name, path)`` of each file of ``folder`` that matches ``glob``, sorted.
+
+    ``name`` is the path relative to ``folder``, with ``/`` separators.
+
+    Raises
+    ------
+    DataError
+        If ``folder`` is not a directory, ``glob`` is not a pattern, or no file matches.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -328,13 +494,4 @@ def folder_documents(folder: str, glob: str = DEFAULT_GLOB) -> Iterator[InputDoc
         raise DataError(f"{folder}: bad --glob pattern {glob!r} ({err})") from None
     if not paths:
         raise DataError(f"{folder}: no file matches {glob!r}")
-    for path in paths:
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            line = data.count(b"\n", 0, err.start) + 1
-            raise DataError(
-                f"{path}:{line}: invalid UTF-8 at byte offset {err.start} ({err.reason})"
-            ) from None
-        yield InputDocument(path.relative_to(root).as_posix(), text)
+    return [(path.relative_to(root).as_posix(), path) for path in paths]

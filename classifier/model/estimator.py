@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import FixedThresholdClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
@@ -143,14 +144,32 @@ def _binary_metrics(uncertain: np.ndarray, predicted: np.ndarray) -> dict[str, f
     }
 
 
-def _fitted_logistic(coef: np.ndarray, intercept: float) -> LogisticRegression:
-    """Return a fitted-looking logistic regression with these weights."""
-    model = LogisticRegression()
+def _fitted_logistic(coef: np.ndarray, intercept: float, C: float = 1.0) -> LogisticRegression:
+    """Return a fitted-looking logistic regression with these weights and ``C``."""
+    model = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
     model.coef_ = np.asarray(coef, dtype=float).reshape(1, -1)
     model.intercept_ = np.array([intercept])
     model.classes_ = np.array([CERTAIN, UNCERTAIN], dtype=object)
     model.n_features_in_ = model.coef_.shape[1]
     return model
+
+
+def _final_step(model: LogisticRegression, threshold: float) -> FixedThresholdClassifier:
+    """Return the pipeline's last step: ``model`` deciding ``certain`` at P(certain) >= threshold.
+
+    Its ``estimator_.C`` is the chosen C and its ``threshold`` the chosen threshold, so
+    ``pipeline_.predict`` gives the labels :meth:`CertaintyClassifier.predict` gives.
+    """
+    step = FixedThresholdClassifier(
+        model, threshold=threshold, pos_label=CERTAIN, response_method="predict_proba"
+    )
+    step.estimator_ = model
+    return step
+
+
+def _logistic_of(step: Any) -> LogisticRegression:
+    """Return the logistic regression of a pipeline's last step (older models: the step)."""
+    return step.estimator_ if isinstance(step, FixedThresholdClassifier) else step
 
 
 def _fitted_ridge(coef: np.ndarray, intercept: float, alpha: float) -> Ridge:
@@ -192,7 +211,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     uncertain_class_ : object
         The one of ``classes_`` that means uncertain.
     pipeline_ : sklearn.pipeline.Pipeline
-        ``CueFeaturizer`` then ``LogisticRegression``.
+        Features, then a :class:`~sklearn.model_selection.FixedThresholdClassifier`
+        whose ``estimator_`` is the logistic regression with the chosen ``C`` and whose
+        ``threshold`` is the chosen threshold on P(certain).
     threshold_ : float
         The threshold in use.
     cv_metrics_ : dict
@@ -374,8 +395,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.__dict__.pop("_scorer", None)
         self.cue_types_: CueTyper | None = None
         self.aspects_: AspectModel | None = None
+        final = _fitted_logistic(*self.conventions_[convention], C=C)
         self.pipeline_ = Pipeline(
-            [("features", featurizer), ("model", _fitted_logistic(*self.conventions_[convention]))]
+            [("features", featurizer), ("model", _final_step(final, self.threshold_))]
         )
         self.classes_ = classes
         self.uncertain_class_ = uncertain_class
@@ -506,7 +528,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         cached: tuple[Pipeline, Scorer] | None = self.__dict__.get("_scorer")
         if cached is None or cached[0] is not self.pipeline_:
-            model: LogisticRegression = self.pipeline_.named_steps["model"]
+            model = _logistic_of(self.pipeline_.named_steps["model"])
             rating_model: Ridge | None = getattr(self, "rating_model_", None)
             rating = None
             if rating_model is not None:
@@ -573,6 +595,19 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         state = super().__getstate__()
         state.pop("_scorer", None)
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickle, giving an older model the last step that carries C and threshold.
+
+        Its weights stay the same; every fitted model exposes what it chose.
+        """
+        super().__setstate__(state)
+        pipeline = state.get("pipeline_")
+        if pipeline is not None and isinstance(pipeline.steps[-1][1], LogisticRegression):
+            old = pipeline.steps[-1][1]
+            C = float(state.get("cv_metrics_", {}).get("C", old.C))
+            model = _fitted_logistic(old.coef_[0], old.intercept_[0], C=C)
+            pipeline.steps[-1] = (pipeline.steps[-1][0], _final_step(model, self.threshold_))
 
     def __sklearn_tags__(self) -> Tags:
         """Declare the input: an iterable of raw text, not a numeric array."""
