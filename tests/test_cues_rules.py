@@ -6,6 +6,7 @@ from classifier.cues.lexicon import Lexicon, load_lexicon, parse_lexicon
 from classifier.cues.matcher import CueMatcher
 from classifier.cues.rules import (
     NEGATION_WINDOW,
+    clause_of,
     false_friend_owners,
     is_month_may,
     is_negated,
@@ -222,3 +223,23 @@ def test_bundled_lexicon_finds_low_probability_phrase():
     kept = {c.category for c in found if c.kept}
     assert "low_probability" in kept
     assert not any(c.entry == "think" and c.kept for c in found)
+
+
+# ---------------------------------------------------------------------- where a cue sits
+@pytest.mark.parametrize(
+    ("text", "index", "expected"),
+    [
+        ("may rain today", 0, ""),  # the cue first: a main clause
+        ("it will rain , they may say", 5, ""),  # the cue last but one, after a comma
+        ("it may rain , which may matter", 6, "rel:,which"),  # repeated: the second one
+        ("it may rain , which may matter", 1, ""),  # repeated: the first one
+        ("the rumour that was likely to spread", 4, "rel:that"),  # restrictive relative
+        ("a study that many say may", 6, "rel:that"),  # the cue at the end
+        ("although it may rain , we will go", 2, "lead"),  # a leading concessive
+        ("although it rained , we may go", 5, ""),  # after the leading clause
+        ("if it may rain", 2, "lead"),  # the whole sentence one clause
+        ("that may be true", 1, ""),  # "that" opening the sentence is no relative
+    ],
+)
+def test_clause_of(text, index, expected):
+    assert clause_of(text.split(), index) == expected

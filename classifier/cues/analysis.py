@@ -13,7 +13,7 @@ from typing import Any
 
 from classifier.cues.lexicon import BOOSTER, Lexicon
 from classifier.cues.matcher import Cue, CueMatcher
-from classifier.cues.rules import Verdict, judge
+from classifier.cues.rules import Verdict, clause_of, judge
 from classifier.text.tokens import tokenize, words_of
 
 __all__ = ["NO_HEDGES", "SENTENCE", "WORD", "Analysis", "Analyzer", "check_sentences"]
@@ -81,7 +81,8 @@ class Analyzer:
         Most words between the pieces of a discontinuous cue.
     context : bool
         Add each cue's (and its category's) previous and next word as features, to tell
-        "or" in "whether ... or" from "or" in a list.
+        "or" in "whether ... or" from "or" in a list, and its category's place in the
+        clause (:func:`~classifier.cues.rules.clause_of`).
     unigrams : bool
         Add the words of sentences that have a kept hedge cue as features.
     """
@@ -122,6 +123,9 @@ class Analyzer:
                 add((f"cue={entry}|next={after}", 1.0, i))
                 add((f"cat={cue.category}|prev={prev}", 1.0, i))
                 add((f"cat={cue.category}|next={after}", 1.0, i))
+                clause = clause_of(words, first)
+                if clause:
+                    add((f"cat={cue.category}|clause={clause}", 1.0, i))
             if cue.negated:
                 add((f"cue={entry}|negated", 1.0, i))
             if cue.quoted:

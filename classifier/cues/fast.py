@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from classifier.cues.lexicon import BOOSTER
 from classifier.cues.matcher import CueMatcher
-from classifier.cues.rules import Verdict, judge
+from classifier.cues.rules import Verdict, clause_of, judge
 from classifier.text.tokens import words_of
 
 if TYPE_CHECKING:
@@ -188,6 +188,9 @@ class FusedScorer:
                 own.append(features.get(f"cue={entry}|next={after}", NONE))
                 own.append(features.get(f"cat={category}|prev={prev}", NONE))
                 own.append(features.get(f"cat={category}|next={after}", NONE))
+                clause = clause_of(words, first)
+                if clause:
+                    own.append(features.get(f"cat={category}|clause={clause}", NONE))
             if verdict.negated:
                 own.append(features.get(f"cue={entry}|negated", NONE))
             if verdict.quoted:

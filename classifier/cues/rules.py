@@ -14,6 +14,7 @@ from classifier.text.tokens import written_tokens
 
 __all__ = [
     "NEGATION_WINDOW",
+    "clause_of",
     "false_friend_owners",
     "is_month_may",
     "is_question",
@@ -84,6 +85,52 @@ MONTH_LEADERS = frozenset({"in", "since", "until", "till", "of", "early", "late"
 
 QUOTE_PAIRS = (("“", "”"), ("«", "»"))
 QUOTE_MARKS = ('"',) + tuple(mark for pair in QUOTE_PAIRS for mark in pair)
+
+
+#: Words that open a subordinate clause at the start of a sentence ("Although it may …, X").
+SUBORDINATORS = frozenset(
+    {
+        "although", "though", "while", "whilst", "if", "when", "because", "since", "as",
+        "unless", "whereas", "after", "before", "once", "despite", "even", "whether",
+    }
+)  # fmt: skip
+#: Relative pronouns and the complementizer "that": a cue after one sits in a relative or
+#: complement clause, which guideline rule 11 counts or not by its kind.
+RELATIVES = frozenset({"that", "which", "who", "whom", "whose", "where"})
+#: Tokens that close a clause for :func:`clause_of`.
+CLAUSE_ENDS = frozenset({",", ";", ":", "(", ")", "—", "–", "-"})
+#: How far back :func:`clause_of` looks for a relative pronoun.
+RELATIVE_WINDOW = 8
+
+
+def clause_of(words: list[str], first: int) -> str:
+    """Return where the cue that starts at ``words[first]`` sits in its sentence.
+
+    ``"rel:W"`` after the relative or complementizer W within its clause (``"rel:,W"`` when a
+    comma stands before W: a non-restrictive relative), ``"lead"`` in a leading subordinate
+    clause ("Although it may …, X"), or ``""`` in a main clause. Learned, not decided: the
+    model weighs each position per cue category (guideline rule 11).
+
+    Examples
+    --------
+    >>> clause_of("the rumour that was likely to spread".split(), 4)
+    'rel:that'
+    >>> clause_of("although it may rain , we will go".split(), 2)
+    'lead'
+    >>> clause_of("it may rain".split(), 1)
+    ''
+    """
+    i = first - 1
+    while i > 0 and first - i <= RELATIVE_WINDOW and words[i] not in CLAUSE_ENDS:
+        if words[i] in RELATIVES:
+            return f"rel:,{words[i]}" if words[i - 1] == "," else f"rel:{words[i]}"
+        i -= 1
+    if first > 0 and words[0] in SUBORDINATORS:
+        for word in words[1:first]:
+            if word in CLAUSE_ENDS:
+                return ""
+        return "lead"
+    return ""
 
 
 def is_month_may(words: list[str], written: str, first: int) -> bool:
