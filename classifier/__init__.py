@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from classifier.io.labeled import LabeledData, read_labeled, train
     from classifier.model.estimator import CertaintyClassifier
     from classifier.model.features import CueFeaturizer
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
     from classifier.text.sentences import Sentence, split_sentences
 
 _HOMES = {
@@ -50,7 +51,7 @@ _HOMES = {
     "ModelLoadError": "errors",
     "Scorer": "model.scorer",
     "Sentence": "text.sentences",
-    "SentenceScore": "model.scorer",
+    "SentenceScore": "model.results",
     "evaluate": "evaluate",
     "load_lexicon": "cues.lexicon",
     "read_labeled": "io.labeled",

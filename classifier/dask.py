@@ -75,7 +75,8 @@ from typing import TYPE_CHECKING, Any
 from classifier.cues.matcher import format_cues
 from classifier.io.archive import scorer_of
 from classifier.io.formats import Record, record_dict
-from classifier.model.scorer import DocumentScore, Scorer
+from classifier.model.results import DocumentScore
+from classifier.model.scorer import Scorer
 
 if TYPE_CHECKING:
     import dask.bag

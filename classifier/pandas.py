@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = ["DOCUMENT_COLUMNS", "OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "score_frame"]
 
@@ -184,7 +185,7 @@ def score_frame(
     added = SENTENCE_COLUMNS + OUTPUT_COLUMNS if per == "sentence" else DOCUMENT_COLUMNS
     texts = _checked_texts(df, column, added, errors)
     from classifier.io.archive import scorer_of
-    from classifier.model.scorer import DocumentScore
+    from classifier.model.results import DocumentScore
 
     clf = scorer_of(model)
     present = [text for text in texts if text is not None]

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from classifier._version import __version__
-from classifier.model.scorer import DocumentScore
+from classifier.model.results import DocumentScore
 
 if TYPE_CHECKING:
     from classifier.cues.matcher import Cue
     from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = ["COLOR_SCALE", "MAX_SENTENCES", "Document", "render_html", "score_document", "shade"]
 

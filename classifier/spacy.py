@@ -51,11 +51,12 @@ except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
 from classifier.io.archive import load_scorer, scorer_of
-from classifier.model.scorer import DocumentScore, Scorer
+from classifier.model.results import DocumentScore
+from classifier.model.scorer import Scorer
 
 if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.scorer import SentenceScore
+    from classifier.model.results import SentenceScore
 
 __all__ = ["DEFAULT_PREFIX", "FACTORY", "HedgeCertainty"]
 

@@ -13,7 +13,7 @@ import joblib
 import sklearn
 
 from classifier.io.archive import FORMAT, MANIFEST, PIPELINE, WEIGHTS, optional_member
-from classifier.model.scorer import OPTIONAL_PARTS
+from classifier.model.weights import OPTIONAL_PARTS, to_json
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -57,7 +57,7 @@ def save_legacy(clf: Any, path: Path, *, weights: bool = True, manifest: bool = 
     }
     if weights:
         target = path.with_suffix(".weights.json")
-        target.write_text(clf.scorer_.to_json(), encoding="utf-8")
+        target.write_text(to_json(clf.scorer_), encoding="utf-8")
         fields["weights_file"] = target.name
         fields["weights_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
     if manifest:

@@ -19,7 +19,8 @@ from classifier.cli.main import main
 from classifier.cues.matcher import Cue
 from classifier.io import formats
 from classifier.model.estimator import CertaintyClassifier
-from classifier.model.scorer import Scorer, SentenceScore
+from classifier.model.results import SentenceScore
+from classifier.model.scorer import Scorer
 
 TEXT = "It may rain tomorrow. The sky is blue.\n\nPerhaps the results suggest an effect.\n"
 JSONL_KEYS = ["doc", "sentence", "start", "end", "text", "certainty", "rating", "label", "cues"]

@@ -16,6 +16,7 @@ import pytest
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
 from classifier.cli.main import main
 from classifier.io.archive import atomic_write, load_model, load_scorer, save_model
+from classifier.model.weights import to_json
 
 from .archive import members, rewrite, save_legacy
 from .corpus import LABELS, SENTENCES
@@ -214,7 +215,7 @@ def test_replacing_a_file_keeps_its_mode_and_writes_through_a_link(tmp_path):
 
 # ---------------------------------------------------------------------- item 6: weights
 def _weights_with(small, change) -> bytes:
-    document = json.loads(small.scorer_.to_json())
+    document = json.loads(to_json(small.scorer_))
     change(document)
     return json.dumps(document).encode()
 
@@ -280,7 +281,7 @@ def test_weights_are_written_as_strict_json(small):
     scorer = load_scorer()
     scorer.uncertain = type(scorer.uncertain)(float("nan"), {}, {})
     with pytest.raises(ValueError, match="not JSON compliant"):
-        scorer.to_json()
+        to_json(scorer)
     assert "NaN" not in members_of_default()
 
 

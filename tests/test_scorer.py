@@ -11,7 +11,7 @@ import pytest
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
 from classifier.io.archive import load_scorer, weights_path
-from classifier.model.scorer import Scorer
+from classifier.model.weights import from_json
 
 from .archive import members, rewrite, save_legacy
 from .corpus import LABELS, SENTENCES
@@ -120,7 +120,7 @@ def test_legacy_weights_file_errors(rated, tmp_path):
 )
 def test_malformed_weights_name_the_file(text, message):
     with pytest.raises(ValueError, match=message) as caught:
-        Scorer.from_json(text, "w.json")
+        from_json(text, "w.json")
     assert str(caught.value).startswith("w.json: ")
 
 

@@ -13,7 +13,7 @@ from spacy.tokens import Doc  # noqa: E402
 
 import classifier.spacy  # noqa: E402
 from classifier.model.estimator import CertaintyClassifier  # noqa: E402
-from classifier.model.scorer import DocumentScore  # noqa: E402
+from classifier.model.results import DocumentScore  # noqa: E402
 from classifier.spacy import HedgeCertainty  # noqa: E402
 
 TEXT = (

@@ -36,7 +36,8 @@ from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
     from classifier.io.formats import Record
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = ["build_parser", "main"]
 

@@ -19,7 +19,8 @@ from classifier.errors import HedgeError
 if TYPE_CHECKING:
     from classifier.io.formats import Record
     from classifier.io.tables import InputDocument, TableOptions
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "document_rows",
@@ -152,7 +153,7 @@ def document_rows(
     args: argparse.Namespace,
 ) -> Iterator[dict[str, Any]]:
     """Yield the record of each document: ``doc``, a table row's fields, its result."""
-    from classifier.model.scorer import DocumentScore
+    from classifier.model.results import DocumentScore
 
     if documents is None:  # text files, each scored chunk by chunk
         for name in names:

@@ -5,7 +5,8 @@ A model file (``news.hedge`` by convention; any name works) is a zip archive hol
 ``manifest.json``
     versions, training summary, metrics and the sha256 of the two other members;
 ``weights.json``
-    the model's weights as a :class:`~classifier.model.scorer.Scorer` (plain JSON), which
+    the model's weights as a :class:`~classifier.model.scorer.Scorer` (plain JSON,
+    :mod:`classifier.model.weights`), which
     scores without scikit-learn and runs no code when read;
 ``pipeline.joblib``
     the fitted scikit-learn pipeline, for training, evaluation and scikit-learn users.
@@ -44,7 +45,14 @@ from classifier._version import __version__
 from classifier.bundled import bundled
 from classifier.cues.lexicon import Lexicon, load_lexicon
 from classifier.errors import ModelIntegrityError, ModelLoadError
-from classifier.model.scorer import OPTIONAL_PARTS, Scorer
+from classifier.model.scorer import Scorer
+from classifier.model.weights import (
+    OPTIONAL_PARTS,
+    convention_json,
+    from_json,
+    optional_json,
+    to_json,
+)
 
 if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier  # above this module: no import
@@ -157,15 +165,15 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     pipeline = io.BytesIO()
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "classifier": clf}
     joblib.dump(payload, pipeline, compress=3)
-    weights = clf.scorer_.to_json(optional=False).encode("utf-8")
+    weights = to_json(clf.scorer_, optional=False).encode("utf-8")
     other_members = {  # the model's own convention is WEIGHTS
-        convention_member(name): clf.to_scorer(name).convention_json().encode("utf-8")
+        convention_member(name): convention_json(clf.to_scorer(name)).encode("utf-8")
         for name in sorted(getattr(clf, "conventions_", {}))
         if len(clf.conventions_) > 1 and name != clf.convention
     }
     other_members.update(  # read on first use, so loading does not decode them
         (optional_member(key), text.encode("utf-8"))
-        for key, text in clf.scorer_.optional_json().items()
+        for key, text in optional_json(clf.scorer_).items()
     )
     featurizer = clf.pipeline_.named_steps["features"]
     manifest = {
@@ -436,7 +444,7 @@ def load_scorer(
             return load_model(model_path, trusted=True).scorer_
         data, where = legacy, str(weights_path(model_path))
     try:
-        return Scorer.from_json(
+        return from_json(
             data.decode("utf-8"),
             where,
             parts=None if parts is None else parts.decode("utf-8"),

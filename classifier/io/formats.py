@@ -23,7 +23,8 @@ from classifier.model.labels import CERTAIN, UNCERTAIN
 
 if TYPE_CHECKING:
     from classifier.cues.matcher import Cue
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "CUE_CLOSE",

@@ -29,7 +29,8 @@ from classifier.model.aspects import AspectModel
 from classifier.model.cuetypes import CueTyper
 from classifier.model.features import CueFeaturizer
 from classifier.model.labels import CERTAIN, UNCERTAIN, check_labels, precision_recall_f1
-from classifier.model.scorer import Linear, Scorer
+from classifier.model.linear import Linear
+from classifier.model.scorer import Scorer
 
 __all__ = ["CertaintyClassifier"]
 
