@@ -88,7 +88,6 @@ __all__ = [
 def load(
     path: str | Path | None = None,
     *,
-    trusted: bool = False,
     extra_lexicon: str | Path | Lexicon | None = None,
     convention: str | None = None,
 ) -> Scorer:
@@ -103,8 +102,6 @@ def load(
     path : str or Path, optional
         A model file written by ``hedge train`` or ``CertaintyClassifier.save``; None
         for the bundled model.
-    trusted : bool, default=False
-        As for :func:`classifier.io.archive.load_scorer`.
     extra_lexicon : str, Path or Lexicon, optional
         A lexicon directory whose cues are added without retraining, scored through
         the weights of their category and prior (:meth:`Scorer.with_lexicon`).
@@ -125,9 +122,7 @@ def load(
     """
     from classifier.io.archive import load_scorer
 
-    return load_scorer(
-        path, trusted=trusted, extra_lexicon=extra_lexicon, convention=convention
-    )
+    return load_scorer(path, extra_lexicon=extra_lexicon, convention=convention)
 
 
 def __getattr__(name: str) -> Any:

@@ -73,10 +73,10 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from classifier.cues.matcher import format_cues
-from classifier.io.archive import scorer_of
 from classifier.io.formats import Record, record_dict
 from classifier.model.results import DocumentScore
 from classifier.model.scorer import Scorer
+from classifier.resolve import scorer_of
 
 if TYPE_CHECKING:
     import dask.bag

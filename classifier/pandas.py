@@ -184,8 +184,8 @@ def score_frame(
         raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, got {errors!r}")
     added = SENTENCE_COLUMNS + OUTPUT_COLUMNS if per == "sentence" else DOCUMENT_COLUMNS
     texts = _checked_texts(df, column, added, errors)
-    from classifier.io.archive import scorer_of
     from classifier.model.results import DocumentScore
+    from classifier.resolve import scorer_of
 
     clf = scorer_of(model)
     present = [text for text in texts if text is not None]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from classifier._version import __version__
+from classifier.io.files import STDIN
 from classifier.model.results import DocumentScore
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ def score_document(
     Document
         With offsets into ``text`` and each cue's contribution.
     """
-    from classifier.io.archive import scorer_of
+    from classifier.resolve import scorer_of
 
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
@@ -416,7 +417,7 @@ def _percent(part: int, whole: int) -> str:
 
 
 def _display_name(name: str) -> str:
-    return "standard input" if name == "-" else name
+    return "standard input" if name == STDIN else name
 
 
 def _plural(count: int, word: str) -> str:

@@ -50,9 +50,10 @@ try:
 except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
-from classifier.io.archive import load_scorer, scorer_of
+from classifier.io.archive import load_scorer
 from classifier.model.results import DocumentScore
 from classifier.model.scorer import Scorer
+from classifier.resolve import scorer_of
 
 if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
@@ -139,9 +140,6 @@ class HedgeCertainty:
     model : CertaintyClassifier, Scorer, str or None, default=None
         A fitted model or its scorer, a model file, or None for the bundled model; a file's
         weights are loaded once, here (:func:`~classifier.io.archive.load_scorer`).
-    trusted : bool, default=False
-        Load a model file without a manifest or saved with other versions (a model file
-        can run code: only for files you trust).
     batch_size : int, default=DEFAULT_BATCH_SIZE
         Sentences scored together by :meth:`pipe`.
     prefix : str, default=DEFAULT_PREFIX
@@ -162,7 +160,6 @@ class HedgeCertainty:
         name: str = FACTORY,
         model: CertaintyClassifier | Scorer | str | None = None,
         *,
-        trusted: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
         prefix: str = DEFAULT_PREFIX,
         with_types: bool = False,
@@ -175,7 +172,7 @@ class HedgeCertainty:
         self.batch_size = batch_size
         self.prefix = prefix
         if model is None or isinstance(model, str):
-            self.model = load_scorer(model, trusted=trusted)
+            self.model = load_scorer(model)
         else:
             self.model = scorer_of(model)
         if with_types or with_aspects:
@@ -259,7 +256,6 @@ def _sentences(doc: Doc) -> list[Span]:
     FACTORY,
     default_config={
         "model": None,
-        "trusted": False,
         "batch_size": DEFAULT_BATCH_SIZE,
         "prefix": DEFAULT_PREFIX,
         "with_types": False,
@@ -270,7 +266,6 @@ def make_hedge_certainty(
     nlp: Language,
     name: str,
     model: str | None,
-    trusted: bool,
     batch_size: int,
     prefix: str,
     with_types: bool,
@@ -286,8 +281,6 @@ def make_hedge_certainty(
         The component's name.
     model : str or None
         A model file, or None (``null`` in a config file) for the bundled model.
-    trusted : bool
-        Passed to :meth:`CertaintyClassifier.load`.
     batch_size : int
         Sentences scored together by ``nlp.pipe``.
     prefix : str
@@ -316,7 +309,6 @@ def make_hedge_certainty(
     return HedgeCertainty(
         name,
         model,
-        trusted=trusted,
         batch_size=batch_size,
         prefix=prefix,
         with_types=with_types,

@@ -32,7 +32,7 @@ LAYERS = (
     ("cues",),
     ("model",),
     ("io",),
-    ("evaluate", "report", "plot", "pandas", "dask", "spacy"),
+    ("resolve", "evaluate", "report", "plot", "pandas", "dask", "spacy"),
     ("cli",),
 )
 #: The one import that goes up a layer, deferred to the call: the estimator's documented

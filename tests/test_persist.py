@@ -3,6 +3,7 @@ weights validated on load, and outputs that never replace inputs or lose file mo
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,10 +16,11 @@ import pytest
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
 from classifier.cli.main import main
-from classifier.io.archive import atomic_write, load_model, load_scorer, save_model
+from classifier.io.archive import load_model, load_scorer, save_model
+from classifier.io.files import atomic_write
 from classifier.model.weights import to_json
 
-from .archive import members, rewrite, save_legacy
+from .archive import members, rewrite
 from .corpus import LABELS, SENTENCES
 
 
@@ -52,48 +54,34 @@ class _Payload:
 
 @pytest.fixture
 def hostile(tmp_path, small) -> tuple[Path, Path]:
-    """A legacy model whose joblib runs code, its sha256 in the manifest, no weights keys."""
+    """A model archive whose pipeline.joblib runs code, every sha256 matching its manifest."""
     marker = tmp_path / "payload-ran"
-    path = tmp_path / "evil.joblib"
-    save_legacy(small, path, weights=False)
-    joblib.dump({"format": "hedge-classifier-model", "payload": _Payload(marker)}, path)
-    manifest = json.loads(path.with_suffix(".json").read_text())
-    manifest["sha256"] = __import__("hashlib").sha256(path.read_bytes()).hexdigest()
-    path.with_suffix(".json").write_text(json.dumps(manifest))
+    path = tmp_path / "evil.hedge"
+    small.save(path)
+    pickled = io.BytesIO()
+    joblib.dump({"format": "hedge-classifier-model", "payload": _Payload(marker)}, pickled)
+    rewrite(path, pipeline=pickled.getvalue())
     return path, marker
 
 
-def test_scoring_paths_refuse_a_model_without_weights_and_never_unpickle(capsys, tmp_path, hostile):
+def test_scoring_paths_never_unpickle(capsys, tmp_path, hostile):
     path, marker = hostile
-    with pytest.raises(ModelLoadError, match="no weights file.*--trust-model"):
-        load_scorer(path)
+    assert load_scorer(path).score("It may rain.")[0].label == "uncertain"
     text = tmp_path / "in.txt"
     text.write_text("It may rain.", encoding="utf-8")
-    code, out, err = run(capsys, "score", "--model", str(path), str(text))
-    assert code == 1 and out == "" and "--trust-model" in one_error_line(err)
-    code, out, err = run(capsys, "explain", "--model", str(path), "It may rain.")
-    assert code == 1 and out == "" and "no weights file" in one_error_line(err)
+    code, out, _ = run(capsys, "score", "--model", str(path), str(text))
+    assert code == 0 and "uncertain" in out
+    code, out, _ = run(capsys, "explain", "--model", str(path), "It may rain.")
+    assert code == 0 and "may" in out
     spacy = pytest.importorskip("spacy")
     import classifier.spacy  # noqa: F401
 
     nlp = spacy.blank("en")
-    with pytest.raises(ModelLoadError, match="no weights file"):
-        nlp.add_pipe("hedge_certainty", config={"model": str(path)})
+    nlp.add_pipe("hedge_certainty", config={"model": str(path)})
     assert not marker.exists()
-    with pytest.raises(ModelLoadError):  # trusted: it is unpickled, and is no model
-        load_scorer(path, trusted=True)
+    with pytest.raises(ModelLoadError, match="not a hedge-classifier-model"):
+        load_model(path)  # unpickled: it runs, and is no model
     assert marker.exists()
-
-
-def test_the_trust_hint_names_a_flag_argparse_accepts(capsys, tmp_path, small):
-    path = tmp_path / "bare.joblib"
-    save_legacy(small, path, manifest=False)
-    text = tmp_path / "in.txt"
-    text.write_text("It may rain.", encoding="utf-8")
-    code, _, err = run(capsys, "score", "--model", str(path), str(text))
-    assert code == 1 and "hedge score --trust-model" in one_error_line(err)
-    code, out, _ = run(capsys, "score", "--trust-model", "--model", str(path), str(text))
-    assert code == 0 and "uncertain" in out
 
 
 def test_an_archive_is_scored_from_its_weights_without_reading_the_pipeline(tmp_path, small):
@@ -288,10 +276,7 @@ def test_weights_are_written_as_strict_json(small):
 def members_of_default() -> str:
     from classifier.io.archive import default_model_path
 
-    path = default_model_path()
-    if zipfile.is_zipfile(path):
-        return members(path)["weights.json"].decode()
-    return path.with_suffix(".weights.json").read_text(encoding="utf-8")
+    return members(default_model_path())["weights.json"].decode()
 
 
 def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.io.archive import load_scorer, weights_path
+from classifier import CertaintyClassifier, ModelIntegrityError
+from classifier.io.archive import load_scorer
 from classifier.model.weights import from_json
 
-from .archive import members, rewrite, save_legacy
+from .archive import members, rewrite
 from .corpus import LABELS, SENTENCES
 
 MIXED = [
@@ -86,26 +85,6 @@ def test_weights_member_errors(rated, tmp_path):
     changed = original.replace('"threshold":', '"threshold": 0.1, "x":', 1).encode()
     rewrite(path, fix_hashes=False, weights=changed)
     with pytest.raises(ModelIntegrityError, match="weights.json: sha256 does not match"):
-        load_scorer(path)
-
-
-def test_legacy_weights_file_errors(rated, tmp_path):
-    path = tmp_path / "m.joblib"
-    save_legacy(rated, path)
-    assert load_scorer(path).score_sentences(MIXED) == rated.scorer_.score_sentences(MIXED)
-    weights = weights_path(path)
-    original = weights.read_text()
-    weights.write_text(original.replace('"threshold":', '"threshold": 0.1, "x":', 1))
-    with pytest.raises(ModelIntegrityError, match="m.weights.json: sha256 does not match"):
-        load_scorer(path)
-    weights.unlink()
-    with pytest.raises(ModelLoadError, match="weights file 'm.weights.json' is missing"):
-        load_scorer(path)
-    manifest_path = path.with_suffix(".json")
-    manifest = json.loads(manifest_path.read_text())
-    manifest["weights_file"] = "../elsewhere.json"
-    manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelLoadError, match="is missing"):
         load_scorer(path)
 
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from classifier.io.files import STDIN, display_name
+
 __all__ = [
     "PROG",
     "STDIN",
@@ -39,8 +41,6 @@ __all__ = [
 ]
 
 PROG = "hedge"
-#: The name of standard input (as :data:`classifier.io.reader.STDIN`, not imported for --help).
-STDIN = "-"
 _T = TypeVar("_T")
 
 
@@ -137,8 +137,7 @@ def finite_float(text: str) -> float:
 
 def error(message: str, kind: str = "error") -> None:
     """Print one line on standard error; undecodable bytes of file names as escapes."""
-    shown = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    print(f"{PROG}: {kind}: {shown}", file=sys.stderr)
+    print(f"{PROG}: {kind}: {display_name(message)}", file=sys.stderr)
 
 
 def show_warning(message: Warning | str, *args: object, **kwargs: object) -> None:

@@ -180,10 +180,6 @@ HELP_LEXICON = (
     "(scored through their category's and prior's weights)"
 )
 HELP_OUTPUT = "write to PATH (replaced atomically) instead of standard output"
-HELP_TRUST_MODEL = (
-    "load a model without a manifest or saved with another scikit-learn major "
-    "version; a model file can run code, so only for files you trust"
-)
 HELP_DATA_FORMAT = "format of the data files (default: from each file's extension)"
 HELP_THRESHOLD_2 = "labels are graded ratings; a rating <= T means uncertain"
 HELP_UNCERTAIN_VALUE = (

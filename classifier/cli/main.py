@@ -116,9 +116,7 @@ def _load_scorer(args: argparse.Namespace) -> Scorer:
     from classifier.io.archive import load_scorer
 
     lexicon = getattr(args, "lexicon", None)
-    scorer = load_scorer(
-        args.model, trusted=args.trust_model, extra_lexicon=lexicon, convention=args.convention
-    )
+    scorer = load_scorer(args.model, extra_lexicon=lexicon, convention=args.convention)
     return cliargs.with_outputs(scorer, args)
 
 
@@ -208,7 +206,7 @@ def _run_train(args: argparse.Namespace) -> int:
         raise CommandError("--base needs --lexicon DIR")
     out = console.check_output(args.out, args.data)
     from classifier.cues.lexicon import Lexicon, load_lexicon
-    from classifier.io.archive import sha256_file
+    from classifier.io.files import sha256_file
     from classifier.io.labeled import MIN_PER_CLASS, train
 
     data = cliargs.read_data(args, min_per_class=MIN_PER_CLASS)

@@ -171,7 +171,7 @@ def html_page(
     by_lines: bool,
 ) -> str:
     """Return the HTML report (:mod:`classifier.report`) of ``(name, text)`` documents."""
-    from classifier.io.formats import display_name
+    from classifier.io.files import display_name
     from classifier.report import render_html, score_document
 
     documents = [

@@ -13,7 +13,7 @@ A model file (``news.hedge`` by convention; any name works) is a zip archive hol
 
 The archive is written to a temporary file beside its path and renamed over it once, so
 all three appear together or not at all, and two writers racing for one path leave one
-whole model, never a mix (:func:`atomic_write`).
+whole model, never a mix (:func:`~classifier.io.files.atomic_write`).
 
 What each door reads: :func:`load_scorer` (``hedge score``, ``hedge explain``,
 ``classifier.spacy``) reads only the manifest and ``weights.json``; it never unpickles.
@@ -21,9 +21,6 @@ What each door reads: :func:`load_scorer` (``hedge score``, ``hedge explain``,
 ``pipeline.joblib``, which can run any code it contains: the manifest's sha256 protects
 against a damaged or swapped member, not against a malicious archive; load only models
 from sources you trust.
-
-Models saved by earlier versions (``x.joblib`` with ``x.json`` and ``x.weights.json``
-beside it) still load from the path of their ``.joblib`` file.
 """
 
 from __future__ import annotations
@@ -31,13 +28,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import platform
-import stat
-import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -45,6 +38,7 @@ from classifier._version import __version__
 from classifier.bundled import bundled
 from classifier.cues.lexicon import Lexicon, load_lexicon
 from classifier.errors import ModelIntegrityError, ModelLoadError
+from classifier.io.files import atomic_write
 from classifier.model.scorer import Scorer
 from classifier.model.weights import (
     OPTIONAL_PARTS,
@@ -60,24 +54,19 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT",
     "MODEL_SUFFIX",
-    "atomic_write",
     "default_model_path",
     "load_model",
     "load_scorer",
     "read_manifest",
     "save_model",
-    "scorer_of",
-    "sha256_file",
 ]
 
 FORMAT = "hedge-classifier-model"
-#: Version 2 is the one-file archive; version 1 the three files beside each other.
+#: Version 2 is the one-file archive (version 1, never released, was three files).
 FORMAT_VERSION = 2
-LEGACY_FORMAT_VERSION = 1
 #: The conventional extension of a model file.
 MODEL_SUFFIX = ".hedge"
 DEFAULT_MODEL = "default" + MODEL_SUFFIX
-LEGACY_DEFAULT_MODEL = "default.joblib"
 #: Members of a model archive.
 MANIFEST, WEIGHTS, PIPELINE = "manifest.json", "weights.json", "pipeline.joblib"
 #: Largest manifest and weights member read, in bytes: far above any real model, so that
@@ -85,54 +74,10 @@ MANIFEST, WEIGHTS, PIPELINE = "manifest.json", "weights.json", "pipeline.joblib"
 MAX_MEMBER_BYTES = 256 << 20
 #: Fixed timestamp of archive members, so that the same model gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-#: How to pass the trust flag, for error messages.
-TRUST_HINT = "trusted=True in Python, --trust-model on the command line (hedge score --trust-model)"
-
-
-def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``path`` through a temporary file in the same folder, then rename it.
-
-    A crash or interruption leaves either the old file or none, never a partial one. An
-    existing file keeps its permission bits (as ``sed -i`` does); a new one gets the
-    usual ``0666 & ~umask``. A symbolic link is written through: its target is replaced
-    and the link stays.
-    """
-    path = Path(os.path.realpath(path))
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)  # mkstemp makes 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of the file at ``path``, read in blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def manifest_path(model_path: Path) -> Path:
-    """Return the manifest path of a legacy model file: ``x.joblib`` -> ``x.json``."""
-    return model_path.with_suffix(".json")
 
 
 def convention_member(convention: str) -> str:
@@ -143,11 +88,6 @@ def convention_member(convention: str) -> str:
 def optional_member(part: str) -> str:
     """Return the archive member holding an optional part of the weights (cue types, aspects)."""
     return f"{part}.json"
-
-
-def weights_path(model_path: Path) -> Path:
-    """Return the weights path of a legacy model file: ``x.joblib`` -> ``x.weights.json``."""
-    return model_path.with_suffix(".weights.json")
 
 
 # ---------------------------------------------------------------------- saving
@@ -221,9 +161,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
 # ---------------------------------------------------------------------- reading
 def default_model_path() -> Path:
     """Return the path of the bundled default model."""
-    models = bundled("models")
-    archive = Path(str(models / DEFAULT_MODEL))
-    return archive if archive.is_file() else Path(str(models / LEGACY_DEFAULT_MODEL))
+    return Path(str(bundled("models") / DEFAULT_MODEL))
 
 
 def _model_file(path: str | Path | None) -> Path:
@@ -233,11 +171,6 @@ def _model_file(path: str | Path | None) -> Path:
     if not model_path.is_file():
         raise ModelLoadError(f"{model_path}: not a file")
     return model_path
-
-
-def _is_archive(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(4) == b"PK\x03\x04"
 
 
 def _parse_manifest(data: bytes, where: str) -> dict[str, Any]:
@@ -302,31 +235,9 @@ def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     Raises
     ------
     ModelLoadError
-        If the file is not a model, or a legacy model without a manifest.
+        If the file is not a model archive.
     """
-    model_path = _model_file(path)
-    if _is_archive(model_path):
-        return _Archive(model_path).manifest
-    manifest = _legacy_manifest(model_path, trusted=False)
-    assert manifest is not None  # refused above when missing and not trusted
-    return manifest
-
-
-def _legacy_manifest(path: Path, trusted: bool) -> dict[str, Any] | None:
-    """Return the manifest beside a legacy model file; None when it has none and is trusted."""
-    target = manifest_path(path)
-    if not target.is_file():
-        if trusted:
-            return None
-        raise ModelLoadError(
-            f"{path}: no manifest {target.name} beside it; a model file can run code "
-            f"when loaded, so load it as trusted ({TRUST_HINT}) only if you trust its source"
-        )
-    try:
-        data = target.read_bytes()
-    except OSError as err:
-        raise ModelLoadError(f"{target}: unreadable manifest ({err})") from None
-    return _parse_manifest(data, str(target))
+    return _Archive(_model_file(path)).manifest
 
 
 def _release(version: str, parts: int) -> str:
@@ -342,7 +253,7 @@ def _check_versions(path: Path, manifest: dict[str, Any], trusted: bool) -> None
     if _release(saved, 1) != _release(installed, 1) and not trusted:
         raise ModelIntegrityError(
             f"{path}: saved with scikit-learn {saved}, but {installed} is installed, "
-            f"another major version; retrain it, or load it as trusted ({TRUST_HINT}) "
+            f"another major version; retrain it, or load it with trusted=True "
             "to try anyway"
         )
     if _release(saved, 2) != _release(installed, 2) and not trusted:
@@ -354,46 +265,16 @@ def _check_versions(path: Path, manifest: dict[str, Any], trusted: bool) -> None
         )
 
 
-def _legacy_weights(
-    model_path: Path, manifest: dict[str, Any] | None, trusted: bool
-) -> bytes | None:
-    """Return the weights file of a legacy model, or None if it has none and is trusted."""
-    name = None if manifest is None else manifest.get("weights_file")
-    if name is None:
-        if trusted:
-            return None
-        raise ModelLoadError(
-            f"{model_path}: the model has no weights file, and scoring it would unpickle "
-            f"its joblib file, which can run code; resave it with this version, or load "
-            f"it as trusted ({TRUST_HINT}) only if you trust its source"
-        )
-    assert manifest is not None
-    weights = model_path.parent / str(name)
-    if Path(str(name)).name != name or not weights.is_file():
-        raise ModelLoadError(f"{model_path}: its weights file {name!r} is missing")
-    if manifest.get("weights_sha256") != sha256_file(weights):
-        raise ModelIntegrityError(
-            f"{weights}: sha256 does not match its manifest {manifest_path(model_path).name}; "
-            "the file is damaged or was replaced"
-        )
-    try:
-        return weights.read_bytes()
-    except OSError as err:
-        raise ModelLoadError(f"{weights}: cannot read ({err.strerror or err})") from None
-
-
 def load_scorer(
     path: str | Path | None = None,
     *,
-    trusted: bool = False,
     extra_lexicon: str | Path | Lexicon | None = None,
     convention: str | None = None,
 ) -> Scorer:
     """Load the weights of a model file as a :class:`~classifier.model.scorer.Scorer`.
 
     Reads the manifest and the weights (JSON) only, after checking their sha256: nothing
-    is unpickled and scikit-learn is not imported. A legacy model saved without weights
-    is refused unless ``trusted``, and then loaded with :func:`load_model`.
+    is unpickled and scikit-learn is not imported.
     ``extra_lexicon`` (a lexicon directory or a :class:`Lexicon`) adds cues without
     retraining: see :meth:`Scorer.with_lexicon` for how they are weighted.
     ``convention`` picks the weights of one of the labelling conventions the model was
@@ -407,42 +288,33 @@ def load_scorer(
     if extra_lexicon is not None:
         if not isinstance(extra_lexicon, Lexicon):
             extra_lexicon = load_lexicon(extra_lexicon)
-        scorer = load_scorer(path, trusted=trusted, convention=convention)
+        scorer = load_scorer(path, convention=convention)
         return scorer.with_lexicon(extra_lexicon)
     model_path = _model_file(path)
-    if _is_archive(model_path):
-        archive = _Archive(model_path)
-        params = archive.manifest.get("params")
-        own = params.get("convention") if isinstance(params, dict) else None
-        member = WEIGHTS if convention in (None, own) else convention_member(convention)
-        if member not in archive.manifest.get("members", {}):
-            known = [own] if isinstance(own, str) else []
-            known += [
-                name[len("conventions/") : -len(".json")]
-                for name in archive.manifest.get("members", {})
-                if name.startswith("conventions/")
-            ]
-            known.sort()
-            raise ModelLoadError(
-                f"{model_path}: no convention {convention!r}; "
-                + (f"this model has {', '.join(known)}" if known else "it has only its own")
-            )
-        data = archive.read(WEIGHTS)
-        where = f"{model_path}:{member}"
-        parts = None if member == WEIGHTS else archive.read(member)
-        optional = {
-            key: archive.read(optional_member(key))
-            for key in OPTIONAL_PARTS
-            if optional_member(key) in archive.manifest.get("members", {})
-        }
-    elif convention is not None:
-        raise ModelLoadError(f"{model_path}: a model in the old layout has no conventions")
-    else:
-        parts, optional = None, {}
-        legacy = _legacy_weights(model_path, _legacy_manifest(model_path, trusted), trusted)
-        if legacy is None:
-            return load_model(model_path, trusted=True).scorer_
-        data, where = legacy, str(weights_path(model_path))
+    archive = _Archive(model_path)
+    params = archive.manifest.get("params")
+    own = params.get("convention") if isinstance(params, dict) else None
+    member = WEIGHTS if convention in (None, own) else convention_member(convention)
+    if member not in archive.manifest.get("members", {}):
+        known = [own] if isinstance(own, str) else []
+        known += [
+            name[len("conventions/") : -len(".json")]
+            for name in archive.manifest.get("members", {})
+            if name.startswith("conventions/")
+        ]
+        known.sort()
+        raise ModelLoadError(
+            f"{model_path}: no convention {convention!r}; "
+            + (f"this model has {', '.join(known)}" if known else "it has only its own")
+        )
+    data = archive.read(WEIGHTS)
+    where = f"{model_path}:{member}"
+    parts = None if member == WEIGHTS else archive.read(member)
+    optional = {
+        key: archive.read(optional_member(key))
+        for key in OPTIONAL_PARTS
+        if optional_member(key) in archive.manifest.get("members", {})
+    }
     try:
         return from_json(
             data.decode("utf-8"),
@@ -466,61 +338,27 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
     import sklearn
 
     model_path = _model_file(path)
-    if _is_archive(model_path):
-        archive = _Archive(model_path)
-        _check_versions(model_path, archive.manifest, trusted)
-        source: Any = io.BytesIO(archive.read(PIPELINE))
-        version = FORMAT_VERSION
-    else:
-        manifest = _legacy_manifest(model_path, trusted)
-        if manifest is not None:
-            if manifest.get("sha256") != sha256_file(model_path):
-                raise ModelIntegrityError(
-                    f"{model_path}: sha256 does not match its manifest "
-                    f"{manifest_path(model_path).name}; the file is damaged or was replaced"
-                )
-            _check_versions(model_path, manifest, trusted)
-        source = model_path
-        version = LEGACY_FORMAT_VERSION
+    archive = _Archive(model_path)
+    _check_versions(model_path, archive.manifest, trusted)
+    pickled = io.BytesIO(archive.read(PIPELINE))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sklearn.exceptions.InconsistentVersionWarning)
-            payload = joblib.load(source)
+            payload = joblib.load(pickled)
     except Exception as err:  # a damaged pickle raises almost anything
         raise ModelLoadError(f"{model_path}: cannot load ({type(err).__name__}: {err})") from None
     if not (
         isinstance(payload, dict)
         and payload.get("format") == FORMAT
-        # CertaintyClassifier is defined above this module: know it by its export
+        # the estimator imports this module (its save and load): know it by its export
         and callable(getattr(payload.get("classifier"), "to_scorer", None))
     ):
         raise ModelLoadError(f"{model_path}: not a {FORMAT}")
-    if payload.get("format_version") != version:
+    if payload.get("format_version") != FORMAT_VERSION:
         raise ModelLoadError(
             f"{model_path}: format version {payload.get('format_version')}, "
-            f"this package reads {version}"
+            f"this package reads {FORMAT_VERSION}"
         )
     clf: CertaintyClassifier = payload["classifier"]
     return clf
 
-
-def scorer_of(model: Any) -> Scorer:
-    """Return the scorer of a fitted model, a scorer as it is, or the bundled model's for None.
-
-    Raises
-    ------
-    TypeError
-        If ``model`` is none of these.
-    sklearn.exceptions.NotFittedError
-        If ``model`` is a CertaintyClassifier that is not fitted.
-    """
-    if model is None:
-        return load_scorer()
-    if isinstance(model, Scorer):
-        return model
-    if callable(getattr(type(model), "to_scorer", None)):  # a CertaintyClassifier
-        scorer: Scorer = model.scorer_
-        return scorer
-    raise TypeError(
-        f"model must be a CertaintyClassifier, a Scorer or None, got {type(model).__name__}"
-    )

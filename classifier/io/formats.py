@@ -38,7 +38,6 @@ __all__ = [
     "explain",
     "explanation_lines",
     "explanation_record",
-    "display_name",
     "record_dict",
     "write_documents",
     "write_output",
@@ -46,15 +45,6 @@ __all__ = [
 
 #: Marks around a cue in the text format.
 CUE_OPEN, CUE_CLOSE = "[[", "]]"
-
-
-def display_name(name: str) -> str:
-    r"""Return a file name as it can be printed: undecodable bytes as ``\xNN``.
-
-    >>> display_name("caf\udce9.txt")
-    'caf\\xe9.txt'
-    """
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +326,7 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
         except OSError as err:
             raise OutputError(f"cannot write {output}: {err.strerror or err}") from None
         return
-    from classifier.io.archive import atomic_write
+    from classifier.io.files import atomic_write
 
     def write_binary(f: BinaryIO) -> None:
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")
