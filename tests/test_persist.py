@@ -18,6 +18,8 @@ from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
 from classifier.cli.main import main
 from classifier.io.archive import load_model, load_scorer, save_model
 from classifier.io.files import atomic_write
+from classifier.model.linear import Linear
+from classifier.model.scorer import Scorer
 from classifier.model.weights import to_json
 
 from .archive import members, rewrite
@@ -266,8 +268,8 @@ def test_deeply_nested_weights_are_refused(tmp_path, small):
 
 
 def test_weights_are_written_as_strict_json(small):
-    scorer = load_scorer()
-    scorer.uncertain = type(scorer.uncertain)(float("nan"), {}, {})
+    bundled = load_scorer()
+    scorer = Scorer(bundled.lexicon, bundled.settings, Linear(float("nan"), {}, {}), 0.5)
     with pytest.raises(ValueError, match="not JSON compliant"):
         to_json(scorer)
     assert "NaN" not in members_of_default()

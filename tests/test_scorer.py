@@ -53,14 +53,18 @@ def test_scorer_gives_the_pipelines_probabilities_and_ratings(name, request):
     np.testing.assert_allclose(got, log_odds, rtol=0, atol=1e-9)
 
 
-def test_scorer_follows_a_changed_threshold_and_a_refit():
+def test_scorer_follows_a_changed_threshold_and_a_refit_and_changes_none_handed_out():
     clf = CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
     first = clf.scorer_
+    fitted = first.threshold
     clf.threshold_ = 0.999
-    assert clf.scorer_ is first and first.threshold == 0.999
+    assert first.threshold == fitted != 0.999
+    assert clf.scorer_.threshold == 0.999 and clf.scorer_ is clf.scorer_
     assert {s.label for s in clf.scorer_.score_sentences(MIXED[:3])} == {"uncertain"}
+    assert clf.predict(MIXED[:3]).tolist() == ["uncertain"] * 3
+    changed = clf.scorer_
     clf.fit(SENTENCES[:20], LABELS[:20])
-    assert clf.scorer_ is not first
+    assert clf.scorer_ is not first and clf.scorer_ is not changed
 
 
 def test_weights_file_round_trip_scores_the_same(rated, tmp_path):
@@ -122,3 +126,22 @@ def test_hedge_score_imports_neither_sklearn_nor_nltk(tmp_path):
     )
     assert "It [[may]] rain." in result.stdout
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_with_threshold_returns_a_new_scorer_and_leaves_this_one_as_it_was():
+    scorer = load_scorer()
+    before = scorer.score_sentences(MIXED)
+    strict = scorer.with_threshold(0.99)
+    assert strict.threshold == 0.99 and scorer.threshold < 0.99
+    assert [s.label for s in strict.score_sentences(MIXED)] == ["uncertain"] * len(MIXED)
+    assert scorer.score_sentences(MIXED) == before
+    assert [s.certainty for s in strict.score_sentences(MIXED)] == [s.certainty for s in before]
+
+
+def test_a_scorer_cannot_be_changed_in_place():
+    scorer = load_scorer()
+    with pytest.raises(AttributeError, match="immutable: threshold cannot be set"):
+        scorer.threshold = 0.5
+    with pytest.raises(AttributeError, match="immutable"):
+        scorer.uncertain = scorer.uncertain
+

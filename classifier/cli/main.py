@@ -135,7 +135,7 @@ def _run_score(args: argparse.Namespace) -> int:
     output = None if args.output is None else console.check_output(args.output, inputs)
     clf = _load_scorer(args)
     if args.threshold is not None:
-        clf.threshold = args.threshold
+        clf = clf.with_threshold(args.threshold)
     from classifier.io.formats import WRITERS, write_documents, write_output
 
     if args.format == "html":

@@ -8,6 +8,7 @@ methods return a new one. :mod:`classifier.model.weights` reads and writes it as
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -126,19 +127,45 @@ class Scorer:
         self.analyzer = Analyzer(lexicon, **self.settings)
         self.fused = FusedScorer(self.analyzer.matcher, self.settings, uncertain, rating)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set attributes in ``__init__`` only: a scorer is never changed, but copied."""
+        if "fused" in self.__dict__:  # the last attribute __init__ sets
+            raise AttributeError(
+                f"a Scorer is immutable: {name} cannot be set; with_threshold, with_outputs "
+                "and with_lexicon return a new one"
+            )
+        object.__setattr__(self, name, value)
+
     @property
     def cue_types(self) -> CueTyper | None:
         """The cue-type model, built from the weights file on first use."""
-        if callable(self._cue_types) and not isinstance(self._cue_types, CueTyper):
-            self._cue_types = self._cue_types()
-        return self._cue_types
+        part = self._cue_types
+        if callable(part) and not isinstance(part, CueTyper):
+            part = self.__dict__["_cue_types"] = part()  # a cache: the scorer stays the same
+        return part
 
     @property
     def aspect_model(self) -> AspectModel | None:
         """The aspect models, built from the weights file on first use."""
-        if callable(self._aspect_model) and not isinstance(self._aspect_model, AspectModel):
-            self._aspect_model = self._aspect_model()
-        return self._aspect_model
+        part = self._aspect_model
+        if callable(part) and not isinstance(part, AspectModel):
+            part = self.__dict__["_aspect_model"] = part()
+        return part
+
+    def with_threshold(self, threshold: float) -> Scorer:
+        """Return the same scorer with another threshold; this one is unchanged.
+
+        Examples
+        --------
+        >>> import classifier
+        >>> scorer = classifier.load()
+        >>> strict = scorer.with_threshold(0.99)
+        >>> strict.score("The sky is blue.")[0].label, scorer.threshold < 0.99
+        ('uncertain', True)
+        """
+        changed = copy.copy(self)  # shares the weights and the matcher, which are never changed
+        changed.__dict__["threshold"] = threshold
+        return changed
 
     def with_outputs(self, *, types: bool = False, aspects: bool = False) -> Scorer:
         """Return the same scorer, giving cue types and/or aspects in its results.
