@@ -76,6 +76,7 @@ from classifier.cues.matcher import format_cues
 from classifier.io.formats import Record, record_dict
 from classifier.model.results import DocumentScore
 from classifier.model.scorer import Scorer
+from classifier.pandas import OUTPUT_COLUMNS
 from classifier.resolve import scorer_of
 
 if TYPE_CHECKING:
@@ -88,8 +89,6 @@ if TYPE_CHECKING:
 
 __all__ = ["OUTPUT_COLUMNS", "score_bag", "score_frame"]
 
-#: The columns that :func:`score_frame` adds, in order.
-OUTPUT_COLUMNS = ("certainty", "rating", "label", "cues")
 #: The task-graph key of a shipped model is this prefix, a dash and the model's hash.
 MODEL_KEY_PREFIX = "hedge-certainty-model"
 #: What to install when Dask is missing.

@@ -52,7 +52,7 @@ except ImportError as err:
 
 from classifier.io.archive import load_scorer
 from classifier.model.results import DocumentScore
-from classifier.model.scorer import Scorer
+from classifier.model.scorer import DEFAULT_BATCH_SIZE, Scorer
 from classifier.resolve import scorer_of
 
 if TYPE_CHECKING:
@@ -63,8 +63,6 @@ __all__ = ["DEFAULT_PREFIX", "FACTORY", "HedgeCertainty"]
 
 #: The name under which the component factory is registered (``nlp.add_pipe(FACTORY)``).
 FACTORY = "hedge_certainty"
-#: Sentences per :meth:`Scorer.score_sentences` call in ``nlp.pipe``.
-DEFAULT_BATCH_SIZE = 256
 #: The default prefix of the extension attributes and of the span group.
 DEFAULT_PREFIX = "hedge_"
 #: The sentence attributes that hold values, without the prefix.

@@ -145,11 +145,6 @@ examples:
 """
 
 
-#: Options of ``hedge train`` recorded in the model's manifest.
-TRAIN_OPTIONS = (
-    "text_col", "label_col", "data_format", "threshold", "uncertain_value", "lexicon", "base"
-)  # fmt: skip
-
 # Help of options and commands, for argparse.
 HELP_LINES = "take each non-blank line as one sentence instead of splitting the text"
 HELP_EXPLAIN = "add each cue's rule and contribution to the log-odds (text and jsonl)"

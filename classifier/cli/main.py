@@ -166,9 +166,6 @@ def _run_score(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------------- data options
-
-
 # ---------------------------------------------------------------------- train
 
 
@@ -182,7 +179,7 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
     parser.add_argument(
-        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.joblib"
+        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.hedge"
     )
     cliargs.add_data_arguments(parser)
     parser.add_argument(
