@@ -15,27 +15,33 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier._version import __version__
+from classifier._version import __version__ as __version__
 
-if TYPE_CHECKING:
-    from classifier.compiled import COMPILED
-    from classifier.cues.lexicon import Lexicon, load_lexicon
-    from classifier.cues.matcher import Cue
-    from classifier.errors import (
-        DataError,
-        HedgeError,
-        LexiconError,
-        ModelIntegrityError,
-        ModelLoadError,
-    )
-    from classifier.evaluate import EvaluationReport, evaluate
-    from classifier.io.labeled import LabeledData, read_labeled, train
-    from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.features import CueFeaturizer
-    from classifier.model.results import SentenceScore
-    from classifier.model.scorer import Scorer
-    from classifier.text.sentences import Sentence, split_sentences
+# For type checkers, which cannot follow __getattr__ (and for load's annotations): the
+# names of _HOMES again, as tests/test_imports.py checks.
+if TYPE_CHECKING:  # `import X as X`: an explicit re-export, as strict type checkers want
+    from classifier.compiled import COMPILED as COMPILED
+    from classifier.cues.lexicon import Lexicon as Lexicon
+    from classifier.cues.lexicon import load_lexicon as load_lexicon
+    from classifier.cues.matcher import Cue as Cue
+    from classifier.errors import DataError as DataError
+    from classifier.errors import HedgeError as HedgeError
+    from classifier.errors import LexiconError as LexiconError
+    from classifier.errors import ModelIntegrityError as ModelIntegrityError
+    from classifier.errors import ModelLoadError as ModelLoadError
+    from classifier.evaluate import EvaluationReport as EvaluationReport
+    from classifier.evaluate import evaluate as evaluate
+    from classifier.io.labeled import LabeledData as LabeledData
+    from classifier.io.labeled import read_labeled as read_labeled
+    from classifier.io.labeled import train as train
+    from classifier.model.estimator import CertaintyClassifier as CertaintyClassifier
+    from classifier.model.features import CueFeaturizer as CueFeaturizer
+    from classifier.model.results import SentenceScore as SentenceScore
+    from classifier.model.scorer import Scorer as Scorer
+    from classifier.text.sentences import Sentence as Sentence
+    from classifier.text.sentences import split_sentences as split_sentences
 
+#: Each public name (but ``load`` and ``__version__``) and its module, imported on first use.
 _HOMES = {
     "COMPILED": "compiled",
     "CertaintyClassifier": "model.estimator",
@@ -59,30 +65,7 @@ _HOMES = {
     "train": "io.labeled",
 }
 
-__all__ = [
-    "COMPILED",
-    "CertaintyClassifier",
-    "Cue",
-    "CueFeaturizer",
-    "DataError",
-    "EvaluationReport",
-    "HedgeError",
-    "LabeledData",
-    "Lexicon",
-    "LexiconError",
-    "ModelIntegrityError",
-    "ModelLoadError",
-    "Scorer",
-    "Sentence",
-    "SentenceScore",
-    "__version__",
-    "evaluate",
-    "load",
-    "load_lexicon",
-    "read_labeled",
-    "split_sentences",
-    "train",
-]
+__all__ = sorted([*_HOMES, "__version__", "load"])
 
 
 def load(

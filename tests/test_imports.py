@@ -183,3 +183,20 @@ def test_the_front_door_scores_without_numpy_scikit_learn_or_a_pickle():
         [sys.executable, "-c", FRONT_DOOR], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines() == ["Scorer uncertain ['may']", "[]"]
+
+
+def test_the_front_door_type_checking_imports_are_its_public_names_and_homes():
+    import classifier
+
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    (block,) = [node for node in tree.body if isinstance(node, ast.If) and _is_type_checking(node)]
+    imported = {
+        alias.name: node.module.removeprefix("classifier.")
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    assert imported == classifier._HOMES
+    assert set(classifier.__all__) == {*classifier._HOMES, "__version__", "load"}
+    for name in classifier.__all__:
+        assert getattr(classifier, name) is not None
