@@ -15,9 +15,10 @@ The archive is written to a temporary file beside its path and renamed over it o
 all three appear together or not at all, and two writers racing for one path leave one
 whole model, never a mix (:func:`~classifier.io.files.atomic_write`).
 
-What each door reads: :func:`load_scorer` (``hedge score``, ``hedge explain``,
-``classifier.spacy``) reads only the manifest and ``weights.json``; it never unpickles.
-:func:`load_model` (``CertaintyClassifier.load``, ``hedge eval``) unpickles
+What each door reads: :func:`load_scorer` (``hedge score``, ``explain`` and ``eval``,
+``classifier.load``, ``classifier.spacy``) reads only the manifest and the weights; it
+never unpickles.
+:func:`load_model` (``CertaintyClassifier.load``) unpickles
 ``pipeline.joblib``, which can run any code it contains: the manifest's sha256 protects
 against a damaged or swapped member, not against a malicious archive; load only models
 from sources you trust.
