@@ -1,4 +1,4 @@
-"""Cue types and aspects (issue 14): the models, the Scorer's opt-in outputs, retraining.
+"""Cue types and aspects: the models, the Scorer's opt-in outputs, retraining.
 
 The sentences are written for these tests. A small model is trained here on them, so
 the tests pin behaviour, not the bundled model's numbers.
@@ -447,7 +447,7 @@ def bundled() -> Scorer:
 
     scorer = classifier.load()
     if scorer.cue_types is None or scorer.aspect_model is None:
-        pytest.skip("the bundled model predates issue 14: python -m scripts.train_default")
+        pytest.skip("the bundled model has no cue types or aspects: retrain it")
     return scorer.with_outputs(types=True, aspects=True)
 
 

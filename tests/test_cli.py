@@ -22,6 +22,8 @@ from classifier.model.estimator import CertaintyClassifier
 from classifier.model.results import SentenceScore
 from classifier.model.scorer import Scorer
 
+from .conftest import run
+
 TEXT = "It may rain tomorrow. The sky is blue.\n\nPerhaps the results suggest an effect.\n"
 JSONL_KEYS = ["doc", "sentence", "start", "end", "text", "certainty", "rating", "label", "cues"]
 CUE_KEYS = ["text", "start", "end", "category"]
@@ -30,12 +32,6 @@ CUE_KEYS = ["text", "start", "end", "category"]
 @pytest.fixture(scope="module")
 def clf() -> CertaintyClassifier:
     return CertaintyClassifier.load()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write(path: Path, text: str) -> Path:

@@ -15,7 +15,6 @@ import joblib
 import pytest
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.cli.main import main
 from classifier.io.archive import load_model, load_scorer, save_model
 from classifier.io.files import atomic_write
 from classifier.model.linear import Linear
@@ -23,6 +22,7 @@ from classifier.model.scorer import Scorer
 from classifier.model.weights import to_json
 
 from .archive import members, rewrite
+from .conftest import run
 from .corpus import LABELS, SENTENCES
 
 
@@ -31,11 +31,6 @@ def small() -> CertaintyClassifier:
     return CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def one_error_line(err: str) -> str:
     lines = err.splitlines()
@@ -43,7 +38,7 @@ def one_error_line(err: str) -> str:
     return lines[0]
 
 
-# ---------------------------------------------------------------------- item 1: no pickle
+# ---------------------------------------------------------------------- scoring never unpickles
 class _Payload:
     """Unpickling this touches a file: a stand-in for a malicious model."""
 
@@ -95,7 +90,7 @@ def test_an_archive_is_scored_from_its_weights_without_reading_the_pipeline(tmp_
         load_model(path)
 
 
-# ---------------------------------------------------------------------- item 3: one unit
+# ------------------------------------------------------------------ one file, written in one rename
 def test_train_says_it_wrote_one_file_and_that_file_is_the_whole_model(capsys, tmp_path):
     data = tmp_path / "data.csv"
     rows = [f"{s.replace(',', ' ')},{label}" for s, label in zip(SENTENCES, LABELS, strict=True)]
@@ -169,7 +164,7 @@ def test_two_trainers_racing_for_one_path_leave_one_whole_model(tmp_path, small)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["same.hedge", "t0.3.hedge", "t0.6.hedge"]
 
 
-# ---------------------------------------------------------------------- item 2: outputs
+# ---------------------------------------------------------------------- no output replaces an input
 def test_no_output_may_be_an_input(capsys, tmp_path, small):
     data = tmp_path / "news.json"
     data.write_text(
@@ -189,7 +184,7 @@ def test_no_output_may_be_an_input(capsys, tmp_path, small):
     assert data.read_bytes() == before and text.read_text() == "It may rain."
 
 
-# ---------------------------------------------------------------------- item 9: modes, links
+# --------------------------------------------------------- a replaced file keeps its mode and links
 def test_replacing_a_file_keeps_its_mode_and_writes_through_a_link(tmp_path):
     private = tmp_path / "private.txt"
     private.write_text("old")
@@ -203,7 +198,7 @@ def test_replacing_a_file_keeps_its_mode_and_writes_through_a_link(tmp_path):
     assert private.stat().st_mode & 0o777 == 0o600
 
 
-# ---------------------------------------------------------------------- item 6: weights
+# ---------------------------------------- weights are validated when read, strict JSON when written
 def _weights_with(small, change) -> bytes:
     document = json.loads(to_json(small.scorer_))
     change(document)
