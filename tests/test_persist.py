@@ -237,8 +237,9 @@ def _set(path: str, value):
         (_set("lexicon/0/1", "modl"), "unknown category 'modl'"),
         (_set("lexicon/0/2", 7), "is not in \\[0, 1\\]"),
         (_set("lexicon/0", ["may"]), "entry 0: expected"),
-        (_set("lexicon", [["may", "modal", 0.5, [], "x"]] * 2), "duplicate cue 'may'"),
-        (_set("lexicon", [["x", "modal", 0.5, [], "x"]] * 10_001), "more than 10000"),
+        (_set("lexicon", [["may", "modal", 0.5, "x"]] * 2), "duplicate cue 'may'"),
+        (_set("lexicon", [["x", "modal", 0.5, "x"]] * 10_001), "more than 10000"),
+        (_set("lexicon/0", ["may", "modal", 0.5, [["may"]], "x"]), "entry 0: expected"),
         (_set("uncertain", None), "uncertain: expected dict"),
     ],
 )

@@ -97,7 +97,8 @@ def test_weights_member_errors(rated, tmp_path):
     [
         ("[]", "not a hedge-classifier-weights file"),
         ('{"format": "hedge-classifier-weights", "format_version": 9}', "format version 9"),
-        ('{"format": "hedge-classifier-weights", "format_version": 1}', "missing field"),
+        ('{"format": "hedge-classifier-weights", "format_version": 1}', "format version 1"),
+        ('{"format": "hedge-classifier-weights", "format_version": 2}', "missing field"),
         ("{", "w.json: "),
     ],
 )

@@ -39,7 +39,9 @@ CONVENTION_PARTS = ("threshold", "uncertain", "rating")
 OPTIONAL_PARTS = ("cue_types", "aspects")
 #: ``format`` of a weights file.
 WEIGHTS_FORMAT = "hedge-classifier-weights"
-WEIGHTS_FORMAT_VERSION = 1
+#: Version 2 leaves out each lexicon entry's words, which the lexicon parser derives from
+#: its cue (version 1, never released, wrote them and ignored them on reading).
+WEIGHTS_FORMAT_VERSION = 2
 #: Bounds a weights file must keep, so that a hostile one cannot crash or slow scoring:
 #: the largest weight in size, the widest gap of a discontinuous cue (in words), the most
 #: lexicon entries and the most weights per table.
@@ -84,8 +86,7 @@ def to_json(scorer: Scorer, *, optional: bool = True) -> str:
         "settings": scorer.settings,
         "threshold": scorer.threshold,
         "lexicon": [
-            [e.cue, e.category, e.weight, [list(part) for part in e.parts], e.where]
-            for e in scorer.lexicon.entries
+            [e.cue, e.category, e.weight, e.where] for e in scorer.lexicon.entries
         ],
         "uncertain": _linear_dict(scorer.uncertain),
         "rating": _linear_dict(scorer.rating),
@@ -280,17 +281,15 @@ def _lexicon(rows: list[Any], where: str) -> Lexicon:
         raise ValueError(f"{where}: {len(rows)} entries, more than {MAX_LEXICON_ENTRIES}")
     lines, origins = ["\t".join(HEADER)], []
     for index, row in enumerate(rows):
-        if not (isinstance(row, list) and len(row) == 5):
-            raise ValueError(
-                f"{where}: entry {index}: expected [cue, category, weight, parts, where]"
-            )
-        cue, category, weight, _parts, origin = row
+        if not (isinstance(row, list) and len(row) == 4):
+            raise ValueError(f"{where}: entry {index}: expected [cue, category, weight, where]")
+        cue, category, weight, origin = row
         if (
             not all(isinstance(x, str) for x in (cue, category, origin))
             or isinstance(weight, bool)
             or not isinstance(weight, (int, float))
         ):
-            raise ValueError(f"{where}: entry {index}: expected [str, str, number, list, str]")
+            raise ValueError(f"{where}: entry {index}: expected [str, str, number, str]")
         row = cue + category
         if "\t" in row or "\n" in row or "\r" in row:
             raise ValueError(f"{where}: entry {index}: a tab or line end in {cue!r:.40}")
