@@ -46,6 +46,7 @@ from classifier.model.weights import (
     convention_json,
     from_json,
     optional_json,
+    reject_constant,
     to_json,
 )
 
@@ -176,16 +177,12 @@ def _model_file(path: str | Path | None) -> Path:
 
 def _parse_manifest(data: bytes, where: str) -> dict[str, Any]:
     try:
-        manifest = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        manifest = json.loads(data.decode("utf-8"), parse_constant=reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise ModelLoadError(f"{where}: unreadable manifest ({err})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelLoadError(f"{where}: not a manifest of a {FORMAT}")
     return manifest
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 class _Archive:

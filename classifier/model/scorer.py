@@ -136,21 +136,22 @@ class Scorer:
             )
         object.__setattr__(self, name, value)
 
+    def _built(self, key: str, kind: type) -> Any:
+        """Return an optional part, built on first use if it is a function that builds it."""
+        part = self.__dict__[key]
+        if callable(part) and not isinstance(part, kind):
+            part = self.__dict__[key] = part()  # a cache: the scorer stays the same
+        return part
+
     @property
     def cue_types(self) -> CueTyper | None:
         """The cue-type model, built from the weights file on first use."""
-        part = self._cue_types
-        if callable(part) and not isinstance(part, CueTyper):
-            part = self.__dict__["_cue_types"] = part()  # a cache: the scorer stays the same
-        return part
+        return self._built("_cue_types", CueTyper)
 
     @property
     def aspect_model(self) -> AspectModel | None:
         """The aspect models, built from the weights file on first use."""
-        part = self._aspect_model
-        if callable(part) and not isinstance(part, AspectModel):
-            part = self.__dict__["_aspect_model"] = part()
-        return part
+        return self._built("_aspect_model", AspectModel)
 
     def with_threshold(self, threshold: float) -> Scorer:
         """Return the same scorer with another threshold; this one is unchanged.

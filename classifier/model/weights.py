@@ -28,6 +28,7 @@ __all__ = [
     "convention_json",
     "from_json",
     "optional_json",
+    "reject_constant",
     "to_json",
 ]
 
@@ -209,7 +210,7 @@ def _dumps(document: dict[str, Any]) -> str:
 def _json_object(text: str, name: str) -> dict[str, Any]:
     """Parse a JSON object of a weights file: finite numbers only, bounded nesting."""
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=reject_constant)
     except RecursionError:
         raise ValueError(f"{name}: nested too deeply to be a weights file") from None
     except ValueError as err:
@@ -219,7 +220,8 @@ def _json_object(text: str, name: str) -> dict[str, Any]:
     return document
 
 
-def _reject_constant(constant: str) -> None:
+def reject_constant(constant: str) -> None:
+    """Refuse NaN and Infinity, which JSON does not allow (for :func:`json.loads`)."""
     raise ValueError(f"{constant} is not a finite number")
 
 
