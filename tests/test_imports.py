@@ -151,6 +151,8 @@ def test_the_bottom_modules_import_nothing_above_them():
     assert graph["errors"] == set()
     assert graph["model.labels"] == set()
     assert "model.estimator" not in graph["model.scorer"] | graph["io.archive"]
+    assert graph["io.files"] == set()  # the CLI's --help imports it
+    assert "model.scorer" not in graph["model.results"] | graph["model.linear"]
 
 
 @pytest.mark.parametrize("name", MODULES)
