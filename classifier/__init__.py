@@ -15,26 +15,33 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier._version import __version__
+from classifier._version import __version__ as __version__
 
-if TYPE_CHECKING:
-    from classifier.compiled import COMPILED
-    from classifier.cues.lexicon import Lexicon, load_lexicon
-    from classifier.cues.matcher import Cue
-    from classifier.errors import (
-        DataError,
-        HedgeError,
-        LexiconError,
-        ModelIntegrityError,
-        ModelLoadError,
-    )
-    from classifier.evaluate import EvaluationReport, evaluate
-    from classifier.io.labeled import LabeledData, read_labeled, train
-    from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.features import CueFeaturizer
-    from classifier.model.scorer import Scorer, SentenceScore
-    from classifier.text.sentences import Sentence, split_sentences
+# For type checkers, which cannot follow __getattr__ (and for load's annotations): the
+# names of _HOMES again, as tests/test_imports.py checks.
+if TYPE_CHECKING:  # `import X as X`: an explicit re-export, as strict type checkers want
+    from classifier.compiled import COMPILED as COMPILED
+    from classifier.cues.lexicon import Lexicon as Lexicon
+    from classifier.cues.lexicon import load_lexicon as load_lexicon
+    from classifier.cues.matcher import Cue as Cue
+    from classifier.errors import DataError as DataError
+    from classifier.errors import HedgeError as HedgeError
+    from classifier.errors import LexiconError as LexiconError
+    from classifier.errors import ModelIntegrityError as ModelIntegrityError
+    from classifier.errors import ModelLoadError as ModelLoadError
+    from classifier.evaluate import EvaluationReport as EvaluationReport
+    from classifier.evaluate import evaluate as evaluate
+    from classifier.io.labeled import LabeledData as LabeledData
+    from classifier.io.labeled import read_labeled as read_labeled
+    from classifier.io.labeled import train as train
+    from classifier.model.estimator import CertaintyClassifier as CertaintyClassifier
+    from classifier.model.features import CueFeaturizer as CueFeaturizer
+    from classifier.model.results import SentenceScore as SentenceScore
+    from classifier.model.scorer import Scorer as Scorer
+    from classifier.text.sentences import Sentence as Sentence
+    from classifier.text.sentences import split_sentences as split_sentences
 
+#: Each public name (but ``load`` and ``__version__``) and its module, imported on first use.
 _HOMES = {
     "COMPILED": "compiled",
     "CertaintyClassifier": "model.estimator",
@@ -50,7 +57,7 @@ _HOMES = {
     "ModelLoadError": "errors",
     "Scorer": "model.scorer",
     "Sentence": "text.sentences",
-    "SentenceScore": "model.scorer",
+    "SentenceScore": "model.results",
     "evaluate": "evaluate",
     "load_lexicon": "cues.lexicon",
     "read_labeled": "io.labeled",
@@ -58,36 +65,12 @@ _HOMES = {
     "train": "io.labeled",
 }
 
-__all__ = [
-    "COMPILED",
-    "CertaintyClassifier",
-    "Cue",
-    "CueFeaturizer",
-    "DataError",
-    "EvaluationReport",
-    "HedgeError",
-    "LabeledData",
-    "Lexicon",
-    "LexiconError",
-    "ModelIntegrityError",
-    "ModelLoadError",
-    "Scorer",
-    "Sentence",
-    "SentenceScore",
-    "__version__",
-    "evaluate",
-    "load",
-    "load_lexicon",
-    "read_labeled",
-    "split_sentences",
-    "train",
-]
+__all__ = sorted([*_HOMES, "__version__", "load"])
 
 
 def load(
     path: str | Path | None = None,
     *,
-    trusted: bool = False,
     extra_lexicon: str | Path | Lexicon | None = None,
     convention: str | None = None,
 ) -> Scorer:
@@ -102,8 +85,6 @@ def load(
     path : str or Path, optional
         A model file written by ``hedge train`` or ``CertaintyClassifier.save``; None
         for the bundled model.
-    trusted : bool, default=False
-        As for :func:`classifier.io.archive.load_scorer`.
     extra_lexicon : str, Path or Lexicon, optional
         A lexicon directory whose cues are added without retraining, scored through
         the weights of their category and prior (:meth:`Scorer.with_lexicon`).
@@ -124,9 +105,7 @@ def load(
     """
     from classifier.io.archive import load_scorer
 
-    return load_scorer(
-        path, trusted=trusted, extra_lexicon=extra_lexicon, convention=convention
-    )
+    return load_scorer(path, extra_lexicon=extra_lexicon, convention=convention)
 
 
 def __getattr__(name: str) -> Any:

@@ -71,9 +71,10 @@ from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from classifier.io.archive import scorer_of
 from classifier.io.formats import Record, record_dict
-from classifier.model.scorer import DocumentScore, Scorer
+from classifier.model.results import DocumentScore
+from classifier.model.scorer import Scorer
+from classifier.resolve import scorer_of
 from classifier.text.sentences import line_sentence
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from classifier.io.archive import scorer_of
 from classifier.model.labels import CLASSES, confusion, precision_recall_f1, read_labels
+from classifier.resolve import scorer_of
 
 if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier

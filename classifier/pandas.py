@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "DOCUMENT_COLUMNS",
@@ -213,7 +214,7 @@ def score_frame(
     check_options(per, errors)
     added = SENTENCE_COLUMNS + OUTPUT_COLUMNS if per == "sentence" else DOCUMENT_COLUMNS
     texts = _checked_texts(df, column, added, errors, prefix)
-    from classifier.io.archive import scorer_of
+    from classifier.resolve import scorer_of
 
     return _scored_frame(df, column, texts, scorer_of(model), per, prefix)
 
@@ -243,7 +244,7 @@ def _scored_frame(
     per: str,
     prefix: str,
 ) -> pd.DataFrame:
-    from classifier.model.scorer import DocumentScore
+    from classifier.model.results import DocumentScore
 
     present = [text for text in texts if text is not None]
     scored_present = iter(clf.score_many(present))

@@ -257,7 +257,7 @@ def plot_evaluation(
     ...     png.read_bytes()[:8]
     b'\x89PNG\r\n\x1a\n'
     """
-    from classifier.io.archive import atomic_write
+    from classifier.io.files import atomic_write
 
     figure = evaluation_figure(report, certainty, labels)
     target = Path(path)

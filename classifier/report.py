@@ -28,12 +28,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from classifier._version import __version__
-from classifier.model.scorer import DocumentScore
+from classifier.io.files import STDIN
+from classifier.model.results import DocumentScore
 
 if TYPE_CHECKING:
     from classifier.cues.matcher import Cue
     from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "COLOR_SCALE",
@@ -264,7 +266,7 @@ def score_document(
     Document
         With offsets into ``text`` and each cue's contribution.
     """
-    from classifier.io.archive import scorer_of
+    from classifier.resolve import scorer_of
 
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
@@ -344,7 +346,7 @@ def stream_documents(
     ------
     Document
     """
-    from classifier.io.archive import scorer_of
+    from classifier.resolve import scorer_of
 
     scorer = scorer_of(model)
     left = max_sentences
@@ -539,7 +541,7 @@ def _percent(part: int, whole: int) -> str:
 
 
 def _display_name(name: str) -> str:
-    return "standard input" if name == "-" else name
+    return "standard input" if name == STDIN else name
 
 
 def _plural(count: int, word: str) -> str:

@@ -60,20 +60,20 @@ try:
 except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
-from classifier.io.archive import load_scorer, scorer_of
-from classifier.model.scorer import DocumentScore, Scorer
+from classifier.io.archive import load_scorer
+from classifier.model.results import DocumentScore
+from classifier.model.scorer import DEFAULT_BATCH_SIZE, Scorer
+from classifier.resolve import scorer_of
 from classifier.text.sentences import INVISIBLE_SPACES
 
 if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier
-    from classifier.model.scorer import SentenceScore
+    from classifier.model.results import SentenceScore
 
 __all__ = ["DEFAULT_PREFIX", "FACTORY", "MODEL_FILE", "HedgeCertainty"]
 
 #: The name under which the component factory is registered (``nlp.add_pipe(FACTORY)``).
 FACTORY = "hedge_certainty"
-#: Sentences per :meth:`Scorer.score_sentences` call in ``nlp.pipe``.
-DEFAULT_BATCH_SIZE = 256
 #: The default prefix of the extension attributes and of the span group.
 DEFAULT_PREFIX = "hedge_"
 #: The sentence attributes that hold values, without the prefix.
@@ -182,9 +182,6 @@ class HedgeCertainty:
     model : CertaintyClassifier, Scorer, str or None, default=None
         A fitted model or its scorer, a model file, or None for the bundled model; a file's
         weights are loaded once, here (:func:`~classifier.io.archive.load_scorer`).
-    trusted : bool, default=False
-        Load a model file without a manifest or saved with other versions (a model file
-        can run code: only for files you trust).
     batch_size : int, default=DEFAULT_BATCH_SIZE
         Sentences scored together by :meth:`pipe`.
     prefix : str, default=DEFAULT_PREFIX
@@ -205,7 +202,6 @@ class HedgeCertainty:
         name: str = FACTORY,
         model: CertaintyClassifier | Scorer | str | None = None,
         *,
-        trusted: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
         prefix: str = DEFAULT_PREFIX,
         with_types: bool = False,
@@ -217,17 +213,16 @@ class HedgeCertainty:
         self.name = name
         self.batch_size = batch_size
         self.prefix = prefix
-        self._trusted = trusted
         self._outputs = (with_types, with_aspects)
         #: The model file the weights come from (None: the bundled model or an object).
         self._archive: str | None = model if isinstance(model, str) else None
         self._model: Scorer | None = None
         if not isinstance(model, str):
             self._model = self._ready(
-                load_scorer(None, trusted=trusted) if model is None else scorer_of(model)
+                load_scorer(None) if model is None else scorer_of(model)
             )
         elif os.path.exists(model):
-            self._model = self._ready(load_scorer(model, trusted=trusted))
+            self._model = self._ready(load_scorer(model))
         # else: a file of another folder, as in the config of a pipeline that travelled;
         # from_disk gives the copy in the pipeline's folder, or first use the error
 
@@ -241,7 +236,7 @@ class HedgeCertainty:
     def model(self) -> Scorer:
         """The model's scorer."""
         if self._model is None:
-            self._model = self._ready(load_scorer(self._archive, trusted=self._trusted))
+            self._model = self._ready(load_scorer(self._archive))
         return self._model
 
     def to_disk(self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()) -> None:
@@ -271,7 +266,7 @@ class HedgeCertainty:
         stored = Path(path) / MODEL_FILE
         if stored.is_file():
             self._archive = str(stored)
-            self._model = self._ready(load_scorer(str(stored), trusted=self._trusted))
+            self._model = self._ready(load_scorer(str(stored)))
         return self
 
     def __call__(self, doc: Doc) -> Doc:
@@ -360,7 +355,6 @@ def _blank(text: str) -> bool:
     FACTORY,
     default_config={
         "model": None,
-        "trusted": False,
         "batch_size": DEFAULT_BATCH_SIZE,
         "prefix": DEFAULT_PREFIX,
         "with_types": False,
@@ -371,7 +365,6 @@ def make_hedge_certainty(
     nlp: Language,
     name: str,
     model: str | None,
-    trusted: bool,
     batch_size: int,
     prefix: str,
     with_types: bool,
@@ -387,8 +380,6 @@ def make_hedge_certainty(
         The component's name.
     model : str or None
         A model file, or None (``null`` in a config file) for the bundled model.
-    trusted : bool
-        Passed to :meth:`CertaintyClassifier.load`.
     batch_size : int
         Sentences scored together by ``nlp.pipe``.
     prefix : str
@@ -417,7 +408,6 @@ def make_hedge_certainty(
     return HedgeCertainty(
         name,
         model,
-        trusted=trusted,
         batch_size=batch_size,
         prefix=prefix,
         with_types=with_types,

@@ -236,6 +236,7 @@ MODULES = {
         "classifier.cues.matcher",
         "classifier.cues.rules",
         "classifier.cues.analysis",
+        "classifier.model.results",
         "classifier.model.scorer",
         "classifier.model.estimator",
     ],

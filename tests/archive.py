@@ -1,19 +1,15 @@
-"""Helpers that rewrite model archives and write models in the legacy three-file layout."""
+"""Helpers that read and rewrite model archives."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import joblib
-import sklearn
-
-from classifier.io.archive import FORMAT, MANIFEST, PIPELINE, WEIGHTS, optional_member
-from classifier.model.scorer import OPTIONAL_PARTS
+from classifier.io.archive import MANIFEST, PIPELINE, WEIGHTS, optional_member
+from classifier.model.weights import OPTIONAL_PARTS
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -44,21 +40,3 @@ def rewrite(path: Path, *, fix_hashes: bool = True, **changes: bytes) -> None:
 def manifest_of(path: Path) -> dict[str, Any]:
     return json.loads(members(path)[MANIFEST])
 
-
-def save_legacy(clf: Any, path: Path, *, weights: bool = True, manifest: bool = True) -> None:
-    """Write ``clf`` as version 1 did: x.joblib, x.weights.json and the manifest x.json."""
-    joblib.dump({"format": FORMAT, "format_version": 1, "classifier": clf}, path, compress=3)
-    fields: dict[str, Any] = {
-        "format": FORMAT,
-        "format_version": 1,
-        "model_file": path.name,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__},
-    }
-    if weights:
-        target = path.with_suffix(".weights.json")
-        target.write_text(clf.scorer_.to_json(), encoding="utf-8")
-        fields["weights_file"] = target.name
-        fields["weights_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
-    if manifest:
-        path.with_suffix(".json").write_text(json.dumps(fields), encoding="utf-8")

@@ -1,4 +1,7 @@
-"""The wheel of the checkout, built once, and a virtual environment with it installed."""
+"""Shared test helpers: the ``hedge`` command run in-process, and the checkout's wheel.
+
+The wheel is built once, and a virtual environment with it installed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``hedge`` with ``args`` in this process; return its exit status, stdout and stderr."""
+    from classifier.cli.main import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.fixture(scope="session")

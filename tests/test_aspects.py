@@ -1,4 +1,4 @@
-"""Cue types and aspects (issue 14): the models, the Scorer's opt-in outputs, retraining.
+"""Cue types and aspects: the models, the Scorer's opt-in outputs, retraining.
 
 The sentences are written for these tests. A small model is trained here on them, so
 the tests pin behaviour, not the bundled model's numbers.
@@ -18,6 +18,7 @@ from classifier.model.cuetypes import TYPES, CueTyper
 from classifier.model.estimator import CertaintyClassifier
 from classifier.model.multinomial import Multinomial
 from classifier.model.scorer import Scorer
+from classifier.model.weights import from_json, to_json
 
 from .archive import members, rewrite
 
@@ -112,7 +113,7 @@ def test_uncertain_aspect_names_its_cue(model: CertaintyClassifier) -> None:
 
 def test_weights_json_round_trip_keeps_types_and_aspects(model: CertaintyClassifier) -> None:
     scorer = model.scorer_
-    again = Scorer.from_json(scorer.to_json())
+    again = from_json(to_json(scorer))
     assert again.cue_types == scorer.cue_types and again.aspect_model == scorer.aspect_model
     text = "I believe the dam may fail if it rains."
     on = {"types": True, "aspects": True}
@@ -139,15 +140,15 @@ def test_an_archive_keeps_types_and_aspects_apart_and_reads_them_when_asked(
 
 
 def test_weights_with_a_bad_aspect_part_name_it() -> None:
-    document = json.loads(small_model().scorer_.to_json())
+    document = json.loads(to_json(small_model().scorer_))
     document["aspects"]["number"]["classes"] = ["maybe", "certain"]
-    scorer = Scorer.from_json(json.dumps(document))  # read when first asked for
+    scorer = from_json(json.dumps(document))  # read when first asked for
     with pytest.raises(ValueError, match="<weights>: aspects: aspect 'number': classes"):
         scorer.with_outputs(aspects=True)
-    document = json.loads(small_model().scorer_.to_json())
+    document = json.loads(to_json(small_model().scorer_))
     document["cue_types"]["classes"][0] = "hunch"
     with pytest.raises(ValueError, match="cue_types: unknown cue types \\['hunch'\\]"):
-        Scorer.from_json(json.dumps(document)).with_outputs(types=True)
+        from_json(json.dumps(document)).with_outputs(types=True)
 
 
 def test_a_model_without_types_says_so() -> None:
@@ -156,7 +157,7 @@ def test_a_model_without_types_says_so() -> None:
     ]
     clf = CertaintyClassifier(min_df=1, cv=3).fit(texts, [1] * 6 + [0] * 6)
     assert clf.cue_types_ is None and clf.aspects_ is None
-    assert "cue_types" not in json.loads(clf.scorer_.to_json())
+    assert "cue_types" not in json.loads(to_json(clf.scorer_))
     with pytest.raises(ValueError, match="trained without cue types"):
         clf.scorer_.with_outputs(types=True)
     with pytest.raises(ValueError, match="trained without aspects"):
@@ -446,7 +447,7 @@ def bundled() -> Scorer:
 
     scorer = classifier.load()
     if scorer.cue_types is None or scorer.aspect_model is None:
-        pytest.skip("the bundled model predates issue 14: python -m scripts.train_default")
+        pytest.skip("the bundled model has no cue types or aspects: retrain it")
     return scorer.with_outputs(types=True, aspects=True)
 
 

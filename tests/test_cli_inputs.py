@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from classifier.cli.main import main
 from classifier.io.archive import load_scorer
+
+from .conftest import run
 
 REVIEWS = (
     "ID,Review Body,stars\r\n"
@@ -19,11 +20,6 @@ REVIEWS = (
     "2,,3\r\n"
 )
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_error(err: str, *pieces: str) -> None:

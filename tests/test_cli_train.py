@@ -22,16 +22,12 @@ from classifier.cues.lexicon import load_lexicon
 from classifier.io.archive import read_manifest
 from classifier.model.estimator import CertaintyClassifier
 
+from .conftest import run
 from .corpus import LABELED_FIRM as FIRM
 from .corpus import LABELED_HEDGED as HEDGED
 
 HEADER = "cue\tcategory\tweight\tnote\n"
 
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_error_line(err: str, *pieces: str) -> None:

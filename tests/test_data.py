@@ -310,7 +310,7 @@ def test_train_with_a_lexicon_directory(tmp_path):
     assert [e.cue for e in clf.pipeline_.named_steps["features"].lexicon_.entries] == ["may"]
 
 
-# ---------------------------------------------------------------------- issue 16
+# ---------------------------------------------------------------------- hostile JSON and huge lines
 def test_a_key_twice_in_one_json_object_is_an_error(tmp_path):
     row = '{"text": "It may rain.", "label": "certain", "label": "uncertain"}'
     path = write(tmp_path / "d.jsonl", '{"text": "It rained.", "label": "certain"}\n' + row + "\n")

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from classifier.io.archive import load_scorer
-from classifier.model.scorer import DocumentScore
+from classifier.model.results import DocumentScore
 
 TEXT = (
     "The committee may delay its vote. Members met on Tuesday.\n\n"

@@ -8,6 +8,7 @@ import pytest
 
 from classifier.errors import LexiconError
 from classifier.io.archive import load_scorer
+from classifier.model.weights import to_json
 
 HEADER = "cue\tcategory\tweight\tnote\n"
 
@@ -89,7 +90,7 @@ def test_a_bad_extra_lexicon_names_file_and_line(tmp_path):
 def test_a_scorer_with_added_cues_is_not_saved_as_a_model(tmp_path):
     scorer = load_scorer(extra_lexicon=write_lexicon(tmp_path / "extra", "iffy\tdoubt\t0.5\t"))
     with pytest.raises(ValueError, match="added without retraining"):
-        scorer.to_json()  # what a model's weights file holds
+        to_json(scorer)  # what a model's weights file holds
     again = pickle.loads(pickle.dumps(scorer))  # as joblib and Dask ship it
     assert again.added == scorer.added == frozenset({"iffy"})
     assert again.score("It is iffy.") == scorer.score("It is iffy.")

@@ -20,7 +20,8 @@ from classifier.cues.analysis import WORD
 from classifier.cues.lexicon import BOOSTER, Lexicon, LexiconEntry
 from classifier.io.archive import load_scorer
 from classifier.model.estimator import CertaintyClassifier
-from classifier.model.scorer import Scorer, SentenceScore
+from classifier.model.results import SentenceScore
+from classifier.model.scorer import Scorer
 from tests.corpus import LABELED_FIRM, LABELED_HEDGED
 
 ROOT = Path(__file__).resolve().parents[1]

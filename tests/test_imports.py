@@ -32,7 +32,7 @@ LAYERS = (
     ("cues",),
     ("model",),
     ("io",),
-    ("evaluate", "report", "plot", "pandas", "dask", "spacy"),
+    ("resolve", "evaluate", "report", "plot", "pandas", "dask", "spacy"),
     ("cli",),
 )
 #: The one import that goes up a layer, deferred to the call: the estimator's documented
@@ -151,6 +151,8 @@ def test_the_bottom_modules_import_nothing_above_them():
     assert graph["errors"] == set()
     assert graph["model.labels"] == set()
     assert "model.estimator" not in graph["model.scorer"] | graph["io.archive"]
+    assert graph["io.files"] == set()  # the CLI's --help imports it
+    assert "model.scorer" not in graph["model.results"] | graph["model.linear"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -183,3 +185,20 @@ def test_the_front_door_scores_without_numpy_scikit_learn_or_a_pickle():
         [sys.executable, "-c", FRONT_DOOR], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines() == ["Scorer uncertain ['may']", "[]"]
+
+
+def test_the_front_door_type_checking_imports_are_its_public_names_and_homes():
+    import classifier
+
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    (block,) = [node for node in tree.body if isinstance(node, ast.If) and _is_type_checking(node)]
+    imported = {
+        alias.name: node.module.removeprefix("classifier.")
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    assert imported == classifier._HOMES
+    assert set(classifier.__all__) == {*classifier._HOMES, "__version__", "load"}
+    for name in classifier.__all__:
+        assert getattr(classifier, name) is not None

@@ -3,6 +3,7 @@ weights validated on load, and outputs that never replace inputs or lose file mo
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -14,10 +15,14 @@ import joblib
 import pytest
 
 from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.cli.main import main
-from classifier.io.archive import atomic_write, load_model, load_scorer, save_model
+from classifier.io.archive import load_model, load_scorer, save_model
+from classifier.io.files import atomic_write
+from classifier.model.linear import Linear
+from classifier.model.scorer import Scorer
+from classifier.model.weights import to_json
 
-from .archive import members, rewrite, save_legacy
+from .archive import members, rewrite
+from .conftest import run
 from .corpus import LABELS, SENTENCES
 
 
@@ -26,11 +31,6 @@ def small() -> CertaintyClassifier:
     return CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def one_error_line(err: str) -> str:
     lines = err.splitlines()
@@ -38,7 +38,7 @@ def one_error_line(err: str) -> str:
     return lines[0]
 
 
-# ---------------------------------------------------------------------- item 1: no pickle
+# ---------------------------------------------------------------------- scoring never unpickles
 class _Payload:
     """Unpickling this touches a file: a stand-in for a malicious model."""
 
@@ -51,48 +51,34 @@ class _Payload:
 
 @pytest.fixture
 def hostile(tmp_path, small) -> tuple[Path, Path]:
-    """A legacy model whose joblib runs code, its sha256 in the manifest, no weights keys."""
+    """A model archive whose pipeline.joblib runs code, every sha256 matching its manifest."""
     marker = tmp_path / "payload-ran"
-    path = tmp_path / "evil.joblib"
-    save_legacy(small, path, weights=False)
-    joblib.dump({"format": "hedge-classifier-model", "payload": _Payload(marker)}, path)
-    manifest = json.loads(path.with_suffix(".json").read_text())
-    manifest["sha256"] = __import__("hashlib").sha256(path.read_bytes()).hexdigest()
-    path.with_suffix(".json").write_text(json.dumps(manifest))
+    path = tmp_path / "evil.hedge"
+    small.save(path)
+    pickled = io.BytesIO()
+    joblib.dump({"format": "hedge-classifier-model", "payload": _Payload(marker)}, pickled)
+    rewrite(path, pipeline=pickled.getvalue())
     return path, marker
 
 
-def test_scoring_paths_refuse_a_model_without_weights_and_never_unpickle(capsys, tmp_path, hostile):
+def test_scoring_paths_never_unpickle(capsys, tmp_path, hostile):
     path, marker = hostile
-    with pytest.raises(ModelLoadError, match="no weights file.*--trust-model"):
-        load_scorer(path)
+    assert load_scorer(path).score("It may rain.")[0].label == "uncertain"
     text = tmp_path / "in.txt"
     text.write_text("It may rain.", encoding="utf-8")
-    code, out, err = run(capsys, "score", "--model", str(path), str(text))
-    assert code == 1 and out == "" and "--trust-model" in one_error_line(err)
-    code, out, err = run(capsys, "explain", "--model", str(path), "It may rain.")
-    assert code == 1 and out == "" and "no weights file" in one_error_line(err)
+    code, out, _ = run(capsys, "score", "--model", str(path), str(text))
+    assert code == 0 and "uncertain" in out
+    code, out, _ = run(capsys, "explain", "--model", str(path), "It may rain.")
+    assert code == 0 and "may" in out
     spacy = pytest.importorskip("spacy")
     import classifier.spacy  # noqa: F401
 
     nlp = spacy.blank("en")
-    with pytest.raises(ModelLoadError, match="no weights file"):
-        nlp.add_pipe("hedge_certainty", config={"model": str(path)})
+    nlp.add_pipe("hedge_certainty", config={"model": str(path)})
     assert not marker.exists()
-    with pytest.raises(ModelLoadError):  # trusted: it is unpickled, and is no model
-        load_scorer(path, trusted=True)
+    with pytest.raises(ModelLoadError, match="not a hedge-classifier-model"):
+        load_model(path)  # unpickled: it runs, and is no model
     assert marker.exists()
-
-
-def test_the_trust_hint_names_a_flag_argparse_accepts(capsys, tmp_path, small):
-    path = tmp_path / "bare.joblib"
-    save_legacy(small, path, manifest=False)
-    text = tmp_path / "in.txt"
-    text.write_text("It may rain.", encoding="utf-8")
-    code, _, err = run(capsys, "score", "--model", str(path), str(text))
-    assert code == 1 and "hedge score --trust-model" in one_error_line(err)
-    code, out, _ = run(capsys, "score", "--trust-model", "--model", str(path), str(text))
-    assert code == 0 and "uncertain" in out
 
 
 def test_an_archive_is_scored_from_its_weights_without_reading_the_pipeline(tmp_path, small):
@@ -104,7 +90,7 @@ def test_an_archive_is_scored_from_its_weights_without_reading_the_pipeline(tmp_
         load_model(path)
 
 
-# ---------------------------------------------------------------------- item 3: one unit
+# ------------------------------------------------------------------ one file, written in one rename
 def test_train_says_it_wrote_one_file_and_that_file_is_the_whole_model(capsys, tmp_path):
     data = tmp_path / "data.csv"
     rows = [f"{s.replace(',', ' ')},{label}" for s, label in zip(SENTENCES, LABELS, strict=True)]
@@ -178,7 +164,7 @@ def test_two_trainers_racing_for_one_path_leave_one_whole_model(tmp_path, small)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["same.hedge", "t0.3.hedge", "t0.6.hedge"]
 
 
-# ---------------------------------------------------------------------- item 2: outputs
+# ---------------------------------------------------------------------- no output replaces an input
 def test_no_output_may_be_an_input(capsys, tmp_path, small):
     data = tmp_path / "news.json"
     data.write_text(
@@ -198,7 +184,7 @@ def test_no_output_may_be_an_input(capsys, tmp_path, small):
     assert data.read_bytes() == before and text.read_text() == "It may rain."
 
 
-# ---------------------------------------------------------------------- item 9: modes, links
+# --------------------------------------------------------- a replaced file keeps its mode and links
 def test_replacing_a_file_keeps_its_mode_and_writes_through_a_link(tmp_path):
     private = tmp_path / "private.txt"
     private.write_text("old")
@@ -212,9 +198,9 @@ def test_replacing_a_file_keeps_its_mode_and_writes_through_a_link(tmp_path):
     assert private.stat().st_mode & 0o777 == 0o600
 
 
-# ---------------------------------------------------------------------- item 6: weights
+# ---------------------------------------- weights are validated when read, strict JSON when written
 def _weights_with(small, change) -> bytes:
-    document = json.loads(small.scorer_.to_json())
+    document = json.loads(to_json(small.scorer_))
     change(document)
     return json.dumps(document).encode()
 
@@ -251,8 +237,9 @@ def _set(path: str, value):
         (_set("lexicon/0/1", "modl"), "unknown category 'modl'"),
         (_set("lexicon/0/2", 7), "is not in \\[0, 1\\]"),
         (_set("lexicon/0", ["may"]), "entry 0: expected"),
-        (_set("lexicon", [["may", "modal", 0.5, [], "x"]] * 2), "duplicate cue 'may'"),
-        (_set("lexicon", [["x", "modal", 0.5, [], "x"]] * 10_001), "more than 10000"),
+        (_set("lexicon", [["may", "modal", 0.5, "x"]] * 2), "duplicate cue 'may'"),
+        (_set("lexicon", [["x", "modal", 0.5, "x"]] * 10_001), "more than 10000"),
+        (_set("lexicon/0", ["may", "modal", 0.5, [["may"]], "x"]), "entry 0: expected"),
         (_set("uncertain", None), "uncertain: expected dict"),
     ],
 )
@@ -277,20 +264,17 @@ def test_deeply_nested_weights_are_refused(tmp_path, small):
 
 
 def test_weights_are_written_as_strict_json(small):
-    scorer = load_scorer()
-    scorer.uncertain = type(scorer.uncertain)(float("nan"), {}, {})
+    bundled = load_scorer()
+    scorer = Scorer(bundled.lexicon, bundled.settings, Linear(float("nan"), {}, {}), 0.5)
     with pytest.raises(ValueError, match="not JSON compliant"):
-        scorer.to_json()
+        to_json(scorer)
     assert "NaN" not in members_of_default()
 
 
 def members_of_default() -> str:
     from classifier.io.archive import default_model_path
 
-    path = default_model_path()
-    if zipfile.is_zipfile(path):
-        return members(path)["weights.json"].decode()
-    return path.with_suffix(".weights.json").read_text(encoding="utf-8")
+    return members(default_model_path())["weights.json"].decode()
 
 
 def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):

@@ -20,6 +20,8 @@ from classifier.io import reader
 from classifier.io.archive import load_scorer
 from classifier.text.sentences import MAX_SENTENCE_CHARS, split_sentences
 
+from .conftest import run
+
 PARAGRAPH = (
     "The drug may help some patients. Dr. Lee measured it twice, e.g. in May. "
     'He said "it might rain. Or not." Then he left. The chances are slim! Is it? '
@@ -30,11 +32,6 @@ def score_jsonl(capsys, *args: str) -> list[dict]:
     assert main(["score", "--format", "jsonl", *args]) == 0
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_error_line(err: str) -> str:
@@ -48,7 +45,7 @@ def blocks_of(text: str, size: int):
         yield text[start : start + size]
 
 
-# ---------------------------------------------------------------------- item 4: bounded memory
+# ---------------------------------------------------------------------- bounded memory
 @pytest.mark.parametrize(
     "text",
     [
@@ -103,7 +100,7 @@ def test_with_lines_a_line_over_the_cap_is_scored_in_pieces(capsys, tmp_path):
     assert records[2]["start"] == MAX_SENTENCE_CHARS
 
 
-# ---------------------------------------------------------------------- item 5: truncated end
+# ---------------------------------------------------------------------- a truncated end
 def test_a_truncated_utf8_sequence_at_the_end_is_an_error_or_replaced(capsys, tmp_path):
     path = tmp_path / "cut.txt"
     path.write_bytes("It may rain. Caf\u00e9".encode()[:-1])
@@ -117,7 +114,7 @@ def test_a_truncated_utf8_sequence_at_the_end_is_an_error_or_replaced(capsys, tm
     assert records[-1]["text"] == "Caf\ufffd"
 
 
-# ---------------------------------------------------------------------- item 10: UTF-16
+# ---------------------------------------------------------------------- other encodings
 def test_utf16_input_with_a_hair_space_is_not_cut_at_byte_0x0a(capsys, tmp_path):
     sentence = "The results\u200a\u200amay suggest a role."
     text = "Filler comes first. " * 4_000 + sentence
@@ -137,7 +134,7 @@ def test_utf16_read_as_utf8_suggests_the_encoding(capsys, tmp_path):
     assert code == 1 and "--encoding utf-16" in one_error_line(err)
 
 
-# ---------------------------------------------------------------------- item 8: one line
+# ---------------------------------------------------------------------- every failure is one line
 @pytest.mark.parametrize("encoding", ["rot13", "base64", "hex"])
 def test_codecs_that_are_not_text_encodings_are_usage_errors(capsys, tmp_path, encoding):
     path = tmp_path / "in.txt"
@@ -193,7 +190,7 @@ def test_a_file_name_that_is_not_utf8_gives_one_line(tmp_path):
         assert "\\xfe.txt" in out.read_text(encoding="utf-8")
 
 
-# ---------------------------------------------------------------------- item 7: signals
+# --------------------------------------------------------------------- signals clean up like Ctrl-C
 def _session_processes(session: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():

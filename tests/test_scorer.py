@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from classifier import CertaintyClassifier, ModelIntegrityError, ModelLoadError
-from classifier.io.archive import load_scorer, weights_path
-from classifier.model.scorer import Scorer
+from classifier import CertaintyClassifier, ModelIntegrityError
+from classifier.io.archive import load_scorer
+from classifier.model.weights import from_json
 
-from .archive import members, rewrite, save_legacy
+from .archive import members, rewrite
 from .corpus import LABELS, SENTENCES
 
 MIXED = [
@@ -54,14 +53,18 @@ def test_scorer_gives_the_pipelines_probabilities_and_ratings(name, request):
     np.testing.assert_allclose(got, log_odds, rtol=0, atol=1e-9)
 
 
-def test_scorer_follows_a_changed_threshold_and_a_refit():
+def test_scorer_follows_a_changed_threshold_and_a_refit_and_changes_none_handed_out():
     clf = CertaintyClassifier(min_df=1, cv=3).fit(SENTENCES, LABELS)
     first = clf.scorer_
+    fitted = first.threshold
     clf.threshold_ = 0.999
-    assert clf.scorer_ is first and first.threshold == 0.999
+    assert first.threshold == fitted != 0.999
+    assert clf.scorer_.threshold == 0.999 and clf.scorer_ is clf.scorer_
     assert {s.label for s in clf.scorer_.score_sentences(MIXED[:3])} == {"uncertain"}
+    assert clf.predict(MIXED[:3]).tolist() == ["uncertain"] * 3
+    changed = clf.scorer_
     clf.fit(SENTENCES[:20], LABELS[:20])
-    assert clf.scorer_ is not first
+    assert clf.scorer_ is not first and clf.scorer_ is not changed
 
 
 def test_weights_file_round_trip_scores_the_same(rated, tmp_path):
@@ -89,38 +92,19 @@ def test_weights_member_errors(rated, tmp_path):
         load_scorer(path)
 
 
-def test_legacy_weights_file_errors(rated, tmp_path):
-    path = tmp_path / "m.joblib"
-    save_legacy(rated, path)
-    assert load_scorer(path).score_sentences(MIXED) == rated.scorer_.score_sentences(MIXED)
-    weights = weights_path(path)
-    original = weights.read_text()
-    weights.write_text(original.replace('"threshold":', '"threshold": 0.1, "x":', 1))
-    with pytest.raises(ModelIntegrityError, match="m.weights.json: sha256 does not match"):
-        load_scorer(path)
-    weights.unlink()
-    with pytest.raises(ModelLoadError, match="weights file 'm.weights.json' is missing"):
-        load_scorer(path)
-    manifest_path = path.with_suffix(".json")
-    manifest = json.loads(manifest_path.read_text())
-    manifest["weights_file"] = "../elsewhere.json"
-    manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelLoadError, match="is missing"):
-        load_scorer(path)
-
-
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("[]", "not a hedge-classifier-weights file"),
         ('{"format": "hedge-classifier-weights", "format_version": 9}', "format version 9"),
-        ('{"format": "hedge-classifier-weights", "format_version": 1}', "missing field"),
+        ('{"format": "hedge-classifier-weights", "format_version": 1}', "format version 1"),
+        ('{"format": "hedge-classifier-weights", "format_version": 2}', "missing field"),
         ("{", "w.json: "),
     ],
 )
 def test_malformed_weights_name_the_file(text, message):
     with pytest.raises(ValueError, match=message) as caught:
-        Scorer.from_json(text, "w.json")
+        from_json(text, "w.json")
     assert str(caught.value).startswith("w.json: ")
 
 
@@ -143,3 +127,22 @@ def test_hedge_score_imports_neither_sklearn_nor_nltk(tmp_path):
     )
     assert "It [[may]] rain." in result.stdout
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_with_threshold_returns_a_new_scorer_and_leaves_this_one_as_it_was():
+    scorer = load_scorer()
+    before = scorer.score_sentences(MIXED)
+    strict = scorer.with_threshold(0.99)
+    assert strict.threshold == 0.99 and scorer.threshold < 0.99
+    assert [s.label for s in strict.score_sentences(MIXED)] == ["uncertain"] * len(MIXED)
+    assert scorer.score_sentences(MIXED) == before
+    assert [s.certainty for s in strict.score_sentences(MIXED)] == [s.certainty for s in before]
+
+
+def test_a_scorer_cannot_be_changed_in_place():
+    scorer = load_scorer()
+    with pytest.raises(AttributeError, match="immutable: threshold cannot be set"):
+        scorer.threshold = 0.5
+    with pytest.raises(AttributeError, match="immutable"):
+        scorer.uncertain = scorer.uncertain
+

@@ -13,7 +13,7 @@ from spacy.tokens import Doc  # noqa: E402
 
 import classifier.spacy  # noqa: E402
 from classifier.model.estimator import CertaintyClassifier  # noqa: E402
-from classifier.model.scorer import DocumentScore  # noqa: E402
+from classifier.model.results import DocumentScore  # noqa: E402
 from classifier.spacy import HedgeCertainty  # noqa: E402
 
 TEXT = (
@@ -168,18 +168,18 @@ def test_needs_sentence_boundaries():
 def test_model_loaded_once_per_component(monkeypatch, clf):
     calls = []
 
-    def load(path=None, *, trusted=False):
-        calls.append((path, trusted))
+    def load(path=None):
+        calls.append(path)
         return clf.scorer_
 
     monkeypatch.setattr(classifier.spacy, "load_scorer", load)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("hedge_certainty", config={"model": "my.joblib", "trusted": True})
+    nlp.add_pipe("hedge_certainty", config={"model": "my.hedge"})
     for _ in range(3):
         nlp("It may rain. The sky is blue.")
     list(nlp.pipe(["Perhaps.", "Surely."]))
-    assert calls == [("my.joblib", True)]
+    assert calls == ["my.hedge"]
 
 
 def test_component_takes_a_fitted_model_or_its_scorer(clf):

@@ -18,7 +18,7 @@ def test_wheel_carries_lexicons_model_and_splitter(wheel):
     for lexicon in (ROOT / "lexicons").glob("*.tsv"):
         assert f"classifier/lexicons/{lexicon.name}" in names
     assert "classifier/lexicons/abbreviations.txt" in names
-    for model in (ROOT / "models").glob("default.*"):  # one archive, or the legacy three
+    for model in (ROOT / "models").glob("default.*"):  # the one archive
         assert f"classifier/models/{model.name}" in names
     assert "classifier/models/punkt/ortho_context.tab" in names
     assert "classifier/py.typed" in names

@@ -251,8 +251,7 @@ def test_eval_threshold_is_the_decision_threshold(capsys, tmp_path):
     for t in (0.05, 0.95):
         code, out, err = run(capsys, "eval", "--threshold", str(t), "--format", "json", str(path))
         assert (code, err) == (0, "")
-        scorer = load_scorer()
-        scorer.threshold = t
+        scorer = load_scorer().with_threshold(t)
         expected = evaluate(scorer, data.sentences, data.labels).to_dict()
         assert json.loads(out) == json.loads(json.dumps(expected))
         assert json.loads(out)["threshold"] == t

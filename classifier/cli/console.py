@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, TypeVar, cast
 
+from classifier.io.files import STDIN, display_name
+
 __all__ = [
     "PROG",
     "STDIN",
@@ -46,8 +48,6 @@ __all__ = [
 ]
 
 PROG = "hedge"
-#: The name of standard input (as :data:`classifier.io.reader.STDIN`, not imported for --help).
-STDIN = "-"
 _T = TypeVar("_T")
 
 
@@ -235,7 +235,7 @@ def error(message: str, kind: str = "error") -> None:
 
     A message of several lines (pyarrow's, a codec's) is joined into one with ``; ``.
     """
-    shown = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown = display_name(message)
     shown = "; ".join(line.strip() for line in shown.splitlines() if line.strip())
     print(f"{PROG}: {kind}: {shown}", file=sys.stderr)
 

@@ -148,11 +148,6 @@ examples:
 """
 
 
-#: Options of ``hedge train`` recorded in the model's manifest.
-TRAIN_OPTIONS = (
-    "text_col", "label_col", "data_format", "threshold", "uncertain_value", "lexicon", "base"
-)  # fmt: skip
-
 # Help of options and commands, for argparse.
 HELP_LINES = "take each non-blank line as one sentence instead of splitting the text"
 HELP_EXPLAIN = "add each cue's rule and contribution to the log-odds (text and jsonl)"
@@ -183,10 +178,6 @@ HELP_LEXICON = (
     "(scored through their category's and prior's weights)"
 )
 HELP_OUTPUT = "write to PATH (replaced atomically) instead of standard output"
-HELP_TRUST_MODEL = (
-    "load a model without a manifest or saved with another scikit-learn major "
-    "version; a model file can run code, so only for files you trust"
-)
 HELP_DUPLICATES = (
     "a sentence labeled both ways: stop with an error naming them (default), drop every "
     "copy of it, or keep its first label"

@@ -35,7 +35,8 @@ from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
     from classifier.io.formats import Record
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = ["build_parser", "main"]
 
@@ -107,9 +108,7 @@ def _load_scorer(args: argparse.Namespace) -> Scorer:
     from classifier.io.archive import load_scorer
 
     lexicon = getattr(args, "lexicon", None)
-    scorer = load_scorer(
-        args.model, trusted=args.trust_model, extra_lexicon=lexicon, convention=args.convention
-    )
+    scorer = load_scorer(args.model, extra_lexicon=lexicon, convention=args.convention)
     return cliargs.with_outputs(scorer, args)
 
 
@@ -130,7 +129,7 @@ def _run_score(args: argparse.Namespace) -> int:
     output = None if args.output is None else console.check_output(args.output, inputs)
     clf = _load_scorer(args)
     if args.threshold is not None:
-        clf.threshold = args.threshold
+        clf = clf.with_threshold(args.threshold)
     from classifier.io.formats import WRITERS, write_documents, write_output
 
     if args.format == "html":
@@ -162,9 +161,6 @@ def _run_score(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     return 0
-
-
-# ---------------------------------------------------------------------- data options
 
 
 # ---------------------------------------------------------------------- train
@@ -289,7 +285,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     data = cliargs.read_data(args, min_per_class=0)
     clf = _load_scorer(args)
     if args.threshold is not None:
-        clf.threshold = args.threshold
+        clf = clf.with_threshold(args.threshold)
     from classifier.evaluate import evaluate
 
     report = evaluate(clf, data.sentences, data.labels, data.ratings)
@@ -353,13 +349,8 @@ def _run_explain(args: argparse.Namespace) -> int:
     files: list[str] = args.file or ([] if args.sentences else [STDIN])
     console.check_inputs(files)
     clf = _load_scorer(args)
-    from classifier.io.formats import (
-        display_name,
-        explain,
-        explanation_lines,
-        explanation_record,
-        kind_lines,
-    )
+    from classifier.io.files import display_name
+    from classifier.io.formats import explain, explanation_lines, explanation_record, kind_lines
     from classifier.io.reader import score_file
 
     def explained() -> Iterator[tuple[str, int, SentenceScore]]:

@@ -132,7 +132,7 @@ def with_outputs(scorer: Scorer, args: argparse.Namespace) -> Scorer:
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--model``, ``--convention`` and ``--trust-model``."""
+    """Add ``--model`` and ``--convention``."""
     parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
     parser.add_argument(
         "--convention",
@@ -140,11 +140,6 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         help="score with one labelling convention the model was trained with: for the bundled "
         "model bio, wiki, news, reviews, science, guideline or shared (default: the model's "
         "own, the guideline's)",
-    )
-    parser.add_argument(
-        "--trust-model",
-        action="store_true",
-        help=clihelp.HELP_TRUST_MODEL,
     )
 
 

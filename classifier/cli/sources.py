@@ -19,7 +19,8 @@ from classifier.errors import HedgeError
 if TYPE_CHECKING:
     from classifier.io.formats import Record
     from classifier.io.tables import InputDocument, TableOptions
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "document_rows",
@@ -193,7 +194,8 @@ def table_records(
 
     Sentences are numbered, and their offsets count, within each document (table cell).
     """
-    from classifier.io.formats import Record, display_name, explain
+    from classifier.io.files import display_name
+    from classifier.io.formats import Record, explain
 
     for document, scores in _scored(clf, documents, args.jobs):
         doc = display_name(document.name)
@@ -209,8 +211,8 @@ def document_rows(
     args: argparse.Namespace,
 ) -> Iterator[dict[str, Any]]:
     """Yield the record of each document: ``doc``, a table row's fields, its result."""
-    from classifier.io.formats import display_name
-    from classifier.model.scorer import DocumentScore
+    from classifier.io.files import display_name
+    from classifier.model.results import DocumentScore
 
     if documents is None:  # text files, each scored chunk by chunk
         for name in names:
@@ -233,7 +235,7 @@ def html_page(
     Only the sentences the page shows are kept (:func:`classifier.report.stream_documents`),
     so the report of any input size takes bounded memory.
     """
-    from classifier.io.formats import display_name
+    from classifier.io.files import display_name
     from classifier.report import MAX_SENTENCES, render_html, stream_documents
 
     limit = max_sentences or MAX_SENTENCES

@@ -3,7 +3,7 @@
 ``lexicon`` (the TSV lexicons, read and checked), ``matcher`` (finds every lexicon entry in
 a sentence: :class:`~classifier.cues.matcher.Cue`), ``rules`` (small functions that keep,
 drop or negate a match in context), ``analysis`` (a sentence's kept cues and the features
-they give: the one definition of the features) and ``fast`` (the same features and sum
+they give: the reference definition of the features) and ``fast`` (the same features and sum
 fused into one pass for scoring, proved equal to ``analysis`` by ``tests/test_fast.py``).
 Builds on :mod:`classifier.text`.
 """

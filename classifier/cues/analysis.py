@@ -1,8 +1,10 @@
-"""What one sentence's cues are and which features they make: the one definition of features.
+"""What one sentence's cues are and which features they make: the reference definition.
 
 Every feature belongs either to one cue (so its weight explains that cue) or to the
 sentence as a whole. Nothing here imports scikit-learn: training
-(:mod:`classifier.model.features`) and scoring (:mod:`classifier.model.scorer`) both use it.
+(:mod:`classifier.model.features`), explanations and the opt-in outputs of
+:mod:`classifier.model.scorer` use it. :mod:`classifier.cues.fast` is a second, fused copy
+of the same features and their sum, for speed; ``tests/test_fast.py`` proves the two equal.
 """
 
 from __future__ import annotations

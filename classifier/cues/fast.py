@@ -21,7 +21,7 @@ from classifier.cues.rules import Verdict, clause_of, judge
 from classifier.text.tokens import words_of
 
 if TYPE_CHECKING:
-    from classifier.model.scorer import Linear
+    from classifier.model.linear import Linear
 
 __all__ = ["FusedScorer", "Sums", "certainty_of"]
 

@@ -1,7 +1,8 @@
 """Rules that judge each matched cue in its context: small pure functions.
 
-Each rule looks at the sentence's tokens and one match, and returns the reason it fires
-(a short string) or ``None``/``False``. :func:`judge` applies them all in one place.
+Each rule looks at the sentence's tokens and one match, and returns whether it fires (a
+bool); :func:`negation_outcome` says what a negation makes of a cue. :func:`judge` applies
+them all in one place and names the rule that fired in each verdict's ``rule``.
 """
 
 from __future__ import annotations

@@ -5,24 +5,23 @@ A model file (``news.hedge`` by convention; any name works) is a zip archive hol
 ``manifest.json``
     versions, training summary, metrics and the sha256 of the two other members;
 ``weights.json``
-    the model's weights as a :class:`~classifier.model.scorer.Scorer` (plain JSON), which
+    the model's weights as a :class:`~classifier.model.scorer.Scorer` (plain JSON,
+    :mod:`classifier.model.weights`), which
     scores without scikit-learn and runs no code when read;
 ``pipeline.joblib``
     the fitted scikit-learn pipeline, for training, evaluation and scikit-learn users.
 
 The archive is written to a temporary file beside its path and renamed over it once, so
 all three appear together or not at all, and two writers racing for one path leave one
-whole model, never a mix (:func:`atomic_write`).
+whole model, never a mix (:func:`~classifier.io.files.atomic_write`).
 
-What each door reads: :func:`load_scorer` (``hedge score``, ``hedge explain``,
-``classifier.spacy``) reads only the manifest and ``weights.json``; it never unpickles.
-:func:`load_model` (``CertaintyClassifier.load``, ``hedge eval``) unpickles
+What each door reads: :func:`load_scorer` (``hedge score``, ``explain`` and ``eval``,
+``classifier.load``, ``classifier.spacy``) reads only the manifest and the weights; it
+never unpickles.
+:func:`load_model` (``CertaintyClassifier.load``) unpickles
 ``pipeline.joblib``, which can run any code it contains: the manifest's sha256 protects
 against a damaged or swapped member, not against a malicious archive; load only models
 from sources you trust.
-
-Models saved by earlier versions (``x.joblib`` with ``x.json`` and ``x.weights.json``
-beside it) still load from the path of their ``.joblib`` file.
 """
 
 from __future__ import annotations
@@ -31,14 +30,10 @@ import functools
 import hashlib
 import io
 import json
-import os
 import platform
-import stat
-import tempfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -46,7 +41,15 @@ from classifier._version import __version__
 from classifier.bundled import bundled
 from classifier.cues.lexicon import Lexicon, load_lexicon
 from classifier.errors import ModelIntegrityError, ModelLoadError
-from classifier.model.scorer import OPTIONAL_PARTS, Scorer
+from classifier.io.files import atomic_write
+from classifier.model.scorer import Scorer
+from classifier.model.weights import (
+    OPTIONAL_PARTS,
+    convention_json,
+    from_json,
+    optional_json,
+    to_json,
+)
 
 if TYPE_CHECKING:
     from classifier.model.estimator import CertaintyClassifier  # above this module: no import
@@ -54,24 +57,19 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT",
     "MODEL_SUFFIX",
-    "atomic_write",
     "default_model_path",
     "load_model",
     "load_scorer",
     "read_manifest",
     "save_model",
-    "scorer_of",
-    "sha256_file",
 ]
 
 FORMAT = "hedge-classifier-model"
-#: Version 2 is the one-file archive; version 1 the three files beside each other.
+#: Version 2 is the one-file archive (version 1, three files, was never released).
 FORMAT_VERSION = 2
-LEGACY_FORMAT_VERSION = 1
 #: The conventional extension of a model file.
 MODEL_SUFFIX = ".hedge"
 DEFAULT_MODEL = "default" + MODEL_SUFFIX
-LEGACY_DEFAULT_MODEL = "default.joblib"
 #: Members of a model archive.
 MANIFEST, WEIGHTS, PIPELINE = "manifest.json", "weights.json", "pipeline.joblib"
 #: Largest members read, in bytes once decompressed: the manifest, each JSON member
@@ -87,53 +85,10 @@ MAX_MEMBERS = 256
 #: Fixed timestamp of archive members, so that the same model gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: How to pass the trust flag, for error messages.
-TRUST_HINT = "trusted=True in Python, --trust-model on the command line (hedge score --trust-model)"
-
-
-def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``path`` through a temporary file in the same folder, then rename it.
-
-    A crash or interruption leaves either the old file or none, never a partial one. An
-    existing file keeps its permission bits (as ``sed -i`` does); a new one gets the
-    usual ``0666 & ~umask``. A symbolic link is written through: its target is replaced
-    and the link stays.
-    """
-    path = Path(os.path.realpath(path))
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)  # mkstemp makes 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of the file at ``path``, read in blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def manifest_path(model_path: Path) -> Path:
-    """Return the manifest path of a legacy model file: ``x.joblib`` -> ``x.json``."""
-    return model_path.with_suffix(".json")
 
 
 def convention_member(convention: str) -> str:
@@ -146,12 +101,6 @@ def optional_member(part: str) -> str:
     return f"{part}.json"
 
 
-def weights_path(model_path: Path) -> Path:
-    """Return the weights path of a legacy model file: ``x.joblib`` -> ``x.weights.json``."""
-    return model_path.with_suffix(".weights.json")
-
-
-# ---------------------------------------------------------------------- saving
 def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -> Path:
     """Save ``clf`` as one model archive at ``path``, atomically.
 
@@ -166,15 +115,15 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
     pipeline = io.BytesIO()
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "classifier": clf}
     joblib.dump(payload, pipeline, compress=3)
-    weights = clf.scorer_.to_json(optional=False).encode("utf-8")
+    weights = to_json(clf.scorer_, optional=False).encode("utf-8")
     other_members = {  # the model's own convention is WEIGHTS
-        convention_member(name): clf.to_scorer(name).convention_json().encode("utf-8")
+        convention_member(name): convention_json(clf.to_scorer(name)).encode("utf-8")
         for name in sorted(getattr(clf, "conventions_", {}))
         if len(clf.conventions_) > 1 and name != clf.convention
     }
     other_members.update(  # read on first use, so loading does not decode them
         (optional_member(key), text.encode("utf-8"))
-        for key, text in clf.scorer_.optional_json().items()
+        for key, text in optional_json(clf.scorer_).items()
     )
     featurizer = clf.pipeline_.named_steps["features"]
     manifest = {
@@ -222,9 +171,7 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
 # ---------------------------------------------------------------------- reading
 def default_model_path() -> Path:
     """Return the path of the bundled default model."""
-    models = bundled("models")
-    archive = Path(str(models / DEFAULT_MODEL))
-    return archive if archive.is_file() else Path(str(models / LEGACY_DEFAULT_MODEL))
+    return Path(str(bundled("models") / DEFAULT_MODEL))
 
 
 def _model_file(path: str | Path | None) -> Path:
@@ -236,20 +183,18 @@ def _model_file(path: str | Path | None) -> Path:
     return model_path
 
 
-def _is_archive(path: Path) -> bool:
-    """Tell a model archive from a legacy model file; refuse what is neither."""
+def _open_archive(path: Path) -> _Archive:
+    """Open the model archive at ``path``; refuse, in one line, a file that is none."""
     try:
         with open(path, "rb") as f:
             head = f.read(4)
     except OSError as err:
         raise ModelLoadError(f"{path}: cannot read ({err.strerror or err})") from None
-    if head == b"PK\x03\x04":
-        return True
     if not head:
         raise ModelLoadError(f"{path}: an empty file, not a model")
-    if path.suffix == MODEL_SUFFIX or head.startswith(b"PK"):
+    if head != b"PK\x03\x04":
         raise ModelLoadError(f"{path}: not a model archive (a zip file of {FORMAT})")
-    return False
+    return _Archive(path)
 
 
 def _parse_manifest(data: bytes, where: str) -> dict[str, Any]:
@@ -403,33 +348,11 @@ def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     Raises
     ------
     ModelLoadError
-        If the file is not a model, or a legacy model without a manifest.
+        If the file is not a model.
     """
-    model_path = _model_file(path)
-    if _is_archive(model_path):
-        archive = _Archive(model_path)
-        archive.zip.close()
-        return archive.manifest
-    manifest = _legacy_manifest(model_path, trusted=False)
-    assert manifest is not None  # refused above when missing and not trusted
-    return manifest
-
-
-def _legacy_manifest(path: Path, trusted: bool) -> dict[str, Any] | None:
-    """Return the manifest beside a legacy model file; None when it has none and is trusted."""
-    target = manifest_path(path)
-    if not target.is_file():
-        if trusted:
-            return None
-        raise ModelLoadError(
-            f"{path}: no manifest {target.name} beside it; a model file can run code "
-            f"when loaded, so load it as trusted ({TRUST_HINT}) only if you trust its source"
-        )
-    try:
-        data = target.read_bytes()
-    except OSError as err:
-        raise ModelLoadError(f"{target}: unreadable manifest ({err})") from None
-    return _parse_manifest(data, str(target))
+    archive = _open_archive(_model_file(path))
+    archive.zip.close()
+    return archive.manifest
 
 
 def _release(version: str, parts: int) -> str:
@@ -445,7 +368,7 @@ def _check_versions(path: Path, manifest: dict[str, Any], trusted: bool) -> None
     if _release(saved, 1) != _release(installed, 1) and not trusted:
         raise ModelIntegrityError(
             f"{path}: saved with scikit-learn {saved}, but {installed} is installed, "
-            f"another major version; retrain it, or load it as trusted ({TRUST_HINT}) "
+            f"another major version; retrain it, or load it with trusted=True "
             "to try anyway"
         )
     if _release(saved, 2) != _release(installed, 2) and not trusted:
@@ -457,46 +380,16 @@ def _check_versions(path: Path, manifest: dict[str, Any], trusted: bool) -> None
         )
 
 
-def _legacy_weights(
-    model_path: Path, manifest: dict[str, Any] | None, trusted: bool
-) -> bytes | None:
-    """Return the weights file of a legacy model, or None if it has none and is trusted."""
-    name = None if manifest is None else manifest.get("weights_file")
-    if name is None:
-        if trusted:
-            return None
-        raise ModelLoadError(
-            f"{model_path}: the model has no weights file, and scoring it would unpickle "
-            f"its joblib file, which can run code; resave it with this version, or load "
-            f"it as trusted ({TRUST_HINT}) only if you trust its source"
-        )
-    assert manifest is not None
-    weights = model_path.parent / str(name)
-    if Path(str(name)).name != name or not weights.is_file():
-        raise ModelLoadError(f"{model_path}: its weights file {name!r} is missing")
-    if manifest.get("weights_sha256") != sha256_file(weights):
-        raise ModelIntegrityError(
-            f"{weights}: sha256 does not match its manifest {manifest_path(model_path).name}; "
-            "the file is damaged or was replaced"
-        )
-    try:
-        return weights.read_bytes()
-    except OSError as err:
-        raise ModelLoadError(f"{weights}: cannot read ({err.strerror or err})") from None
-
-
 def load_scorer(
     path: str | Path | None = None,
     *,
-    trusted: bool = False,
     extra_lexicon: str | Path | Lexicon | None = None,
     convention: str | None = None,
 ) -> Scorer:
     """Load the weights of a model file as a :class:`~classifier.model.scorer.Scorer`.
 
     Reads the manifest and the weights (JSON) only, after checking their sha256: nothing
-    is unpickled and scikit-learn is not imported. A legacy model saved without weights
-    is refused unless ``trusted``, and then loaded with :func:`load_model`.
+    is unpickled and scikit-learn is not imported.
     ``extra_lexicon`` (a lexicon directory or a :class:`Lexicon`) adds cues without
     retraining: see :meth:`Scorer.with_lexicon` for how they are weighted.
     ``convention`` picks the weights of one of the labelling conventions the model was
@@ -510,52 +403,39 @@ def load_scorer(
     if extra_lexicon is not None:
         if not isinstance(extra_lexicon, Lexicon):
             extra_lexicon = load_lexicon(extra_lexicon)
-        scorer = load_scorer(path, trusted=trusted, convention=convention)
+        scorer = load_scorer(path, convention=convention)
         return scorer.with_lexicon(extra_lexicon)
     model_path = _model_file(path)
-    if _is_archive(model_path):
-        archive = _Archive(model_path)
-        params = archive.manifest.get("params")
-        own = params.get("convention") if isinstance(params, dict) else None
-        member = WEIGHTS if convention in (None, own) else convention_member(str(convention))
-        if member not in archive.members:
-            known = [own] if isinstance(own, str) else []
-            known += [
-                name[len("conventions/") : -len(".json")]
-                for name in archive.members
-                if name.startswith("conventions/")
-            ]
-            known.sort()
-            raise ModelLoadError(
-                f"{model_path}: no convention {convention!r}; "
-                + (f"this model has {', '.join(known)}" if known else "it has only its own")
-            )
-        text = archive.text(WEIGHTS)
-        where = f"{model_path}:{member}"
-        parts = None if member == WEIGHTS else archive.text(member)
-        optional = {  # decompressed on first use only: most scoring never asks for them
-            key: (
-                functools.partial(_member_text, model_path, optional_member(key)),
-                f"{model_path}:{optional_member(key)}",
-            )
-            for key in OPTIONAL_PARTS
-            if optional_member(key) in archive.members
-        }
-        archive.zip.close()
-    elif convention is not None:
-        raise ModelLoadError(f"{model_path}: a model in the old layout has no conventions")
-    else:
-        parts, optional = None, {}
-        legacy = _legacy_weights(model_path, _legacy_manifest(model_path, trusted), trusted)
-        if legacy is None:
-            return load_model(model_path, trusted=True).scorer_
-        where = str(weights_path(model_path))
-        try:
-            text = legacy.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ModelLoadError(f"{where}: not UTF-8 ({err.reason} at byte {err.start})") from None
+    archive = _open_archive(model_path)
+    params = archive.manifest.get("params")
+    own = params.get("convention") if isinstance(params, dict) else None
+    member = WEIGHTS if convention in (None, own) else convention_member(str(convention))
+    if member not in archive.members:
+        known = [own] if isinstance(own, str) else []
+        known += [
+            name[len("conventions/") : -len(".json")]
+            for name in archive.members
+            if name.startswith("conventions/")
+        ]
+        known.sort()
+        raise ModelLoadError(
+            f"{model_path}: no convention {convention!r}; "
+            + (f"this model has {', '.join(known)}" if known else "it has only its own")
+        )
+    text = archive.text(WEIGHTS)
+    where = f"{model_path}:{member}"
+    parts = None if member == WEIGHTS else archive.text(member)
+    optional = {  # decompressed on first use only: most scoring never asks for them
+        key: (
+            functools.partial(_member_text, model_path, optional_member(key)),
+            f"{model_path}:{optional_member(key)}",
+        )
+        for key in OPTIONAL_PARTS
+        if optional_member(key) in archive.members
+    }
+    archive.zip.close()
     try:
-        return Scorer.from_json(text, where, parts=parts, optional=optional)
+        return from_json(text, where, parts=parts, optional=optional)
     except ValueError as err:
         raise ModelLoadError(f"cannot load weights: {err}") from None
 
@@ -569,23 +449,10 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
     import sklearn
 
     model_path = _model_file(path)
-    if _is_archive(model_path):
-        archive = _Archive(model_path)
-        _check_versions(model_path, archive.manifest, trusted)
-        source: Any = io.BytesIO(archive.read(PIPELINE))
-        archive.zip.close()
-        version = FORMAT_VERSION
-    else:
-        manifest = _legacy_manifest(model_path, trusted)
-        if manifest is not None:
-            if manifest.get("sha256") != sha256_file(model_path):
-                raise ModelIntegrityError(
-                    f"{model_path}: sha256 does not match its manifest "
-                    f"{manifest_path(model_path).name}; the file is damaged or was replaced"
-                )
-            _check_versions(model_path, manifest, trusted)
-        source = model_path
-        version = LEGACY_FORMAT_VERSION
+    archive = _open_archive(model_path)
+    _check_versions(model_path, archive.manifest, trusted)
+    source = io.BytesIO(archive.read(PIPELINE))
+    archive.zip.close()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sklearn.exceptions.InconsistentVersionWarning)
@@ -599,32 +466,10 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
         and callable(getattr(payload.get("classifier"), "to_scorer", None))
     ):
         raise ModelLoadError(f"{model_path}: not a {FORMAT}")
-    if payload.get("format_version") != version:
+    if payload.get("format_version") != FORMAT_VERSION:
         raise ModelLoadError(
             f"{model_path}: format version {payload.get('format_version')}, "
-            f"this package reads {version}"
+            f"this package reads {FORMAT_VERSION}"
         )
     clf: CertaintyClassifier = payload["classifier"]
     return clf
-
-
-def scorer_of(model: Any) -> Scorer:
-    """Return the scorer of a fitted model, a scorer as it is, or the bundled model's for None.
-
-    Raises
-    ------
-    TypeError
-        If ``model`` is none of these.
-    sklearn.exceptions.NotFittedError
-        If ``model`` is a CertaintyClassifier that is not fitted.
-    """
-    if model is None:
-        return load_scorer()
-    if isinstance(model, Scorer):
-        return model
-    if callable(getattr(type(model), "to_scorer", None)):  # a CertaintyClassifier
-        scorer: Scorer = model.scorer_
-        return scorer
-    raise TypeError(
-        f"model must be a CertaintyClassifier, a Scorer or None, got {type(model).__name__}"
-    )

@@ -24,7 +24,8 @@ from classifier.model.labels import CERTAIN, UNCERTAIN
 
 if TYPE_CHECKING:
     from classifier.cues.matcher import Cue
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.results import SentenceScore
+    from classifier.model.scorer import Scorer
 
 __all__ = [
     "CUE_CLOSE",
@@ -38,7 +39,6 @@ __all__ = [
     "explain",
     "explanation_lines",
     "explanation_record",
-    "display_name",
     "finite",
     "record_dict",
     "write_documents",
@@ -47,15 +47,6 @@ __all__ = [
 
 #: Marks around a cue in the text format.
 CUE_OPEN, CUE_CLOSE = "[[", "]]"
-
-
-def display_name(name: str) -> str:
-    r"""Return a file name as it can be printed: undecodable bytes as ``\xNN``.
-
-    >>> display_name("caf\udce9.txt")
-    'caf\\xe9.txt'
-    """
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,7 +340,7 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
         except OSError as err:
             raise OutputError(f"cannot write {output}: {err.strerror or err}") from None
         return
-    from classifier.io.archive import atomic_write
+    from classifier.io.files import atomic_write
 
     def write_binary(f: BinaryIO) -> None:
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")

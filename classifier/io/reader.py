@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, BinaryIO, cast
 
 from classifier.errors import InputError
-from classifier.io.formats import display_name
+from classifier.io.files import STDIN, display_name
 from classifier.text.sentences import MAX_SENTENCE_CHARS, line_sentence, settled_end
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOCK_BYTES",
-    "STDIN",
     "decoded_blocks",
     "line_pieces",
     "open_input",
@@ -44,8 +43,6 @@ __all__ = [
     "text_chunks",
 ]
 
-#: The name of standard input, as an argument and in output records.
-STDIN = "-"
 #: Bytes read at a time.
 BLOCK_BYTES = 1 << 16
 #: Characters gathered before a chunk is cut.

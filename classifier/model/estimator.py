@@ -30,7 +30,8 @@ from classifier.model.aspects import AspectModel
 from classifier.model.cuetypes import CueTyper
 from classifier.model.features import CueFeaturizer
 from classifier.model.labels import CERTAIN, UNCERTAIN, check_labels, precision_recall_f1
-from classifier.model.scorer import Linear, Scorer
+from classifier.model.linear import Linear
+from classifier.model.scorer import Scorer
 
 __all__ = ["CertaintyClassifier"]
 
@@ -523,7 +524,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     def scorer_(self) -> Scorer:
         """The fitted model's weights as a :class:`~classifier.model.scorer.Scorer`.
 
-        It does all scoring; built on first use and kept until the next ``fit``.
+        It does all scoring; built on first use and kept until the next ``fit``. Setting
+        ``threshold_`` gives a new scorer from then on; one already handed out is unchanged.
         """
         check_is_fitted(self, "pipeline_")
         cached: tuple[Pipeline, Scorer] | None = self.__dict__.get("_scorer")
@@ -533,11 +535,15 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             rating = None
             if rating_model is not None:
                 rating = (rating_model.coef_, float(rating_model.intercept_))
-            scorer = self._build_scorer((model.coef_[0], model.intercept_[0]), rating)
-            cached = (self.pipeline_, scorer)
-            self.__dict__["_scorer"] = cached
-        cached[1].threshold = self.threshold_
-        return cached[1]
+            scorer = self._build_scorer(
+                (model.coef_[0], model.intercept_[0]), rating, self.threshold_
+            )
+        elif cached[1].threshold != self.threshold_:  # threshold_ was set after the fit
+            scorer = cached[1].with_threshold(self.threshold_)
+        else:
+            return cached[1]
+        self.__dict__["_scorer"] = (self.pipeline_, scorer)
+        return scorer
 
     def to_scorer(self, convention: str | None = None) -> Scorer:
         """Return a :class:`~classifier.model.scorer.Scorer` for one labelling convention.
@@ -566,12 +572,13 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         rating_model: Ridge | None = getattr(self, "rating_model_", None)
         if rating is None and rating_model is not None:
             rating = (rating_model.coef_, float(rating_model.intercept_))
-        scorer = self._build_scorer(conventions[convention], rating)
-        scorer.threshold = self.thresholds_[convention]
-        return scorer
+        return self._build_scorer(conventions[convention], rating, self.thresholds_[convention])
 
     def _build_scorer(
-        self, uncertain: tuple[np.ndarray, float], rating: tuple[np.ndarray, float] | None
+        self,
+        uncertain: tuple[np.ndarray, float],
+        rating: tuple[np.ndarray, float] | None,
+        threshold: float,
     ) -> Scorer:
         featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
         names = featurizer.get_feature_names_out()
@@ -584,7 +591,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             featurizer.lexicon_,
             settings,
             Linear.from_columns(names, *uncertain),
-            self.threshold_,
+            threshold,
             None if rating is None else Linear.from_columns(names, *rating),
             cue_types=getattr(self, "cue_types_", None),
             aspect_model=getattr(self, "aspects_", None),
