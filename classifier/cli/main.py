@@ -157,6 +157,9 @@ def _run_score(args: argparse.Namespace) -> int:
         write = partial(WRITERS[args.format], outputs=args.outputs)
         write_output(output, lambda out: write(out, console.progress(scored), args.lines))
         return 0
+    if args.jobs != 1:
+        write_output(output, lambda out: sources.write_scored_files(out, clf, names, args))
+        return 0
     write_records = partial(WRITERS[args.format], outputs=args.outputs)
 
     def records() -> Iterator[Record]:

@@ -9,17 +9,32 @@ parsed command line (``argparse.Namespace``) of :mod:`classifier.cli.main`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator
+import gc
+import itertools
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from classifier.cli.console import STDIN, CommandError
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
-    from classifier.io.formats import Record
+    from multiprocessing.process import BaseProcess
+
+    from classifier.io.formats import Record, RecordFormat
+    from classifier.io.reader import Chunk
     from classifier.io.tables import InputDocument, TableOptions
     from classifier.model.scorer import Scorer, SentenceScore
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 __all__ = [
     "document_rows",
@@ -29,7 +44,15 @@ __all__ = [
     "score_text_file",
     "table_records",
     "text_files",
+    "Workers",
+    "write_scored_files",
 ]
+
+#: Characters of input in one task of a ``--jobs`` worker: enough that handing a task
+#: over costs little beside scoring it.
+TASK_CHARS = 1 << 18
+#: Most tasks in flight or finished but not yet written, per worker.
+TASKS_AHEAD = 3
 
 
 def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
@@ -37,14 +60,9 @@ def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterato
     from classifier.io.reader import score_file
 
     return score_file(
-        clf,
-        name,
-        by_lines=args.lines,
-        explain=args.explain,
-        n_jobs=args.jobs,
-        encoding=args.encoding,
+        clf, name, by_lines=args.lines, explain=args.explain, encoding=args.encoding,
         errors=args.errors,
-    )
+    )  # fmt: skip
 
 
 def text_files(names: list[str], args: argparse.Namespace) -> Iterator[tuple[str, str]]:
@@ -123,11 +141,20 @@ def _scored(
     clf: Scorer, documents: Iterable[InputDocument], n_jobs: int
 ) -> Iterator[tuple[InputDocument, list[SentenceScore]]]:
     """Yield each document with its sentence scores, scored on ``n_jobs`` processes."""
-    from itertools import tee
+    if n_jobs == 1:
+        for document in documents:
+            yield document, clf.score(document.text)
+        return
+    kept: deque[list[InputDocument]] = deque()  # batches sent, in order
 
-    texts, kept = tee(documents)
-    scored = clf.score_many((document.text for document in texts), n_jobs=n_jobs)
-    return zip(kept, scored, strict=True)
+    def texts() -> Iterator[list[str]]:
+        for batch in _batches(documents, lambda document: len(document.text)):
+            kept.append(batch)
+            yield [document.text for document in batch]
+
+    with Workers(n_jobs, partial(_score_documents, clf)) as workers:
+        for scored in workers.map(texts()):
+            yield from zip(kept.popleft(), scored, strict=True)
 
 
 def table_records(
@@ -178,3 +205,287 @@ def html_page(
         for name, text in texts
     ]
     return render_html(documents, threshold=scorer.threshold)
+
+
+# ---------------------------------------------------------------------- --jobs
+def _batches(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T]]:
+    """Group ``items`` into lists of about :data:`TASK_CHARS` characters."""
+    batch: list[_T] = []
+    chars = 0
+    for item in items:
+        batch.append(item)
+        chars += size(item)
+        if chars >= TASK_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _score_documents(clf: Scorer, texts: list[str]) -> list[list[SentenceScore]]:
+    """Score the texts of one batch of documents (a worker's task)."""
+    return [clf.score(text) for text in texts]
+
+
+def _work(conn: Connection, job: Callable[[Any], Any]) -> None:
+    """Run ``job`` on each task from ``conn`` and send back its result, until told to stop.
+
+    The parent handles interruptions and stops the workers: Ctrl-C at a terminal, which
+    reaches every process of the group, is left to it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:  # the parent went away
+            return
+        if task is None:
+            return
+        try:
+            reply = (True, job(task))
+        except Exception as err:  # the parent raises it
+            reply = (False, err)
+        try:
+            conn.send(reply)
+        except Exception as err:  # an exception that does not pickle
+            conn.send((False, RuntimeError(f"{type(err).__name__}: {err}")))
+
+
+class Workers:
+    """Worker processes (``--jobs``) that run one function on tasks, in order.
+
+    Each worker gets the function once, when it starts (forked where the system can:
+    the model is then shared, not copied), and one task at a time. A worker that dies
+    or cannot start ends the run with a :class:`CommandError`, and leaving the ``with``
+    block stops every worker, however it is left.
+    """
+
+    def __init__(self, n_jobs: int, job: Callable[[Any], Any]) -> None:
+        self.size = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        self.job = job
+        self.processes: list[BaseProcess] = []
+        self.connections: list[Connection] = []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def _start(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        for stream in (sys.stdout, sys.stderr):  # a forked buffer would be written twice
+            stream.flush()
+        gc.freeze()  # shared with the workers: not touched by their collections
+        try:
+            for _ in range(self.size):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_work, args=(theirs, self.job), daemon=True)
+                self.connections.append(mine)
+                process.start()
+                self.processes.append(process)
+                theirs.close()
+        except OSError as err:
+            self.close()
+            raise CommandError(
+                f"cannot start --jobs {self.size} worker processes: {err.strerror or err}"
+            ) from None
+        finally:
+            gc.unfreeze()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(stop=exc[0] is None)
+
+    def close(self, stop: bool = False) -> None:
+        """Stop the workers: ask them to (``stop``), else kill them; wait for them."""
+        for conn in self.connections:
+            if stop:
+                try:
+                    conn.send(None)
+                except OSError:
+                    pass
+            conn.close()
+        for process in self.processes:
+            process.join(5 if stop else 0)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self.processes, self.connections = [], []
+
+    def _died(self, worker: int) -> CommandError:
+        process = self.processes[worker]
+        process.join(1)
+        code = process.exitcode
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = "stopped" if code is None else f"exited with status {code}"
+        return CommandError(f"a --jobs worker process {how}; the run was stopped")
+
+    def map(self, tasks: Iterable[_T]) -> Iterator[_R]:
+        """Yield the result of each task, in the order of ``tasks``.
+
+        An error while reading ``tasks`` is raised after the results of the tasks before it.
+        A single task is run in this process: no worker is started for it.
+        """
+        source = iter(tasks)
+        first = next(source, None)
+        second = None if first is None else next(source, None)
+        if second is None:
+            if first is not None:
+                yield self.job(first)
+            return
+        self._start()
+        source = itertools.chain([first, second], source)
+        failure: BaseException | None = None
+        idle = list(range(self.size))
+        busy: dict[int, int] = {}  # worker -> task
+        done: dict[int, Any] = {}
+        sent = written = 0
+        while True:
+            while idle and failure is None and sent - written < TASKS_AHEAD * self.size:
+                try:
+                    task = next(source)
+                except StopIteration:
+                    failure = StopIteration()
+                    break
+                except Exception as err:  # raised once the tasks before it are written
+                    failure = err
+                    break
+                worker = idle.pop()
+                try:
+                    self.connections[worker].send(task)
+                except OSError:
+                    raise self._died(worker) from None
+                busy[worker] = sent
+                sent += 1
+            if written in done:
+                yield done.pop(written)
+                written += 1
+                continue
+            if not busy:
+                break
+            waiting = {self.connections[w]: w for w in busy}
+            waiting.update({self.processes[w].sentinel: w for w in busy})
+            for ready in wait(list(waiting)):
+                worker = waiting[ready]
+                if worker not in busy:
+                    continue
+                try:
+                    ok, result = self.connections[worker].recv()
+                except (EOFError, OSError):
+                    raise self._died(worker) from None
+                if not ok:
+                    raise result
+                done[busy.pop(worker)] = result
+                idle.append(worker)
+        if failure is not None and not isinstance(failure, StopIteration):
+            raise failure
+
+
+def _format_task(
+    clf: Scorer, form: RecordFormat, explain: bool, task: tuple[bool, str, list[Chunk]]
+) -> tuple[bool, bytes, int, bool, dict[str, int], str]:
+    """Score and write the chunks of one task (a worker's part of a text file).
+
+    Returns
+    -------
+    tuple
+        Whether the task begins its file; the records' text, UTF-8, with ``%d`` where the
+        sentence numbers go and ``%`` doubled if numbered; how many records; whether they
+        are numbered; the count of each label; the header they give (CSV and TSV).
+    """
+    from classifier.io.reader import chunk_records
+
+    first, doc, chunks = task
+    texts: list[str] = []
+    counts: dict[str, int] = {}
+    header = ""
+    records = 0
+    numbered = False
+    for record in chunk_records(clf, doc, chunks, by_lines=form.by_lines, explain=explain):
+        if not records:
+            header = form.header(record)
+        pieces = form.pieces(record)
+        if len(pieces) > 1 or numbered:
+            if not numbered:  # every record shows its number, or none
+                assert not records, "records numbered and not"
+                numbered = True
+            assert len(pieces) == 2, "a record without its number"
+            texts.append("%d".join(piece.replace("%", "%%") for piece in pieces))
+        else:
+            texts.append(pieces[0])
+        records += 1
+        label = record.score.label
+        counts[label] = counts.get(label, 0) + 1
+    return first, "".join(texts).encode("utf-8"), records, numbered, counts, header
+
+
+def _file_tasks(
+    names: list[str], args: argparse.Namespace
+) -> Iterator[tuple[bool, str, list[Chunk]]]:
+    """Yield the tasks of text files: ``(begins a file, doc, chunks)``."""
+    from classifier.io.formats import display_name
+    from classifier.io.reader import input_chunks
+
+    for name in names:
+        chunks = input_chunks(
+            name, by_lines=args.lines, encoding=args.encoding, errors=args.errors,
+            size=TASK_CHARS,
+        )  # fmt: skip
+        first = True
+        for batch in _batches(chunks, lambda chunk: len(chunk[2])):
+            yield first, display_name(name), batch
+            first = False
+
+
+def write_scored_files(
+    out: TextIO, clf: Scorer, names: list[str], args: argparse.Namespace
+) -> None:
+    """Score text files on ``--jobs`` worker processes and write their records to ``out``.
+
+    Workers read nothing but their chunks' text, score, and write the records; this
+    process writes what they wrote in input order, numbering the sentences of each file.
+    The output is that of one process.
+    """
+    from classifier.io.formats import RecordFormat
+
+    form = RecordFormat(args.format, args.lines, args.outputs)
+    write = _bytes_writer(out)
+    counts: dict[str, int] = {}
+    header = ""
+    index = 0
+    with Workers(args.jobs, partial(_format_task, clf, form, args.explain)) as workers:
+        for first, data, records, numbered, found, given in workers.map(_file_tasks(names, args)):
+            if first:
+                index = 0
+            if records and not header:
+                header = given
+                write(header.encode("utf-8"))
+            if numbered:
+                data %= tuple(range(index, index + records))
+            write(data)
+            index += records
+            for label, count in found.items():
+                counts[label] = counts.get(label, 0) + count
+    if not header:
+        out.write(form.header(None))
+    out.write(form.footer(counts))
+
+
+def _bytes_writer(out: TextIO) -> Callable[[bytes], object]:
+    """Return a function that writes UTF-8 text to ``out``: to its bytes where it can."""
+    import codecs
+
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if buffer is None or encoding is None or os.linesep != "\n":
+        return lambda data: out.write(data.decode("utf-8"))
+    if codecs.lookup(encoding).name != "utf-8":
+        return lambda data: out.write(data.decode("utf-8"))
+    out.flush()
+    return buffer.write
