@@ -9,6 +9,7 @@ parsed command line (``argparse.Namespace``) of :mod:`classifier.cli.main`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import itertools
 import multiprocessing
@@ -153,6 +154,7 @@ def _scored(
             yield [document.text for document in batch]
 
     with Workers(n_jobs, partial(_score_documents, clf)) as workers:
+        scored: list[list[SentenceScore]]
         for scored in workers.map(texts()):
             yield from zip(kept.popleft(), scored, strict=True)
 
@@ -209,15 +211,23 @@ def html_page(
 
 # ---------------------------------------------------------------------- --jobs
 def _batches(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T]]:
-    """Group ``items`` into lists of about :data:`TASK_CHARS` characters."""
+    """Group ``items`` into lists of about :data:`TASK_CHARS` characters.
+
+    An error while reading ``items`` comes after the list of the items before it.
+    """
     batch: list[_T] = []
     chars = 0
-    for item in items:
-        batch.append(item)
-        chars += size(item)
-        if chars >= TASK_CHARS:
+    try:
+        for item in items:
+            batch.append(item)
+            chars += size(item)
+            if chars >= TASK_CHARS:
+                yield batch
+                batch, chars = [], 0
+    except Exception:
+        if batch:
             yield batch
-            batch, chars = [], 0
+        raise
     if batch:
         yield batch
 
@@ -270,11 +280,12 @@ class Workers:
         self.connections: list[Connection] = []
 
     def __enter__(self) -> Workers:
+        """Return the workers; they start with the second task given to :meth:`map`."""
         return self
 
     def _start(self) -> None:
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         for stream in (sys.stdout, sys.stderr):  # a forked buffer would be written twice
             stream.flush()
         gc.freeze()  # shared with the workers: not touched by their collections
@@ -295,16 +306,15 @@ class Workers:
             gc.unfreeze()
 
     def __exit__(self, *exc: object) -> None:
+        """Stop the workers: let them finish after success, else kill them."""
         self.close(stop=exc[0] is None)
 
     def close(self, stop: bool = False) -> None:
         """Stop the workers: ask them to (``stop``), else kill them; wait for them."""
         for conn in self.connections:
             if stop:
-                try:
+                with contextlib.suppress(OSError):  # it died: killed below
                     conn.send(None)
-                except OSError:
-                    pass
             conn.close()
         for process in self.processes:
             process.join(5 if stop else 0)
@@ -333,14 +343,12 @@ class Workers:
         A single task is run in this process: no worker is started for it.
         """
         source = iter(tasks)
-        first = next(source, None)
-        second = None if first is None else next(source, None)
-        if second is None:
-            if first is not None:
-                yield self.job(first)
+        started = list(itertools.islice(source, 2))
+        if len(started) < 2:
+            yield from map(self.job, started)
             return
         self._start()
-        source = itertools.chain([first, second], source)
+        source = itertools.chain(started, source)
         failure: BaseException | None = None
         idle = list(range(self.size))
         busy: dict[int, int] = {}  # worker -> task
@@ -369,7 +377,7 @@ class Workers:
                 continue
             if not busy:
                 break
-            waiting = {self.connections[w]: w for w in busy}
+            waiting: dict[Any, int] = {self.connections[w]: w for w in busy}
             waiting.update({self.processes[w].sentinel: w for w in busy})
             for ready in wait(list(waiting)):
                 worker = waiting[ready]
@@ -387,9 +395,13 @@ class Workers:
             raise failure
 
 
+#: A worker's part of a text file, written: see :func:`_format_task`.
+_Formatted = tuple[bool, bytes, int, bool, dict[str, int], str]
+
+
 def _format_task(
     clf: Scorer, form: RecordFormat, explain: bool, task: tuple[bool, str, list[Chunk]]
-) -> tuple[bool, bytes, int, bool, dict[str, int], str]:
+) -> _Formatted:
     """Score and write the chunks of one task (a worker's part of a text file).
 
     Returns
@@ -434,9 +446,8 @@ def _file_tasks(
 
     for name in names:
         chunks = input_chunks(
-            name, by_lines=args.lines, encoding=args.encoding, errors=args.errors,
-            size=TASK_CHARS,
-        )  # fmt: skip
+            name, by_lines=args.lines, encoding=args.encoding, errors=args.errors
+        )
         first = True
         for batch in _batches(chunks, lambda chunk: len(chunk[2])):
             yield first, display_name(name), batch
@@ -460,7 +471,8 @@ def write_scored_files(
     header = ""
     index = 0
     with Workers(args.jobs, partial(_format_task, clf, form, args.explain)) as workers:
-        for first, data, records, numbered, found, given in workers.map(_file_tasks(names, args)):
+        done: Iterator[_Formatted] = workers.map(_file_tasks(names, args))
+        for first, data, records, numbered, found, given in done:
             if first:
                 index = 0
             if records and not header:

@@ -269,7 +269,8 @@ class RecordFormat:
         if first is None:
             return _csv_line(columns(self.by_lines), self._delimiter)
         head, tail = self._table_parts(first)
-        return _csv_line({**head, "sentence": 0, **tail}, self._delimiter)
+        names: dict[str, object] = {**head, "sentence": 0, **tail}
+        return _csv_line(names, self._delimiter)
 
     @property
     def _delimiter(self) -> str:

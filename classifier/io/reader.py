@@ -27,7 +27,7 @@ from classifier.text.sentences import MAX_SENTENCE_CHARS, line_sentence, settled
 
 if TYPE_CHECKING:
     from classifier.io.formats import Record
-    from classifier.model.scorer import Scorer
+    from classifier.model.scorer import Scorer, SentenceScore
 
 __all__ = [
     "BLOCK_BYTES",
@@ -278,7 +278,6 @@ def input_chunks(
     by_lines: bool = False,
     encoding: str = "utf-8",
     errors: str = "strict",
-    size: int | None = None,
 ) -> Iterator[Chunk]:
     """Read one input (``-`` for standard input) and yield its chunks in order.
 
@@ -293,7 +292,7 @@ def input_chunks(
     with open_input(name) as stream:
         blocks = decoded_blocks(name, stream, encoding, errors)
         if by_lines:
-            yield from line_chunks(blocks, size)
+            yield from line_chunks(blocks)
         else:
             for offset, text in text_chunks(blocks):
                 yield 0, offset, text
@@ -318,6 +317,7 @@ def chunk_records(
 
     index = first
     for number, at, text in chunks:
+        placed: list[tuple[int | None, SentenceScore]]
         if by_lines:
             found = []  # (line number, offset in the line, sentence)
             for line, offset, raw in line_pieces([text], number=number, at=at):
@@ -329,9 +329,9 @@ def chunk_records(
                 found, scores, strict=True)]  # fmt: skip
         else:
             placed = [(None, score.shifted(at)) for score in next(scorer.score_many([text]))]
-        for line, score in placed:
+        for where, score in placed:
             explanation = explanation_of(scorer, score) if explain else None
-            yield Record(doc, index, line, score, explanation)
+            yield Record(doc, index, where, score, explanation)
             index += 1
 
 
