@@ -187,3 +187,22 @@ def test_few_file_descriptors_give_one_line_and_leave_nothing(tmp_path):
     else:
         assert done.stdout == one.stdout and done.stderr == ""
     assert set(os.listdir("/dev/shm")) <= shm
+
+
+@pytest.mark.parametrize("fmt", ["text", "jsonl", "csv"])
+def test_jobs_write_tables_and_folders_as_one_process(capsys, monkeypatch, tmp_path, fmt):
+    monkeypatch.setattr(sources, "TASK_CHARS", 200)
+    table = tmp_path / "rows.csv"
+    texts = [PARAGRAPHS[n % len(PARAGRAPHS)].replace('"', '""') for n in range(40)]
+    rows = [f'{n},"{text} 5% more.",x{n}' for n, text in enumerate(texts)]
+    table.write_text("id,text,kept\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for number in range(6):
+        (folder / f"{number}.txt").write_text("\n\n".join(PARAGRAPHS[number:]), "utf-8")
+    args = ["score", "--format", fmt, "--text-col", "text", "--id-col", "id", "--keep-col", "kept"]
+    one = run(capsys, *args, str(table), str(folder))
+    assert one[0] == 0 and one[1].count("\n") > 40
+    assert run(capsys, *args, "--jobs", "2", str(table), str(folder)) == one
+    per = [*args, "--per", "document", str(table), str(folder)]
+    assert run(capsys, *per, "--jobs", "2") == run(capsys, *per)

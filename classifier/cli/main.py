@@ -152,13 +152,13 @@ def _run_score(args: argparse.Namespace) -> int:
         rows = sources.document_rows(clf, documents, names, args)
         write_output(output, lambda out: write_documents(out, rows, args.format))
         return 0
+    if args.jobs != 1:
+        write_output(output, lambda out: sources.write_scored(out, clf, names, documents, args))
+        return 0
     if documents is not None:
         scored = sources.table_records(clf, documents, args)
         write = partial(WRITERS[args.format], outputs=args.outputs)
         write_output(output, lambda out: write(out, console.progress(scored), args.lines))
-        return 0
-    if args.jobs != 1:
-        write_output(output, lambda out: sources.write_scored_files(out, clf, names, args))
         return 0
     write_records = partial(WRITERS[args.format], outputs=args.outputs)
 
@@ -494,4 +494,3 @@ def main(argv: list[str] | None = None) -> int:
         console.error(f"cannot write standard output: {err.strerror or err}")
         return EXIT_ERROR
     return status
-

@@ -30,9 +30,8 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from classifier.io.formats import Record, RecordFormat
-    from classifier.io.reader import Chunk
     from classifier.io.tables import InputDocument, TableOptions
-    from classifier.model.scorer import Scorer, SentenceScore
+    from classifier.model.scorer import Scorer
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -46,7 +45,7 @@ __all__ = [
     "table_records",
     "text_files",
     "Workers",
-    "write_scored_files",
+    "write_scored",
 ]
 
 #: Characters of input in one task of a ``--jobs`` worker: enough that handing a task
@@ -138,13 +137,13 @@ def report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, str]
         yield (f"{where} ({shown})" if shown else where), document.text
 
 
-def _scored(
+def _results(
     clf: Scorer, documents: Iterable[InputDocument], n_jobs: int
-) -> Iterator[tuple[InputDocument, list[SentenceScore]]]:
-    """Yield each document with its sentence scores, scored on ``n_jobs`` processes."""
+) -> Iterator[tuple[InputDocument, dict[str, Any]]]:
+    """Yield each document with its :meth:`DocumentScore.record`, on ``n_jobs`` processes."""
     if n_jobs == 1:
         for document in documents:
-            yield document, clf.score(document.text)
+            yield document, _document_results(clf, [document.text])[0]
         return
     kept: deque[list[InputDocument]] = deque()  # batches sent, in order
 
@@ -153,10 +152,17 @@ def _scored(
             kept.append(batch)
             yield [document.text for document in batch]
 
-    with Workers(n_jobs, partial(_score_documents, clf)) as workers:
-        scored: list[list[SentenceScore]]
-        for scored in workers.map(texts()):
-            yield from zip(kept.popleft(), scored, strict=True)
+    with Workers(n_jobs, partial(_document_results, clf)) as workers:
+        results: list[dict[str, Any]]
+        for results in workers.map(texts()):
+            yield from zip(kept.popleft(), results, strict=True)
+
+
+def _document_results(clf: Scorer, texts: list[str]) -> list[dict[str, Any]]:
+    """Return the :meth:`DocumentScore.record` of each text (a worker's task)."""
+    from classifier.model.scorer import DocumentScore
+
+    return [DocumentScore.of(clf.score(text), keep=False).record() for text in texts]
 
 
 def table_records(
@@ -168,8 +174,8 @@ def table_records(
     """
     from classifier.io.formats import Record, explain
 
-    for document, scores in _scored(clf, documents, args.jobs):
-        for number, score in enumerate(scores):
+    for document in documents:
+        for number, score in enumerate(clf.score(document.text)):
             explanation = explain(clf, score) if args.explain else None
             yield Record(document.name, number, None, score, explanation, document.fields)
 
@@ -188,9 +194,8 @@ def document_rows(
             streamed = (record.score for record in score_text_file(clf, name, args))
             yield {"doc": name, **DocumentScore.of(streamed, keep=False).record()}
         return
-    for document, scores in _scored(clf, documents, args.jobs):
-        result = DocumentScore.of(scores, keep=False)
-        yield {"doc": document.name, **document.fields, **result.record()}
+    for document, result in _results(clf, documents, args.jobs):
+        yield {"doc": document.name, **document.fields, **result}
 
 
 def html_page(
@@ -230,11 +235,6 @@ def _batches(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T
         raise
     if batch:
         yield batch
-
-
-def _score_documents(clf: Scorer, texts: list[str]) -> list[list[SentenceScore]]:
-    """Score the texts of one batch of documents (a worker's task)."""
-    return [clf.score(text) for text in texts]
 
 
 def _work(conn: Connection, job: Callable[[Any], Any]) -> None:
@@ -395,83 +395,101 @@ class Workers:
             raise failure
 
 
-#: A worker's part of a text file, written: see :func:`_format_task`.
+#: A task, written: see :func:`_format_task`.
 _Formatted = tuple[bool, bytes, int, bool, dict[str, int], str]
+#: A task: ``("file", begins a file, doc, chunks)`` of a text file, or
+#: ``("documents", False, "", documents)`` of tables and folders.
+_Task = tuple[str, bool, str, list[Any]]
 
 
 def _format_task(
-    clf: Scorer, form: RecordFormat, explain: bool, task: tuple[bool, str, list[Chunk]]
+    clf: Scorer, form: RecordFormat, args: argparse.Namespace, task: _Task
 ) -> _Formatted:
-    """Score and write the chunks of one task (a worker's part of a text file).
+    """Score and write the records of one task (a worker's part of the input).
 
     Returns
     -------
     tuple
-        Whether the task begins its file; the records' text, UTF-8, with ``%d`` where the
-        sentence numbers go and ``%`` doubled if numbered; how many records; whether they
-        are numbered; the count of each label; the header they give (CSV and TSV).
+        Whether the task begins a file; the records' text, UTF-8, where the numbers of
+        the sentences of a file are ``%d`` (and ``%`` is doubled) if they are numbered;
+        how many records; whether they are numbered; the count of each label; the header
+        they give (CSV and TSV).
     """
     from classifier.io.reader import chunk_records
 
-    first, doc, chunks = task
+    kind, first, doc, items = task
+    if kind == "file":
+        records = chunk_records(clf, doc, items, by_lines=args.lines, explain=args.explain)
+    else:  # a table row's or a folder file's sentences are numbered within it
+        records = table_records(clf, items, args)
     texts: list[str] = []
     counts: dict[str, int] = {}
     header = ""
-    records = 0
+    written = 0
     numbered = False
-    for record in chunk_records(clf, doc, chunks, by_lines=form.by_lines, explain=explain):
-        if not records:
+    for record in records:
+        if not written:
             header = form.header(record)
         pieces = form.pieces(record)
-        if len(pieces) > 1 or numbered:
+        if kind == "documents":
+            texts.append(str(record.sentence).join(pieces))
+        elif len(pieces) > 1 or numbered:
             if not numbered:  # every record shows its number, or none
-                assert not records, "records numbered and not"
+                assert not written, "records numbered and not"
                 numbered = True
             assert len(pieces) == 2, "a record without its number"
             texts.append("%d".join(piece.replace("%", "%%") for piece in pieces))
         else:
             texts.append(pieces[0])
-        records += 1
+        written += 1
         label = record.score.label
         counts[label] = counts.get(label, 0) + 1
-    return first, "".join(texts).encode("utf-8"), records, numbered, counts, header
+    return first, "".join(texts).encode("utf-8"), written, numbered, counts, header
 
 
-def _file_tasks(
-    names: list[str], args: argparse.Namespace
-) -> Iterator[tuple[bool, str, list[Chunk]]]:
-    """Yield the tasks of text files: ``(begins a file, doc, chunks)``."""
+def _file_tasks(names: list[str], args: argparse.Namespace) -> Iterator[_Task]:
+    """Yield the tasks of text files."""
     from classifier.io.formats import display_name
     from classifier.io.reader import input_chunks
 
     for name in names:
-        chunks = input_chunks(
-            name, by_lines=args.lines, encoding=args.encoding, errors=args.errors
-        )
+        chunks = input_chunks(name, by_lines=args.lines, encoding=args.encoding, errors=args.errors)
         first = True
         for batch in _batches(chunks, lambda chunk: len(chunk[2])):
-            yield first, display_name(name), batch
+            yield "file", first, display_name(name), batch
             first = False
 
 
-def write_scored_files(
-    out: TextIO, clf: Scorer, names: list[str], args: argparse.Namespace
-) -> None:
-    """Score text files on ``--jobs`` worker processes and write their records to ``out``.
+def _document_tasks(documents: Iterable[InputDocument]) -> Iterator[_Task]:
+    """Yield the tasks of the documents of tables and folders."""
+    for batch in _batches(documents, lambda document: len(document.text)):
+        yield "documents", False, "", batch
 
-    Workers read nothing but their chunks' text, score, and write the records; this
-    process writes what they wrote in input order, numbering the sentences of each file.
-    The output is that of one process.
+
+def write_scored(
+    out: TextIO,
+    clf: Scorer,
+    names: list[str],
+    documents: Iterable[InputDocument] | None,
+    args: argparse.Namespace,
+) -> None:
+    """Score on ``--jobs`` worker processes and write the sentence records to ``out``.
+
+    The documents of tables and folders, or else the text files ``names``. Workers get
+    their part of the input as text, score, and write the records; this process writes
+    what they wrote in input order, numbering the sentences of each text file. The output
+    is that of one process.
     """
     from classifier.io.formats import RecordFormat
 
     form = RecordFormat(args.format, args.lines, args.outputs)
+    tasks = _file_tasks(names, args) if documents is None else _document_tasks(documents)
     write = _bytes_writer(out)
     counts: dict[str, int] = {}
     header = ""
     index = 0
-    with Workers(args.jobs, partial(_format_task, clf, form, args.explain)) as workers:
-        done: Iterator[_Formatted] = workers.map(_file_tasks(names, args))
+    with Workers(args.jobs, partial(_format_task, clf, form, args)) as workers:
+        done: Iterator[_Formatted] = workers.map(tasks)
         for first, data, records, numbered, found, given in done:
             if first:
                 index = 0
