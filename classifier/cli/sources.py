@@ -50,9 +50,9 @@ __all__ = [
 
 #: Characters of input in one task of a ``--jobs`` worker: enough that handing a task
 #: over costs little beside scoring it.
-TASK_CHARS = 1 << 18
+TASK_CHARS = 1 << 17
 #: Most tasks in flight or finished but not yet written, per worker.
-TASKS_AHEAD = 3
+TASKS_AHEAD = 2
 
 
 def score_text_file(clf: Scorer, name: str, args: argparse.Namespace) -> Iterator[Record]:
