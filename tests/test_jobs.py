@@ -206,3 +206,15 @@ def test_jobs_write_tables_and_folders_as_one_process(capsys, monkeypatch, tmp_p
     assert run(capsys, *args, "--jobs", "2", str(table), str(folder)) == one
     per = [*args, "--per", "document", str(table), str(folder)]
     assert run(capsys, *per, "--jobs", "2") == run(capsys, *per)
+
+
+def test_an_error_after_the_first_task_comes_after_its_records(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(sources, "TASK_CHARS", 100)
+    monkeypatch.setattr(reader, "LINE_CHUNK_CHARS", 100)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 64)
+    path = tmp_path / "late.txt"
+    path.write_bytes(b"It may rain.\n" * 12 + b"caf\xe9\n")
+    args = ["score", "--lines", "--format", "jsonl", str(path)]
+    one = run(capsys, *args)
+    assert one[0] == 1 and one[1].count("\n") >= 7 and "late.txt:13" in one[2]
+    assert run(capsys, *args, "--jobs", "2") == one

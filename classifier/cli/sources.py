@@ -343,12 +343,19 @@ class Workers:
         A single task is run in this process: no worker is started for it.
         """
         source = iter(tasks)
-        started = list(itertools.islice(source, 2))
-        if len(started) < 2:
-            yield from map(self.job, started)
+        first = next(source, None)
+        if first is None:
+            return
+        try:
+            second = next(source, None)
+        except Exception:
+            yield self.job(first)
+            raise
+        if second is None:
+            yield self.job(first)
             return
         self._start()
-        source = itertools.chain(started, source)
+        source = itertools.chain([first, second], source)
         failure: BaseException | None = None
         idle = list(range(self.size))
         busy: dict[int, int] = {}  # worker -> task
