@@ -161,7 +161,7 @@ def spacy_rows(args: argparse.Namespace, texts: list[str]) -> None:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("hedge_certainty")
     for n_process in (1, 2):
-        wall, cpu = best(
+        wall, cpu, _ = best(
             args.rounds,
             lambda n=n_process: timed(lambda: sum(1 for _ in nlp.pipe(texts, n_process=n))),
         )
