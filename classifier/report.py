@@ -47,6 +47,9 @@ __all__ = [
     "stream_documents",
 ]
 
+#: Lines of ``--lines`` input scored together in the report.
+LINES_PER_BATCH = 1024
+
 #: Colour stops of the sentence shading, ``(certainty, "#rrggbb")``: orange for uncertain,
 #: through light orange and pale yellow, to a pale blue for certain. Light enough for black
 #: text to keep a contrast ratio above 7:1 (WCAG AAA) everywhere; orange against blue stays
@@ -292,7 +295,7 @@ def _scored_pieces(
     ``hedge score`` splits it (:mod:`classifier.io.reader`), a chunk or a batch of lines
     at a time.
     """
-    from classifier.io.reader import LINES_PER_BATCH, line_pieces, text_chunks
+    from classifier.io.reader import line_pieces, text_chunks
     from classifier.text.sentences import line_sentence
 
     if not by_lines:

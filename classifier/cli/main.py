@@ -141,6 +141,9 @@ def _run_score(args: argparse.Namespace) -> int:
         rows = sources.document_rows(clf, documents, names, args)
         write_output(output, lambda out: write_documents(out, rows, args.format))
         return 0
+    if args.jobs != 1:
+        write_output(output, lambda out: sources.write_scored(out, clf, names, documents, args))
+        return 0
     if documents is not None:
         scored = sources.table_records(clf, documents, args)
         write = partial(WRITERS[args.format], outputs=args.outputs)

@@ -9,18 +9,32 @@ parsed command line (``argparse.Namespace``) of :mod:`classifier.cli.main`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator
+import contextlib
+import gc
+import itertools
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from classifier.cli.console import STDIN, CommandError, check_exists
 from classifier.errors import HedgeError
 
 if TYPE_CHECKING:
-    from classifier.io.formats import Record
+    from multiprocessing.process import BaseProcess
+
+    from classifier.io.formats import Record, RecordFormat
     from classifier.io.tables import InputDocument, TableOptions
-    from classifier.model.results import SentenceScore
     from classifier.model.scorer import Scorer
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 __all__ = [
     "document_rows",
@@ -30,7 +44,15 @@ __all__ = [
     "score_text_file",
     "table_records",
     "text_files",
+    "Workers",
+    "write_scored",
 ]
+
+#: Characters of input in one task of a ``--jobs`` worker: enough that handing a task
+#: over costs little beside scoring it.
+TASK_CHARS = 1 << 17
+#: Most tasks in flight or finished but not yet written, per worker.
+TASKS_AHEAD = 2
 
 
 def score_text_file(
@@ -43,12 +65,7 @@ def score_text_file(
     from classifier.io.reader import score_file
 
     return score_file(
-        clf,
-        name,
-        by_lines=args.lines,
-        explain=args.explain,
-        n_jobs=args.jobs,
-        encoding=args.encoding,
+        clf, name, by_lines=args.lines, explain=args.explain, encoding=args.encoding,
         errors=args.errors,
         on_bytes=on_bytes,
     )
@@ -176,15 +193,32 @@ def report_texts(documents: Iterable[InputDocument]) -> Iterator[tuple[str, list
         yield (f"{where} ({shown})" if shown else where), [document.text]
 
 
-def _scored(
+def _results(
     clf: Scorer, documents: Iterable[InputDocument], n_jobs: int
-) -> Iterator[tuple[InputDocument, list[SentenceScore]]]:
-    """Yield each document with its sentence scores, scored on ``n_jobs`` processes."""
-    from itertools import tee
+) -> Iterator[tuple[InputDocument, dict[str, Any]]]:
+    """Yield each document with its :meth:`DocumentScore.record`, on ``n_jobs`` processes."""
+    if n_jobs == 1:
+        for document in documents:
+            yield document, _document_results(clf, [document.text])[0]
+        return
+    kept: deque[list[InputDocument]] = deque()  # batches sent, in order
 
-    texts, kept = tee(documents)
-    scored = clf.score_many((document.text for document in texts), n_jobs=n_jobs)
-    return zip(kept, scored, strict=True)
+    def texts() -> Iterator[list[str]]:
+        for batch in _batches(documents, lambda document: len(document.text)):
+            kept.append(batch)
+            yield [document.text for document in batch]
+
+    with Workers(n_jobs, partial(_document_results, clf)) as workers:
+        results: list[dict[str, Any]]
+        for results in workers.map(texts()):
+            yield from zip(kept.popleft(), results, strict=True)
+
+
+def _document_results(clf: Scorer, texts: list[str]) -> list[dict[str, Any]]:
+    """Return the :meth:`DocumentScore.record` of each text (a worker's task)."""
+    from classifier.model.scorer import DocumentScore
+
+    return [DocumentScore.of(clf.score(text), keep=False).record() for text in texts]
 
 
 def table_records(
@@ -197,9 +231,9 @@ def table_records(
     from classifier.io.files import display_name
     from classifier.io.formats import Record, explain
 
-    for document, scores in _scored(clf, documents, args.jobs):
+    for document in documents:
         doc = display_name(document.name)
-        for number, score in enumerate(scores):
+        for number, score in enumerate(clf.score(document.text)):
             explanation = explain(clf, score) if args.explain else None
             yield Record(doc, number, None, score, explanation, document.fields)
 
@@ -219,9 +253,8 @@ def document_rows(
             streamed = (record.score for record in score_text_file(clf, name, args))
             yield {"doc": display_name(name), **DocumentScore.of(streamed, keep=False).record()}
         return
-    for document, scores in _scored(clf, documents, args.jobs):
-        result = DocumentScore.of(scores, keep=False)
-        yield {"doc": display_name(document.name), **document.fields, **result.record()}
+    for document, result in _results(clf, documents, args.jobs):
+        yield {"doc": display_name(document.name), **document.fields, **result}
 
 
 def html_page(
@@ -242,3 +275,317 @@ def html_page(
     named = ((display_name(name), blocks) for name, blocks in inputs)
     documents = stream_documents(scorer, named, by_lines=by_lines, max_sentences=limit)
     return render_html(documents, threshold=scorer.threshold, max_sentences=limit)
+
+
+# ---------------------------------------------------------------------- --jobs
+def _batches(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T]]:
+    """Group ``items`` into lists of about :data:`TASK_CHARS` characters.
+
+    An error while reading ``items`` comes after the list of the items before it.
+    """
+    batch: list[_T] = []
+    chars = 0
+    try:
+        for item in items:
+            batch.append(item)
+            chars += size(item)
+            if chars >= TASK_CHARS:
+                yield batch
+                batch, chars = [], 0
+    except Exception:
+        if batch:
+            yield batch
+        raise
+    if batch:
+        yield batch
+
+
+def _work(conn: Connection, job: Callable[[Any], Any]) -> None:
+    """Run ``job`` on each task from ``conn`` and send back its result, until told to stop.
+
+    The parent handles interruptions and stops the workers: Ctrl-C at a terminal, which
+    reaches every process of the group, is left to it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:  # the parent went away
+            return
+        if task is None:
+            return
+        try:
+            reply = (True, job(task))
+        except Exception as err:  # the parent raises it
+            reply = (False, err)
+        try:
+            conn.send(reply)
+        except Exception as err:  # an exception that does not pickle
+            conn.send((False, RuntimeError(f"{type(err).__name__}: {err}")))
+
+
+class Workers:
+    """Worker processes (``--jobs``) that run one function on tasks, in order.
+
+    Each worker gets the function once, when it starts (forked where the system can:
+    the model is then shared, not copied), and one task at a time. A worker that dies
+    or cannot start ends the run with a :class:`CommandError`, and leaving the ``with``
+    block stops every worker, however it is left.
+    """
+
+    def __init__(self, n_jobs: int, job: Callable[[Any], Any]) -> None:
+        self.size = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        self.job = job
+        self.processes: list[BaseProcess] = []
+        self.connections: list[Connection] = []
+
+    def __enter__(self) -> Workers:
+        """Return the workers; they start with the second task given to :meth:`map`."""
+        return self
+
+    def _start(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        for stream in (sys.stdout, sys.stderr):  # a forked buffer would be written twice
+            stream.flush()
+        gc.freeze()  # shared with the workers: not touched by their collections
+        try:
+            for _ in range(self.size):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_work, args=(theirs, self.job), daemon=True)
+                self.connections.append(mine)
+                process.start()
+                self.processes.append(process)
+                theirs.close()
+        except OSError as err:
+            self.close()
+            raise CommandError(
+                f"cannot start --jobs {self.size} worker processes: {err.strerror or err}"
+            ) from None
+        finally:
+            gc.unfreeze()
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the workers: let them finish after success, else kill them."""
+        self.close(stop=exc[0] is None)
+
+    def close(self, stop: bool = False) -> None:
+        """Stop the workers: ask them to (``stop``), else kill them; wait for them."""
+        for conn in self.connections:
+            if stop:
+                with contextlib.suppress(OSError):  # it died: killed below
+                    conn.send(None)
+            conn.close()
+        for process in self.processes:
+            process.join(5 if stop else 0)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self.processes, self.connections = [], []
+
+    def _died(self, worker: int) -> CommandError:
+        process = self.processes[worker]
+        process.join(1)
+        code = process.exitcode
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = "stopped" if code is None else f"exited with status {code}"
+        return CommandError(f"a --jobs worker process {how}; the run was stopped")
+
+    def map(self, tasks: Iterable[_T]) -> Iterator[_R]:
+        """Yield the result of each task, in the order of ``tasks``.
+
+        An error while reading ``tasks`` is raised after the results of the tasks before it.
+        A single task is run in this process: no worker is started for it.
+        """
+        source = iter(tasks)
+        first = next(source, None)
+        if first is None:
+            return
+        try:
+            second = next(source, None)
+        except Exception:
+            yield self.job(first)
+            raise
+        if second is None:
+            yield self.job(first)
+            return
+        self._start()
+        source = itertools.chain([first, second], source)
+        failure: BaseException | None = None
+        idle = list(range(self.size))
+        busy: dict[int, int] = {}  # worker -> task
+        done: dict[int, Any] = {}
+        sent = written = 0
+        while True:
+            while idle and failure is None and sent - written < TASKS_AHEAD * self.size:
+                try:
+                    task = next(source)
+                except StopIteration:
+                    failure = StopIteration()
+                    break
+                except Exception as err:  # raised once the tasks before it are written
+                    failure = err
+                    break
+                worker = idle.pop()
+                try:
+                    self.connections[worker].send(task)
+                except OSError:
+                    raise self._died(worker) from None
+                busy[worker] = sent
+                sent += 1
+            if written in done:
+                yield done.pop(written)
+                written += 1
+                continue
+            if not busy:
+                break
+            waiting: dict[Any, int] = {self.connections[w]: w for w in busy}
+            waiting.update({self.processes[w].sentinel: w for w in busy})
+            for ready in wait(list(waiting)):
+                worker = waiting[ready]
+                if worker not in busy:
+                    continue
+                try:
+                    ok, result = self.connections[worker].recv()
+                except (EOFError, OSError):
+                    raise self._died(worker) from None
+                if not ok:
+                    raise result
+                done[busy.pop(worker)] = result
+                idle.append(worker)
+        if failure is not None and not isinstance(failure, StopIteration):
+            raise failure
+
+
+#: A task, written: see :func:`_format_task`.
+_Formatted = tuple[bool, bytes, int, bool, dict[str, int], str]
+#: A task: ``("file", begins a file, doc, chunks)`` of a text file, or
+#: ``("documents", False, "", documents)`` of tables and folders.
+_Task = tuple[str, bool, str, list[Any]]
+
+
+def _format_task(
+    clf: Scorer, form: RecordFormat, args: argparse.Namespace, task: _Task
+) -> _Formatted:
+    """Score and write the records of one task (a worker's part of the input).
+
+    Returns
+    -------
+    tuple
+        Whether the task begins a file; the records' text, UTF-8, where the numbers of
+        the sentences of a file are ``%d`` (and ``%`` is doubled) if they are numbered;
+        how many records; whether they are numbered; the count of each label; the header
+        they give (CSV and TSV).
+    """
+    from classifier.io.reader import chunk_records
+
+    kind, first, doc, items = task
+    if kind == "file":
+        records = chunk_records(clf, doc, items, by_lines=args.lines, explain=args.explain)
+    else:  # a table row's or a folder file's sentences are numbered within it
+        records = table_records(clf, items, args)
+    texts: list[str] = []
+    counts: dict[str, int] = {}
+    header = ""
+    written = 0
+    numbered = False
+    for record in records:
+        if not written:
+            header = form.header(record)
+        pieces = form.pieces(record)
+        if kind == "documents":
+            texts.append(str(record.sentence).join(pieces))
+        elif len(pieces) > 1 or numbered:
+            if not numbered:  # every record shows its number, or none
+                assert not written, "records numbered and not"
+                numbered = True
+            assert len(pieces) == 2, "a record without its number"
+            texts.append("%d".join(piece.replace("%", "%%") for piece in pieces))
+        else:
+            texts.append(pieces[0])
+        written += 1
+        label = record.score.label
+        counts[label] = counts.get(label, 0) + 1
+    return first, "".join(texts).encode("utf-8"), written, numbered, counts, header
+
+
+def _file_tasks(names: list[str], args: argparse.Namespace) -> Iterator[_Task]:
+    """Yield the tasks of text files."""
+    from classifier.io.files import display_name
+    from classifier.io.reader import input_chunks
+
+    for name in names:
+        chunks = input_chunks(name, by_lines=args.lines, encoding=args.encoding, errors=args.errors)
+        first = True
+        for batch in _batches(chunks, lambda chunk: len(chunk[2])):
+            yield "file", first, display_name(name), batch
+            first = False
+
+
+def _document_tasks(documents: Iterable[InputDocument]) -> Iterator[_Task]:
+    """Yield the tasks of the documents of tables and folders."""
+    for batch in _batches(documents, lambda document: len(document.text)):
+        yield "documents", False, "", batch
+
+
+def write_scored(
+    out: TextIO,
+    clf: Scorer,
+    names: list[str],
+    documents: Iterable[InputDocument] | None,
+    args: argparse.Namespace,
+) -> None:
+    """Score on ``--jobs`` worker processes and write the sentence records to ``out``.
+
+    The documents of tables and folders, or else the text files ``names``. Workers get
+    their part of the input as text, score, and write the records; this process writes
+    what they wrote in input order, numbering the sentences of each text file. The output
+    is that of one process.
+    """
+    from classifier.io.formats import RecordFormat
+
+    form = RecordFormat(args.format, args.lines, args.outputs)
+    tasks = _file_tasks(names, args) if documents is None else _document_tasks(documents)
+    write = _bytes_writer(out)
+    counts: dict[str, int] = {}
+    header = ""
+    index = 0
+    with Workers(args.jobs, partial(_format_task, clf, form, args)) as workers:
+        done: Iterator[_Formatted] = workers.map(tasks)
+        for first, data, records, numbered, found, given in done:
+            if first:
+                index = 0
+            if records and not header:
+                header = given
+                write(header.encode("utf-8"))
+            if numbered:
+                data %= tuple(range(index, index + records))
+            write(data)
+            index += records
+            for label, count in found.items():
+                counts[label] = counts.get(label, 0) + count
+    if not header:
+        out.write(form.header(None))
+    out.write(form.footer(counts))
+
+
+def _bytes_writer(out: TextIO) -> Callable[[bytes], object]:
+    """Return a function that writes UTF-8 text to ``out``: to its bytes where it can."""
+    import codecs
+
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if buffer is None or encoding is None or os.linesep != "\n":
+        return lambda data: out.write(data.decode("utf-8"))
+    if codecs.lookup(encoding).name != "utf-8":
+        return lambda data: out.write(data.decode("utf-8"))
+    out.flush()
+    return buffer.write

@@ -33,7 +33,9 @@ __all__ = [
     "DOCUMENT_FIELDS",
     "WRITERS",
     "Explanation",
+    "RECORD_FORMATS",
     "Record",
+    "RecordFormat",
     "columns",
     "cue_status",
     "explain",
@@ -45,6 +47,8 @@ __all__ = [
     "write_output",
 ]
 
+#: The formats of sentence records.
+RECORD_FORMATS = ("text", "jsonl", "csv", "tsv")
 #: Marks around a cue in the text format.
 CUE_OPEN, CUE_CLOSE = "[[", "]]"
 
@@ -161,14 +165,14 @@ def _cue_label(cue: Cue) -> str:
     return cue.category if cue.type is None else f"{cue.category}, {cue.type}"
 
 
-def record_dict(record: Record, outputs: frozenset[str] = frozenset()) -> dict[str, object]:
-    """Return the JSONL object of ``record``, fields in output order."""
+def _record_parts(
+    record: Record, outputs: frozenset[str] = frozenset()
+) -> tuple[dict[str, object], dict[str, object]]:
+    """Return the JSONL fields of ``record`` before ``sentence`` and after it."""
     score = record.score
-    fields: dict[str, object] = {"doc": record.doc, **finite(record.fields or {})}
-    fields["sentence"] = record.sentence
-    if record.line is not None:
-        fields["line"] = record.line
-    fields.update(
+    head: dict[str, object] = {"doc": record.doc, **finite(record.fields or {})}
+    tail: dict[str, object] = {} if record.line is None else {"line": record.line}
+    tail.update(
         start=score.start,
         end=score.end,
         text=score.text,
@@ -177,8 +181,8 @@ def record_dict(record: Record, outputs: frozenset[str] = frozenset()) -> dict[s
         label=score.label,
         cues=[cue_dict(cue, record.explanation) for cue in score.cues],
     )
-    fields.update(kind_fields(score, outputs))
-    return fields
+    tail.update(kind_fields(score, outputs))
+    return head, tail
 
 
 def finite(fields: dict[str, Any]) -> dict[str, Any]:
@@ -193,44 +197,17 @@ def finite(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_jsonl(
-    out: TextIO, records: Iterable[Record], by_lines: bool, outputs: frozenset[str] = frozenset()
-) -> None:
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    for record in records:
-        out.write(encode(record_dict(record, outputs)) + "\n")
+def record_dict(record: Record, outputs: frozenset[str] = frozenset()) -> dict[str, object]:
+    """Return the JSONL object of ``record``, fields in output order."""
+    head, tail = _record_parts(record, outputs)
+    return {**head, "sentence": record.sentence, **tail}
 
 
-def _delimited_writer(delimiter: str) -> Callable[..., None]:
-    def write(
-        out: TextIO,
-        records: Iterable[Record],
-        by_lines: bool,
-        outputs: frozenset[str] = frozenset(),
-    ) -> None:
-        from classifier.cues.matcher import format_cues
-        from classifier.model.aspects import table_columns
-
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        header = False
-        for record in records:
-            fields = record_dict(record)
-            fields["cues"] = format_cues(record.score.cues)
-            score = record.score
-            fields.update(
-                table_columns(
-                    score.types if "types" in outputs else None,
-                    score.aspects if "aspects" in outputs else None,
-                )
-            )
-            if not header:  # a table's id and kept columns come after doc
-                writer.writerow(fields)
-                header = True
-            writer.writerow(fields.values())
-        if not header:
-            writer.writerow(columns(by_lines))
-
-    return write
+def _csv_line(values: Iterable[object], delimiter: str) -> str:
+    """Return one row of a CSV (or TSV) table, with its line feed."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
 
 
 def _mark_cues(score: SentenceScore) -> str:
@@ -251,32 +228,126 @@ def _mark_cues(score: SentenceScore) -> str:
     return "".join(pieces)
 
 
-def _write_text(
-    out: TextIO, records: Iterable[Record], by_lines: bool, outputs: frozenset[str] = frozenset()
-) -> None:
-    counts = {CERTAIN: 0, UNCERTAIN: 0}
-    for record in records:
+@dataclass(frozen=True)
+class RecordFormat:
+    """How one output format writes sentence records: a header, each record, a footer.
+
+    A record's text comes cut where its sentence number goes (:meth:`pieces`), so that a
+    ``--jobs`` worker can write records whose numbers only the writer knows.
+
+    Attributes
+    ----------
+    name : str
+        ``"text"``, ``"jsonl"``, ``"csv"`` or ``"tsv"``.
+    by_lines : bool
+        Records carry their line (``--lines``).
+    outputs : frozenset of str
+        The ``--with`` fields.
+    """
+
+    name: str
+    by_lines: bool
+    outputs: frozenset[str] = frozenset()
+
+    def _table_parts(self, record: Record) -> tuple[dict[str, object], dict[str, object]]:
+        from classifier.cues.matcher import format_cues
+        from classifier.model.aspects import table_columns
+
+        head, tail = _record_parts(record)
         score = record.score
-        counts[score.label] = counts.get(score.label, 0) + 1
-        where = f"{record.doc}:{record.line}" if by_lines else f"{record.doc}[{record.sentence}]"
-        if record.fields:  # a table row: file:line[sentence] and its id and kept columns
-            shown = "".join(f"  {k}={v}" for k, v in record.fields.items() if k != "row")
-            where = f"{record.doc}:{record.fields['row']}[{record.sentence}]{shown}"
+        tail["cues"] = format_cues(score.cues)
+        tail.update(
+            table_columns(
+                score.types if "types" in self.outputs else None,
+                score.aspects if "aspects" in self.outputs else None,
+            )
+        )
+        return head, tail
+
+    def header(self, first: Record | None) -> str:
+        """Return what comes before the records: CSV and TSV name the columns of ``first``.
+
+        ``first`` is the first record, None if there is none.
+        """
+        if self.name not in ("csv", "tsv"):
+            return ""
+        if first is None:
+            return _csv_line(columns(self.by_lines), self._delimiter)
+        head, tail = self._table_parts(first)
+        names: dict[str, object] = {**head, "sentence": 0, **tail}
+        return _csv_line(names, self._delimiter)
+
+    @property
+    def _delimiter(self) -> str:
+        return "," if self.name == "csv" else "\t"
+
+    def pieces(self, record: Record) -> tuple[str, ...]:
+        """Return the text of ``record`` cut where its sentence number goes.
+
+        ``str(record.sentence).join(pieces)`` is the text; a single piece does not show
+        the number or has it already.
+        """
+        if self.name == "text":
+            return self._text_pieces(record)
+        if self.name == "jsonl":
+            head, tail = _record_parts(record, self.outputs)
+        else:
+            head, tail = self._table_parts(record)
+        if "sentence" in head or not head.keys().isdisjoint(tail):  # a kept column's name
+            merged = {**head, "sentence": record.sentence, **tail}
+            if self.name == "jsonl":
+                return (_JSON(merged) + "\n",)
+            return (_csv_line(merged.values(), self._delimiter),)
+        if self.name == "jsonl":
+            return (_JSON(head)[:-1] + ', "sentence": ', ", " + _JSON(tail)[1:] + "\n")
+        before = _csv_line([*head.values(), 0], self._delimiter)[:-2]  # without "0\n"
+        return (before, _csv_line([0, *tail.values()], self._delimiter)[1:])
+
+    def _text_pieces(self, record: Record) -> tuple[str, ...]:
+        score = record.score
         sentence = "\n    ".join(_mark_cues(score).splitlines())
-        out.write(f"{where}  {score.label}  {score.certainty:.2f}\n    {sentence}\n")
+        rest = [f"  {score.label}  {score.certainty:.2f}\n    {sentence}\n"]
         if score.cues:
             cues = "; ".join(f"{cue.text} ({_cue_label(cue)})" for cue in score.cues)
-            out.write(f"    cues: {cues}\n")
-        if "aspects" in outputs:
-            out.write(f"    aspects: {aspect_line(score)}\n")
+            rest.append(f"    cues: {cues}\n")
+        if "aspects" in self.outputs:
+            rest.append(f"    aspects: {aspect_line(score)}\n")
         if record.explanation is not None:
-            out.writelines(f"    {line}\n" for line in explanation_lines(record.explanation))
-        out.write("\n")
-    total = sum(counts.values())
-    out.write(
-        f"{total} sentence{'s' * (total != 1)}: "
-        f"{counts['uncertain']} uncertain, {counts['certain']} certain\n"
-    )
+            rest += [f"    {line}\n" for line in explanation_lines(record.explanation)]
+        rest.append("\n")
+        if record.fields:  # a table row: file:line[sentence] and its id and kept columns
+            shown = "".join(f"  {k}={v}" for k, v in record.fields.items() if k != "row")
+            return f"{record.doc}:{record.fields['row']}[", f"]{shown}" + "".join(rest)
+        if self.by_lines:
+            return (f"{record.doc}:{record.line}" + "".join(rest),)
+        return f"{record.doc}[", "]" + "".join(rest)
+
+    def footer(self, counts: dict[str, int]) -> str:
+        """Return what comes after the records: the text format counts ``counts`` of labels."""
+        if self.name != "text":
+            return ""
+        total = sum(counts.values())
+        return (
+            f"{total} sentence{'s' * (total != 1)}: "
+            f"{counts.get(UNCERTAIN, 0)} uncertain, {counts.get(CERTAIN, 0)} certain\n"
+        )
+
+    def write(self, out: TextIO, records: Iterable[Record]) -> None:
+        """Write the header, each record and the footer."""
+        counts = {CERTAIN: 0, UNCERTAIN: 0}
+        first = True
+        for record in records:
+            if first:
+                out.write(self.header(record))
+                first = False
+            counts[record.score.label] = counts.get(record.score.label, 0) + 1
+            out.write(str(record.sentence).join(self.pieces(record)))
+        if first:
+            out.write(self.header(None))
+        out.write(self.footer(counts))
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def cue_status(cue: Cue, added: frozenset[str] = frozenset()) -> str:
@@ -313,13 +384,20 @@ def explanation_lines(explanation: Explanation) -> list[str]:
     return lines
 
 
+def _writer(name: str) -> Callable[..., None]:
+    def write(
+        out: TextIO,
+        records: Iterable[Record],
+        by_lines: bool,
+        outputs: frozenset[str] = frozenset(),
+    ) -> None:
+        RecordFormat(name, by_lines, outputs).write(out, records)
+
+    return write
+
+
 #: Each writer takes ``(out, records, by_lines, outputs)``; ``outputs`` is ``--with``.
-WRITERS: dict[str, Callable[..., None]] = {
-    "text": _write_text,
-    "jsonl": _write_jsonl,
-    "csv": _delimited_writer(","),
-    "tsv": _delimited_writer("\t"),
-}
+WRITERS: dict[str, Callable[..., None]] = {name: _writer(name) for name in RECORD_FORMATS}
 
 
 def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None:

@@ -18,7 +18,6 @@ import codecs
 import hashlib
 import io
 import sys
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,11 +29,15 @@ from classifier.text.sentences import MAX_SENTENCE_CHARS, line_sentence, settled
 
 if TYPE_CHECKING:
     from classifier.io.formats import Record
-    from classifier.model.scorer import Scorer
+    from classifier.model.scorer import Scorer, SentenceScore
 
 __all__ = [
     "BLOCK_BYTES",
+    "Chunk",
+    "chunk_records",
     "decoded_blocks",
+    "input_chunks",
+    "line_chunks",
     "line_pieces",
     "open_input",
     "read_text",
@@ -47,8 +50,8 @@ __all__ = [
 BLOCK_BYTES = 1 << 16
 #: Characters gathered before a chunk is cut.
 CHUNK_CHARS = 1 << 16
-#: Lines scored together with ``by_lines``.
-LINES_PER_BATCH = 1024
+#: Characters of whole lines scored together with ``by_lines`` (a chunk of lines).
+LINE_CHUNK_CHARS = 1 << 17
 #: Most characters held back after a cut. Past it the reader cuts before its last
 #: sentence even if fewer than ``UNSETTLED_SENTENCES`` follow (only white space between
 #: few sentences gets this long).
@@ -275,17 +278,16 @@ def text_chunks(blocks: Iterable[str]) -> Iterator[tuple[int, str]]:
 
 
 def line_pieces(
-    blocks: Iterable[str], max_chars: int = MAX_SENTENCE_CHARS
+    blocks: Iterable[str], max_chars: int = MAX_SENTENCE_CHARS, number: int = 1, at: int = 0
 ) -> Iterator[tuple[int, int, str]]:
     """Yield ``(line number, offset in the line, text)`` of each line of the blocks.
 
     Lines end at a line feed only (so line numbers agree with ``wc -l``) and keep it.
     A line longer than ``max_chars`` comes in pieces of that many characters (the last
-    piece with the rest), so that no line is ever held whole.
+    piece with the rest), so that no line is ever held whole. ``number`` and ``at`` are
+    those of the first character (a chunk of :func:`line_chunks` starts anywhere).
     """
-    number = 1
     held = ""
-    at = 0  # offset of ``held`` in its line
     for block in blocks:
         held += block
         start = 0
@@ -307,13 +309,109 @@ def line_pieces(
         yield number, at, held
 
 
+#: A piece of input scored on its own: ``(line number, offset, text)``. With lines, the
+#: number and offset in its line of its first character; else line 0 and its offset in
+#: the input.
+Chunk = tuple[int, int, str]
+
+
+def line_chunks(blocks: Iterable[str], size: int | None = None) -> Iterator[Chunk]:
+    """Group text blocks into chunks of about ``size`` characters that end after a line feed.
+
+    Inside a line longer than a chunk the cut falls where :func:`line_pieces` cuts the
+    line, so the pieces of the chunks are those of the whole text. ``size`` defaults to
+    :data:`LINE_CHUNK_CHARS`.
+    """
+    size = size or LINE_CHUNK_CHARS
+    held = ""
+    number, at = 1, 0
+    for block in blocks:
+        held += block
+        if len(held) < size:
+            continue
+        cut = held.rfind("\n") + 1
+        if not cut:  # within one line: at a multiple of MAX_SENTENCE_CHARS from its start
+            cut = len(held) - (at + len(held)) % MAX_SENTENCE_CHARS
+        if cut <= 0:  # a chunk smaller than a piece (in tests)
+            continue
+        yield number, at, held[:cut]
+        lines = held.count("\n", 0, cut)
+        number, at = number + lines, (0 if lines else at + cut)
+        held = held[cut:]
+    if held:
+        yield number, at, held
+
+
+def input_chunks(
+    name: str,
+    *,
+    by_lines: bool = False,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    on_bytes: Callable[[int], object] | None = None,
+) -> Iterator[Chunk]:
+    """Read one input (``-`` for standard input) and yield its chunks in order.
+
+    With ``by_lines``, chunks of whole lines (:func:`line_chunks`); else chunks that end
+    where sentences are settled (:func:`text_chunks`), each one of them.
+
+    Raises
+    ------
+    InputError
+        If the input cannot be opened or decoded.
+    """
+    with open_input(name) as stream:
+        blocks = decoded_blocks(name, stream, encoding, errors, on_bytes=on_bytes)
+        if by_lines:
+            yield from line_chunks(blocks)
+        else:
+            for offset, text in text_chunks(blocks):
+                yield 0, offset, text
+
+
+def chunk_records(
+    scorer: Scorer,
+    doc: str,
+    chunks: Iterable[Chunk],
+    *,
+    by_lines: bool = False,
+    explain: bool = False,
+    first: int = 0,
+) -> Iterator[Record]:
+    """Score chunks of one input and yield their records, numbered from ``first``.
+
+    With ``by_lines`` each non-blank line (piece) is one sentence, and records carry its
+    line; else each chunk is split into sentences. Offsets count in the whole input.
+    """
+    from classifier.io.formats import Record
+    from classifier.io.formats import explain as explanation_of
+
+    index = first
+    for number, at, text in chunks:
+        placed: list[tuple[int | None, SentenceScore]]
+        if by_lines:
+            found = []  # (line number, offset in the line, sentence)
+            for line, offset, raw in line_pieces([text], number=number, at=at):
+                sentence = line_sentence(raw)
+                if sentence is not None:
+                    found.append((line, offset + sentence[1], sentence[0]))
+            scores = scorer.score_sentences([sentence for _, _, sentence in found])
+            placed = [(line, score.shifted(offset)) for (line, offset, _), score in zip(
+                found, scores, strict=True)]  # fmt: skip
+        else:
+            placed = [(None, score.shifted(at)) for score in next(scorer.score_many([text]))]
+        for where, score in placed:
+            explanation = explanation_of(scorer, score) if explain else None
+            yield Record(doc, index, where, score, explanation)
+            index += 1
+
+
 def score_file(
     scorer: Scorer,
     name: str,
     *,
     by_lines: bool = False,
     explain: bool = False,
-    n_jobs: int = 1,
     encoding: str = "utf-8",
     errors: str = "strict",
     on_bytes: Callable[[int], object] | None = None,
@@ -330,8 +428,6 @@ def score_file(
         Take each non-blank line as one sentence (records then carry ``line``).
     explain : bool, default=False
         Add each sentence's :class:`~classifier.io.formats.Explanation`.
-    n_jobs : int, default=1
-        Worker processes; output is the same as with 1.
     encoding, errors : str
         How to decode the bytes (``errors`` is ``"strict"`` or ``"replace"``).
     on_bytes : callable, optional
@@ -342,38 +438,13 @@ def score_file(
     InputError
         If the input cannot be opened or decoded.
     """
-    from classifier.io.formats import Record
-    from classifier.io.formats import explain as explanation_of
-
     doc = display_name(name)
-    pending: deque[tuple[int, int]] = deque()  # (line number, offset) of queued texts
-    with open_input(name) as stream:
-        blocks = decoded_blocks(name, stream, encoding, errors, on_bytes=on_bytes)
-        if by_lines:
-
-            def texts() -> Iterator[str]:
-                for number, at, raw in line_pieces(blocks):
-                    found = line_sentence(raw)
-                    if found is not None:
-                        pending.append((number, at + found[1]))
-                        yield found[0]
-
-            batches = scorer.score_many(
-                texts(), split=False, n_jobs=n_jobs, batch_size=LINES_PER_BATCH
-            )
-        else:
-
-            def texts() -> Iterator[str]:
-                for offset, chunk in text_chunks(blocks):
-                    pending.append((0, offset))
-                    yield chunk
-
-            batches = scorer.score_many(texts(), n_jobs=n_jobs, batch_size=1 if n_jobs == 1 else 16)
-        index = 0
-        for scores in batches:
-            number, offset = pending.popleft()
-            for score in scores:
-                shifted = score.shifted(offset)
-                explanation = explanation_of(scorer, shifted) if explain else None
-                yield Record(doc, index, number if by_lines else None, shifted, explanation)
-                index += 1
+    index = 0
+    for chunk in input_chunks(
+        name, by_lines=by_lines, encoding=encoding, errors=errors, on_bytes=on_bytes
+    ):
+        for record in chunk_records(
+            scorer, doc, [chunk], by_lines=by_lines, explain=explain, first=index
+        ):
+            yield record
+            index += 1
