@@ -677,6 +677,8 @@ def train(
     uncertain_value: str | None = None,
     seed: int = 0,
     lexicon: Lexicon | str | os.PathLike[str] | None = None,
+    base: CertaintyClassifier | str | os.PathLike[str] | None = None,
+    convention: str | None = None,
 ) -> CertaintyClassifier:
     """Read labeled data and fit a :class:`~classifier.model.CertaintyClassifier` in one call.
 
@@ -691,6 +693,11 @@ def train(
         Seed of the cross-validation folds; same data and seed give the same model.
     lexicon : Lexicon, str or path-like, optional
         A lexicon or lexicon directory; None for the bundled lexicons.
+    base : CertaintyClassifier, str or path-like, optional
+        A model to adapt, as ``CertaintyClassifier(base=...)``: the data become a new
+        convention on top of its own (then ``lexicon`` adds entries to the base's).
+    convention : str, optional
+        With ``base``: the name of the new convention (default ``"data"``).
 
     Returns
     -------
@@ -724,15 +731,16 @@ def train(
         from classifier.cues.lexicon import load_lexicon
 
         lexicon = load_lexicon(Path(lexicon))
-    if lexicon is not None and not lexicon.of(*HEDGE_CATEGORIES):
+    if base is None and lexicon is not None and not lexicon.of(*HEDGE_CATEGORIES):
         warnings.warn(
             f"the lexicon has no hedge cue ({len(lexicon.entries)} entries): the model "
             "learns from words alone and names no cue",
             UserWarning,
             stacklevel=2,
         )
-    clf = CertaintyClassifier(lexicon=lexicon, random_state=seed)
-    clf.fit(labeled.sentences, labeled.labels, labeled.ratings)
+    clf = CertaintyClassifier(lexicon=lexicon, random_state=seed, base=base)
+    domains = None if convention is None else [convention] * len(labeled.examples)
+    clf.fit(labeled.sentences, labeled.labels, labeled.ratings, domains=domains)
     typed = [e for e in labeled.examples if e.cues is not None]
     if typed:
         clf.fit_cue_types([e.text for e in typed], [e.cues or () for e in typed])
