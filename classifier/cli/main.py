@@ -229,7 +229,14 @@ def _run_train(args: argparse.Namespace) -> int:
         f"read {len(data.examples)} sentences from {files} file{'s' * (files != 1)}: "
         f"{counts['uncertain']} uncertain, {counts['certain']} certain"
     )
-    clf = train(data, seed=args.seed, lexicon=lexicon, base=base_model, convention=args.convention)
+    try:
+        clf = train(
+            data, seed=args.seed, lexicon=lexicon, base=base_model, convention=args.convention
+        )
+    except ValueError as err:
+        if base_model is None:
+            raise
+        raise CommandError(f"--from {base_model}: {err}") from None
     m = clf.cv_metrics_
     if base_model is not None:
         b = m["base"]

@@ -504,7 +504,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     def _base_model(self) -> CertaintyClassifier:
         """Return ``base`` as a fitted classifier, loading it when it is a path."""
         if isinstance(self.base, (str, os.PathLike)):
-            return CertaintyClassifier.load(self.base)
+            return CertaintyClassifier.load(Path(os.fspath(self.base)))
         check_is_fitted(self.base, "pipeline_")
         return self.base  # type: ignore[return-value]
 
