@@ -1,4 +1,4 @@
-"""Adapting a model to new data (issue 25): ``CertaintyClassifier(base=...)``, ``hedge train --from``.
+"""Adapting a model to new data: ``CertaintyClassifier(base=...)``, ``hedge train --from``.
 
 The base model here is tiny and trained in the test, with two conventions; the new data
 follow a third convention that differs from the base's on purpose ("suggest" is certain).
@@ -287,17 +287,20 @@ def test_train_never_overwrites_the_base(files, capsys):
     assert base_path.read_bytes() == before
 
 
+RATED = [1.0 if y == "uncertain" else 6.0 for y in NEW_Y]
+
+
 def test_train_from_with_graded_labels(files, tmp_path, capsys):
     _, base_path = files
     data = tmp_path / "rated.csv"
     with open(data, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["text", "label"])
-        writer.writerows((x, 1.0 if y == "uncertain" else 6.0) for x, y in zip(NEW_X, NEW_Y))
+        writer.writerows(zip(NEW_X, RATED, strict=True))
     out = tmp_path / "rated.hedge"
     code = main(["train", str(data), "--threshold", "3", "--from", str(base_path),
                  "--out", str(out)])  # fmt: skip
     assert code == 0, capsys.readouterr().err
     assert "rating" in read_manifest(out)["cv_metrics"]
     ratings = load_scorer(out).ratings(NEW_X)
-    assert np.corrcoef(ratings, [1.0 if y == "uncertain" else 6.0 for y in NEW_Y])[0, 1] > 0.8
+    assert np.corrcoef(ratings, RATED)[0, 1] > 0.8
