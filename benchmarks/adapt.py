@@ -287,13 +287,15 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=OWN_CORPUS)
     parser.add_argument("--quick", action="store_true", help="two domains, two sizes, two draws")
     parser.add_argument("--domain", action="append", choices=sorted(JUDGED), help="only these")
+    parser.add_argument("--sizes", type=int, nargs="+", help="only these sizes")
+    parser.add_argument("--draws", type=int, help="draws per size")
     parser.add_argument("--cache", type=Path, help="folder keeping the base models between runs")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--plot", type=Path, help="draw the curves into this PNG")
     args = parser.parse_args()
     domains = args.domain or (QUICK_DOMAINS if args.quick else tuple(JUDGED))
-    sizes = QUICK_SIZES if args.quick else SIZES
-    draws = QUICK_DRAWS if args.quick else DRAWS
+    sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else SIZES))
+    draws = args.draws or (QUICK_DRAWS if args.quick else DRAWS)
     per_corpus = QUICK_PER_CORPUS if args.quick else None
     parts = training_parts(args.data, args.corpus)
     results = []

@@ -42,8 +42,9 @@ MIN_RATINGS = 30
 #: Thresholds on P(certain) tried by cross-validation when ``threshold`` is None.
 THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.81, 0.01), 2))
 #: With ``base``: strengths C of the user's own weights on top of the base model's, tried
-#: by cross-validation when ``C`` is None; the smaller, the more the base is trusted.
-TRUST_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+#: by cross-validation when ``C`` is None; the smaller, the more the base is trusted. The
+#: cross-validation also tries no trust: the base left out, C from :data:`C_GRID`.
+TRUST_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
 def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
@@ -266,7 +267,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         bundled one): ``fit`` learns its sentences as one new convention on top of the
         base's own (its log-odds rescaled and shifted, plus weights of its own penalized
         by ``1 / C``, ``C`` chosen from :data:`TRUST_GRID` by cross-validation when None;
-        the smaller ``C``, the more the base is trusted), and the model keeps the base's
+        the smaller ``C``, the more the base is trusted; the cross-validation may also
+        leave the base out, when the data contradict it), and the model keeps the base's
         conventions, cue types and aspects and predicts with the new one (or
         ``convention``). The lexicon is the base's plus ``lexicon``'s entries, and
         ``max_gap``, ``context`` and ``unigrams`` are the base's. The domain of
@@ -288,8 +290,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         Out-of-fold precision, recall, F1 of ``uncertain`` and accuracy at ``threshold_``,
         and the chosen ``C``; with ratings, ``rating``: the out-of-fold Pearson r and the
         chosen ``alpha`` of the rating regression. With ``base``, also ``base``: the
-        base model's metrics on the training sentences at its own threshold, and
-        ``base_scale``: the factor of its log-odds in the new convention.
+        base model's metrics on the training sentences at its own threshold;
+        ``base_scale``: the factor of its log-odds in the new convention (0 when the base
+        was left out); ``tried``: the out-of-fold F1 of each ``C``, with and without the base.
     rating_model_ : Ridge or None
         The rating regression, when the model was trained with ratings.
     cue_types_ : CueTyper or None
@@ -521,7 +524,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
 
         The new convention's log-odds are the base model's own log-odds, rescaled and
         shifted, plus weights of its own penalized by ``1 / C``; ``C`` (the less, the more
-        the base is trusted) and the threshold are chosen by cross-validation. With
+        the base is trusted) and the threshold are chosen by cross-validation, which may
+        also leave the base out (the data contradict it: no trust). With
         ratings, the rating regression adapts the base's rating in the same way.
         """
         from scipy.special import expit
@@ -570,21 +574,44 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         labels = np.where(uncertain, UNCERTAIN, CERTAIN).astype(object)
         domain = np.full(len(sentences), name, dtype=object)
         folds = list(_folds(labels, domain, groups, self.cv, self.random_state))
-        best: tuple[float, float, float, np.ndarray] | None = None
-        for C in TRUST_GRID if self.C is None else (self.C,):
+        # (C, whether the base is used), from the most trust to none; C 0: the base as it is
+        candidates = [(C, True) for C in (TRUST_GRID if self.C is None else (self.C,))]
+        if self.C is None:
+            candidates = [(0.0, True), *candidates, *[(C, False) for C in C_GRID]]
+        results = []
+        for C, trusted in candidates:
+            if C == 0.0:  # its F1 on these sentences is out of sample: it never saw them
+                as_is = expit(-log_odds)
+                f1 = precision_recall_f1(uncertain, as_is < base.threshold_)[2]
+                results.append((base.threshold_, f1, as_is))
+                continue
+            offset = log_odds if trusted else np.zeros(len(sentences))
             oof = np.empty(len(sentences))
             for train, test in folds:
                 scale, intercept, own_coef = _fit_offset(
-                    features[train], log_odds[train], target[train], weights[train], 1 / C, True
+                    features[train], offset[train], target[train], weights[train], 1 / C, True
                 )
-                eta = scale * log_odds[test] + intercept + features[test] @ own_coef
+                eta = scale * offset[test] + intercept + features[test] @ own_coef
                 oof[test] = expit(-eta)  # P(certain)
-            threshold, f1 = self._threshold(uncertain, oof)
-            if best is None or f1 > best[0]:  # ties go to the smaller C: more trust
-                best = (f1, C, threshold, oof)
-        assert best is not None
-        _, C, threshold, oof = best
-        scale, intercept, own_coef = _fit_offset(features, log_odds, target, weights, 1 / C, True)
+            results.append((*self._threshold(uncertain, oof), oof))
+        # the one-standard-error rule: the most trust whose F1 is within a standard error
+        # of the best, for the best of a dozen noisy estimates is too good to be true
+        top = max(f1 for _, f1, _ in results)
+        error = np.sqrt(top * (1 - top) / max(int(uncertain.sum()), 1))
+        chosen = next(i for i, (_, f1, _) in enumerate(results) if f1 >= top - error)
+        (C, trusted), (threshold, _, oof) = candidates[chosen], results[chosen]
+        tried = [
+            {"C": c, "base": t, "f1": f1}
+            for (c, t), (_, f1, _) in zip(candidates, results, strict=True)
+        ]
+        if C == 0.0:
+            scale, intercept, own_coef = 1.0, 0.0, np.zeros(len(columns))
+        else:
+            offset = log_odds if trusted else np.zeros(len(sentences))
+            scale, intercept, own_coef = _fit_offset(
+                features, offset, target, weights, 1 / C, True
+            )
+            scale *= trusted
         self.conventions_ = {
             d: _expand(*base.conventions_[d], old_names, columns) for d in sorted(base.conventions_)
         }
@@ -597,6 +624,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             "C": C,
             "folds": self.cv,
             "base_scale": scale,
+            "tried": tried,
             name: _binary_metrics(uncertain, oof < threshold),
             # the base alone, at its own threshold: it never saw these sentences
             "base": _binary_metrics(uncertain, expit(-log_odds) < base.threshold_),
