@@ -15,8 +15,9 @@ part (science: the graded test set, ratings at or below 3.5 uncertain) of
 
 Run from the repository root: ``python -m benchmarks.adapt [--quick] [--plot docs/adapt.png]``;
 ``--cache DIR`` keeps the leave-one-out base models between runs, ``--json PATH`` writes
-every measurement. ``--quick`` runs two domains (reviews, news), 100 and 300 sentences, two
-draws, with base models trained on at most 4,000 sentences per corpus.
+every measurement, ``--load JSON...`` summarizes and plots such files (runs of some
+``--domain`` each, in parallel). ``--quick`` runs two domains (reviews, news), 100 and
+300 sentences, two draws, with base models trained on at most 4,000 sentences per corpus.
 """
 
 from __future__ import annotations
@@ -292,7 +293,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="folder keeping the base models between runs")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--plot", type=Path, help="draw the curves into this PNG")
+    parser.add_argument(
+        "--load", type=Path, nargs="+", help="summarize and plot these --json files instead"
+    )
     args = parser.parse_args()
+    if args.load:
+        results = [r for path in args.load for r in json.loads(path.read_text())]
+        print(summary(results))
+        if args.plot is not None:
+            plot(results, args.plot)
+            print(f"wrote {args.plot}")
+        return
     domains = args.domain or (QUICK_DOMAINS if args.quick else tuple(JUDGED))
     sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else SIZES))
     draws = args.draws or (QUICK_DRAWS if args.quick else DRAWS)

@@ -19,7 +19,12 @@ from sklearn.utils.estimator_checks import check_get_params_invariance, check_se
 
 from classifier.cli.main import main
 from classifier.io.archive import load_scorer, read_manifest
-from classifier.model.estimator import SINGLE_DOMAIN, TRUST_GRID, CertaintyClassifier
+from classifier.model.estimator import (
+    C_GRID,
+    SINGLE_DOMAIN,
+    TRUST_GRID,
+    CertaintyClassifier,
+)
 
 from .corpus import FIRM, HEDGED, LABELED_FIRM, LABELED_HEDGED
 
@@ -50,7 +55,8 @@ def base() -> CertaintyClassifier:
 
 @pytest.fixture(scope="module")
 def adapted(base) -> CertaintyClassifier:
-    return CertaintyClassifier(min_df=1, cv=3, base=base).fit(NEW_X, NEW_Y)
+    """Adapted with little trust (C fixed), so that it departs from the base."""
+    return CertaintyClassifier(min_df=1, cv=3, C=3.0, base=base).fit(NEW_X, NEW_Y)
 
 
 def certainty(clf: CertaintyClassifier, convention: str | None) -> np.ndarray:
@@ -110,23 +116,40 @@ def test_a_taken_name_or_several_domains_are_refused(base, domains, message):
 
 
 # ---------------------------------------------------------------------- trust
-def test_trust_is_the_c_with_the_best_out_of_fold_f1(base, adapted):
-    assert adapted.cv_metrics_["C"] in TRUST_GRID
-    f1 = {
-        C: CertaintyClassifier(min_df=1, cv=3, C=C, base=base).fit(NEW_X, NEW_Y).cv_metrics_["f1"]
-        for C in TRUST_GRID
-    }
-    best = max(f1.values())
-    assert adapted.cv_metrics_["f1"] == best
-    # ties go to the most trust: the smallest C with the best F1
-    assert adapted.cv_metrics_["C"] == min(C for C, value in f1.items() if value == best)
+def test_trust_is_chosen_by_cross_validation(base):
+    adapted = CertaintyClassifier(min_df=1, cv=3, base=base).fit(NEW_X, NEW_Y)
+    tried = adapted.cv_metrics_["tried"]
+    # from the most trust to none: the base as it is, the base under each C, no base
+    assert [(t["C"], t["base"]) for t in tried] == [
+        (0.0, True),
+        *[(C, True) for C in TRUST_GRID],
+        *[(C, False) for C in C_GRID],
+    ]
+    for t in tried[1:4]:  # each F1 is that of a model fitted with that C
+        fixed = CertaintyClassifier(min_df=1, cv=3, C=t["C"], base=base).fit(NEW_X, NEW_Y)
+        assert fixed.cv_metrics_["f1"] == t["f1"]
+    # the most trust within one standard error of the best F1
+    best = max(t["f1"] for t in tried)
+    error = np.sqrt(best * (1 - best) / NEW_Y.count("uncertain"))
+    chosen = next(t for t in tried if t["f1"] >= best - error)
+    assert (adapted.cv_metrics_["C"], adapted.cv_metrics_["f1"]) == (chosen["C"], chosen["f1"])
+    assert adapted.cv_metrics_["base_scale"] != 0.0 or not chosen["base"]
 
 
-def test_data_that_follow_the_base_get_the_most_trust(base):
+def test_data_that_follow_the_base_keep_it_as_it_is(base):
     agreeing = list(base.predict(NEW_X))
     clf = CertaintyClassifier(min_df=1, cv=3, base=base).fit(NEW_X, agreeing)
-    assert clf.cv_metrics_["C"] == min(TRUST_GRID)
+    assert clf.cv_metrics_["C"] == 0.0
     assert clf.cv_metrics_["base"]["f1"] == 1.0
+    assert np.allclose(certainty(clf, None), certainty(base, None), atol=1e-12)
+    assert clf.threshold_ == base.threshold_
+
+
+def test_data_that_contradict_the_base_leave_it_out(base):
+    flipped = ["certain" if y == "uncertain" else "uncertain" for y in base.predict(NEW_X)]
+    clf = CertaintyClassifier(min_df=1, cv=3, base=base).fit(NEW_X, flipped)
+    assert clf.cv_metrics_["base_scale"] <= 0.0 or clf.cv_metrics_["C"] >= 1.0
+    assert np.mean(clf.predict(NEW_X) == np.array(flipped)) > 0.9
 
 
 def test_the_base_alone_is_measured_on_the_new_data(base, adapted):
@@ -169,7 +192,7 @@ def test_without_enough_ratings_the_new_convention_rates_as_the_base(base, adapt
 
 # ---------------------------------------------------------------------- the contract
 def test_clone_keeps_the_fitted_base_and_refits_the_same(base, adapted):
-    template = CertaintyClassifier(min_df=1, cv=3, base=base)
+    template = CertaintyClassifier(min_df=1, cv=3, C=3.0, base=base)
     copy = clone(template)
     assert copy.base is base
     assert copy.get_params(deep=False) == template.get_params(deep=False)
@@ -192,7 +215,7 @@ def test_an_unfitted_base_is_refused():
 
 def test_a_base_given_as_a_path_and_the_archive(base, adapted, tmp_path):
     path = base.save(tmp_path / "base.hedge")
-    from_path = CertaintyClassifier(min_df=1, cv=3, base=str(path)).fit(NEW_X, NEW_Y)
+    from_path = CertaintyClassifier(min_df=1, cv=3, C=3.0, base=str(path)).fit(NEW_X, NEW_Y)
     assert np.allclose(certainty(from_path, None), certainty(adapted, None), atol=1e-12)
     assert clone(from_path).base == str(path)
     saved = adapted.save(tmp_path / "adapted.hedge")

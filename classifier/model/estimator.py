@@ -157,9 +157,11 @@ def _fit_offset(
     """Fit ``scale * offset + intercept + features @ own`` to ``target``.
 
     The loss is logistic (``target`` 1 for uncertain) or squared, weighted by ``weights``;
-    only ``own`` is penalized, by ``penalty / 2 * ||own||^2``, so that the offset (a base
-    model's log-odds or rating) is rescaled and shifted freely and departed from at a cost.
-    Solved by Newton's method over the columns the rows use (the others stay 0).
+    ``own`` is penalized by ``penalty / 2 * ||own||^2``, so that the offset (a base
+    model's log-odds or rating) is rescaled and shifted almost freely (a unit penalty on
+    ``scale - 1`` and ``intercept`` keeps them finite when the offset separates the
+    classes) and departed from at a cost. Solved by Newton's method over the columns the
+    rows use (the others stay 0).
 
     Returns
     -------
@@ -185,10 +187,10 @@ def _fit_offset(
         else:
             value = float(weights @ (eta - target) ** 2) / 2
             residual = weights * (eta - target)
-        value += penalty / 2 * float(own @ own)
-        gradient = np.concatenate(
-            [xt @ residual + penalty * own, [residual @ offset, residual.sum()]]
-        )
+        moved, shift = theta[width] - 1.0, theta[width + 1]
+        value += penalty / 2 * float(own @ own) + (moved**2 + shift**2) / 2
+        rest = [residual @ offset + moved, residual.sum() + shift]
+        gradient = np.concatenate([xt @ residual + penalty * own, rest])
         return value, gradient
 
     def hessian_times(theta: np.ndarray, vector: np.ndarray) -> np.ndarray:
@@ -200,11 +202,17 @@ def _fit_offset(
             curvature = weights
         v = vector[:width]
         product = curvature * (x @ v + vector[width] * offset + vector[width + 1])
-        return np.concatenate([xt @ product + penalty * v, [product @ offset, product.sum()]])
+        rest = [product @ offset + vector[width], product.sum() + vector[width + 1]]
+        return np.concatenate([xt @ product + penalty * v, rest])
 
     start = np.concatenate([np.zeros(width), [1.0, 0.0]])
     theta = minimize(
-        loss, start, jac=True, hessp=hessian_times, method="Newton-CG", options={"xtol": 1e-7}
+        loss,
+        start,
+        jac=True,
+        hessp=hessian_times,
+        method="Newton-CG",
+        options={"xtol": 1e-7, "maxiter": 200},
     ).x
     own = np.zeros(features.shape[1])
     own[active] = theta[:width]
