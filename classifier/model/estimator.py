@@ -45,6 +45,9 @@ THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.81, 0.01), 2))
 #: by cross-validation when ``C`` is None; the smaller, the more the base is trusted. The
 #: cross-validation also tries no trust: the base left out, C from :data:`C_GRID`.
 TRUST_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+#: With ``base``: the cross-validation takes the most trust whose out-of-fold F1 is within
+#: this much of the best one's.
+TRUST_TOLERANCE = 0.01
 
 
 def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
@@ -602,11 +605,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
                 eta = scale * offset[test] + intercept + features[test] @ own_coef
                 oof[test] = expit(-eta)  # P(certain)
             results.append((*self._threshold(uncertain, oof), oof))
-        # the one-standard-error rule: the most trust whose F1 is within a standard error
-        # of the best, for the best of a dozen noisy estimates is too good to be true
+        # the most trust whose F1 is within TRUST_TOLERANCE of the best
         top = max(f1 for _, f1, _ in results)
-        error = np.sqrt(top * (1 - top) / max(int(uncertain.sum()), 1))
-        chosen = next(i for i, (_, f1, _) in enumerate(results) if f1 >= top - error)
+        chosen = next(i for i, (_, f1, _) in enumerate(results) if f1 >= top - TRUST_TOLERANCE)
         (C, trusted), (threshold, _, oof) = candidates[chosen], results[chosen]
         tried = [
             {"C": c, "base": t, "f1": f1}
