@@ -617,10 +617,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             scale, intercept, own_coef = 1.0, 0.0, np.zeros(len(columns))
         else:
             offset = log_odds if trusted else np.zeros(len(sentences))
-            scale, intercept, own_coef = _fit_offset(
-                features, offset, target, weights, 1 / C, True
-            )
-            scale *= trusted
+            fitted = _fit_offset(features, offset, target, weights, 1 / C, True)
+            scale, intercept, own_coef = fitted[0] * trusted, fitted[1], fitted[2]
         self.conventions_ = {
             d: _expand(*base.conventions_[d], old_names, columns) for d in sorted(base.conventions_)
         }
@@ -646,7 +644,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             [("features", featurizer), ("model", _fitted_logistic(*self.conventions_[convention]))]
         )
         self._fit_adapted_ratings(base, features, graded, name, old_names, columns)
-        rating = self.rating_conventions_.get(convention)
+        ratings = self.rating_conventions_  # a convention without its own rates as shared
+        rating = ratings.get(convention, ratings.get(SHARED, ratings.get(name)))
         self.rating_model_ = None if rating is None else _fitted_ridge(*rating, 1.0)
 
     def _fit_adapted_ratings(
