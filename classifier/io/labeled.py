@@ -645,7 +645,7 @@ def read_labeled(
     examples: list[Example] = []
     for item in paths:
         examples += _read_file(Path(item), fmt, columns, checked_threshold, reader)
-    files = tuple(str(p) for p in paths)
+    files = tuple(str(Path(p)) for p in paths)  # as the examples name them
     _check_data(examples, files, min_per_class)
     return LabeledData(tuple(examples), files)
 
