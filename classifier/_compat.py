@@ -1,5 +1,5 @@
 """The scikit-learn helpers we use that scikit-learn keeps private, in one place."""
 
-from sklearn.utils._param_validation import Interval, InvalidParameterError
+from sklearn.utils._param_validation import HasMethods, Interval, InvalidParameterError
 
-__all__ = ["Interval", "InvalidParameterError"]
+__all__ = ["HasMethods", "Interval", "InvalidParameterError"]

@@ -82,9 +82,9 @@ def inputs_of(args: argparse.Namespace) -> list[str]:
     The bundled model and lexicons are inputs too.
     """
     names = [*getattr(args, "files", []), *getattr(args, "data", []), *getattr(args, "file", [])]
-    for option in ("lexicon", "model"):
+    for option in ("lexicon", "model", "base_model"):  # base_model: train --from
         value = getattr(args, option, None)
-        if value is not None:
+        if value:
             names.append(value)
     from classifier.bundled import bundled
 

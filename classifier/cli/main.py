@@ -23,6 +23,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from classifier._version import __version__
@@ -196,17 +197,25 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of the cross-validation folds (default: 0)"
     )
+    cliargs.add_adapt_arguments(parser)
     parser.set_defaults(handler=_run_train)
 
 
 def _run_train(args: argparse.Namespace) -> int:
     if args.base and args.lexicon is None:
         raise CommandError("--base needs --lexicon DIR")
+    if args.convention is not None and args.base_model is None:
+        raise CommandError("--convention names the new convention of --from: give --from")
     out = console.check_output(args.out, console.inputs_of(args))
     from classifier.cues.lexicon import Lexicon, load_lexicon
+    from classifier.io.archive import default_model_path
+    from classifier.io.files import sha256_file
     from classifier.io.labeled import MIN_PER_CLASS, train
     from classifier.io.reader import recording_digests
 
+    base_model = None
+    if args.base_model is not None:  # "" for --from without a path: the bundled model
+        base_model = args.base_model or str(default_model_path())
     with recording_digests() as digests:  # the data is read once: pipes and stdin work
         data = cliargs.read_data(args, min_per_class=MIN_PER_CLASS)
     lexicon: Lexicon | None = None
@@ -220,8 +229,26 @@ def _run_train(args: argparse.Namespace) -> int:
         f"read {len(data.examples)} sentences from {files} file{'s' * (files != 1)}: "
         f"{counts['uncertain']} uncertain, {counts['certain']} certain"
     )
-    clf = train(data, seed=args.seed, lexicon=lexicon, decision_threshold=args.threshold)
+    try:
+        clf = train(
+            data,
+            seed=args.seed,
+            lexicon=lexicon,
+            decision_threshold=args.threshold,
+            base=base_model,
+            convention=args.convention,
+        )
+    except ValueError as err:
+        if base_model is None:
+            raise
+        raise CommandError(f"--from {base_model}: {err}") from None
     m = clf.cv_metrics_
+    if base_model is not None:
+        b = m["base"]
+        print(
+            f"the base model alone on them: precision {b['precision']:.3f}  "
+            f"recall {b['recall']:.3f}  F1 {b['f1']:.3f}  accuracy {b['accuracy']:.3f}"
+        )
     print(
         f"cross-validated ({m['folds']} folds, C={m['C']}, threshold {clf.threshold_:.2f}): "
         f"precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}  "
@@ -242,11 +269,19 @@ def _run_train(args: argparse.Namespace) -> int:
             "base": args.base,
         },
     )
+    if base_model is not None:
+        summary["from"] = {"model": base_model, "sha256": sha256_file(Path(base_model))}
     try:
         clf.save(out, summary)
     except OSError as err:
         raise CommandError(f"cannot write {out}: {err.strerror or err}") from None
     print(f"wrote {out} (the whole model: load it with --model {out})")
+    if base_model is not None:
+        from classifier.model.estimator import SINGLE_DOMAIN
+
+        new = args.convention or SINGLE_DOMAIN
+        others = ", ".join(name for name in sorted(clf.conventions_) if name != new)
+        print(f"it scores with the new convention {new}; the base model's: --convention {others}")
     return 0
 
 

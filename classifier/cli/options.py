@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from classifier.model.scorer import Scorer
 
 __all__ = [
+    "add_adapt_arguments",
     "add_data_arguments",
     "add_encoding_arguments",
     "add_input_arguments",
@@ -163,6 +164,25 @@ def add_threshold_argument(
             ) from None
 
     parser.add_argument("--threshold", type=threshold, metavar="T", help=help)
+
+
+def add_adapt_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--from`` and ``--convention`` (``hedge train``)."""
+    parser.add_argument(
+        "--from",
+        dest="base_model",
+        nargs="?",
+        const="",
+        metavar="MODEL",
+        help="adapt MODEL (the bundled model when no path is given): learn the data as a new "
+        "convention on top of what it knows, the trust in it chosen by cross-validation; "
+        "the model keeps its conventions, and --lexicon adds to its lexicon",
+    )
+    parser.add_argument(
+        "--convention",
+        metavar="NAME",
+        help="with --from: the name of the new convention (default: data)",
+    )
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:

@@ -144,7 +144,9 @@ def save_model(clf: CertaintyClassifier, path: Path, training: dict[str, Any]) -
         "lexicon_entries": len(featurizer.lexicon_.entries),
         "features": len(featurizer.vocabulary_),
         "threshold": clf.threshold_,
-        "params": {k: v for k, v in clf.get_params().items() if k != "lexicon"},
+        "params": {
+            k: v for k, v in clf.get_params(deep=False).items() if k not in ("lexicon", "base")
+        },
         "training": training,
         "cv_metrics": clf.cv_metrics_,
     }

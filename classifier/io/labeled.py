@@ -570,7 +570,7 @@ def read_labeled(
         examples += _read_file(
             Path(item), fmt, columns, checked_threshold, reader, encoding, errors
         )
-    files = tuple(str(p) for p in paths)
+    files = tuple(str(Path(p)) for p in paths)  # as the examples name them
     kept = _resolve_conflicts(examples, duplicates)
     _check_data(kept, files, min_per_class)
     return LabeledData(tuple(kept), files, len(examples) - len(kept))
@@ -605,6 +605,8 @@ def train(
     lexicon: Lexicon | str | os.PathLike[str] | None = None,
     duplicates: str = "stop",
     decision_threshold: float | None = None,
+    base: CertaintyClassifier | str | os.PathLike[str] | None = None,
+    convention: str | None = None,
 ) -> CertaintyClassifier:
     """Read labeled data and fit a :class:`~classifier.model.CertaintyClassifier` in one call.
 
@@ -622,6 +624,11 @@ def train(
         None to choose it by cross-validation. ``threshold`` is the rating cut-off.
     lexicon : Lexicon, str or path-like, optional
         A lexicon or lexicon directory; None for the bundled lexicons.
+    base : CertaintyClassifier, str or path-like, optional
+        A model to adapt, as ``CertaintyClassifier(base=...)``: the data become a new
+        convention on top of its own (then ``lexicon`` adds entries to the base's).
+    convention : str, optional
+        With ``base``: the name of the new convention (default ``"data"``).
 
     Returns
     -------
@@ -656,15 +663,18 @@ def train(
         from classifier.cues.lexicon import load_lexicon
 
         lexicon = load_lexicon(Path(lexicon))
-    if lexicon is not None and not lexicon.of(*HEDGE_CATEGORIES):
+    if base is None and lexicon is not None and not lexicon.of(*HEDGE_CATEGORIES):
         warnings.warn(
             f"the lexicon has no hedge cue ({len(lexicon.entries)} entries): the model "
             "learns from words alone and names no cue",
             UserWarning,
             stacklevel=2,
         )
-    clf = CertaintyClassifier(lexicon=lexicon, threshold=decision_threshold, random_state=seed)
-    clf.fit(labeled.sentences, labeled.labels, labeled.ratings)
+    clf = CertaintyClassifier(
+        lexicon=lexicon, threshold=decision_threshold, random_state=seed, base=base
+    )
+    domains = None if convention is None else [convention] * len(labeled.examples)
+    clf.fit(labeled.sentences, labeled.labels, labeled.ratings, domains=domains)
     typed = [e for e in labeled.examples if e.cues is not None]
     if typed:
         clf.fit_cue_types([e.text for e in typed], [e.cues or () for e in typed])

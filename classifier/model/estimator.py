@@ -22,7 +22,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
-from classifier._compat import Interval
+from classifier._compat import HasMethods, Interval
 from classifier.cues.analysis import check_sentences
 from classifier.cues.lexicon import Lexicon
 from classifier.cues.matcher import DEFAULT_MAX_GAP
@@ -43,6 +43,13 @@ ALPHA_GRID = (3.0, 10.0, 30.0, 100.0)
 MIN_RATINGS = 30
 #: Thresholds on P(certain) tried by cross-validation when ``threshold`` is None.
 THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.81, 0.01), 2))
+#: With ``base``: strengths C of the user's own weights on top of the base model's, tried
+#: by cross-validation when ``C`` is None; the smaller, the more the base is trusted. The
+#: cross-validation also tries no trust: the base left out, C from :data:`C_GRID`.
+TRUST_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+#: With ``base``: the cross-validation takes the most trust whose out-of-fold F1 is within
+#: this much of the best one's.
+TRUST_TOLERANCE = 0.01
 
 
 def _check_ratings(ratings: Iterable[float] | None, n: int) -> np.ndarray:
@@ -135,6 +142,88 @@ def _plateau(uncertain: np.ndarray, certainty: np.ndarray) -> tuple[float, float
     return float(THRESHOLD_GRID[int(plateau[len(plateau) // 2])]), best
 
 
+def _expand(
+    coef: np.ndarray, intercept: float, names: Iterable[str], columns: dict[str, int]
+) -> tuple[np.ndarray, float]:
+    """Return weights over ``names`` as weights over the wider ``columns`` (zero elsewhere)."""
+    wide = np.zeros(len(columns))
+    wide[[columns[name] for name in names]] = coef
+    return wide, float(intercept)
+
+
+def _fit_offset(
+    features: Any,
+    offset: np.ndarray,
+    target: np.ndarray,
+    weights: np.ndarray,
+    penalty: float,
+    logistic: bool,
+) -> tuple[float, float, np.ndarray]:
+    """Fit ``scale * offset + intercept + features @ own`` to ``target``.
+
+    The loss is logistic (``target`` 1 for uncertain) or squared, weighted by ``weights``;
+    ``own`` is penalized by ``penalty / 2 * ||own||^2``, so that the offset (a base
+    model's log-odds or rating) is rescaled and shifted almost freely (a unit penalty on
+    ``scale - 1`` and ``intercept`` keeps them finite when the offset separates the
+    classes) and departed from at a cost. Solved by Newton's method over the columns the
+    rows use (the others stay 0).
+
+    Returns
+    -------
+    scale, intercept, own
+    """
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    active = np.unique(features.indices)
+    x = features[:, active].tocsr()
+    width = len(active)
+    xt = x.T.tocsr()
+
+    def unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        own = theta[:width]
+        return own, theta[width] * offset + theta[width + 1] + x @ own
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        own, eta = unpack(theta)
+        if logistic:
+            value = float(weights @ (np.logaddexp(0.0, eta) - target * eta))
+            residual = weights * (expit(eta) - target)
+        else:
+            value = float(weights @ (eta - target) ** 2) / 2
+            residual = weights * (eta - target)
+        moved, shift = theta[width] - 1.0, theta[width + 1]
+        value += penalty / 2 * float(own @ own) + (moved**2 + shift**2) / 2
+        rest = [residual @ offset + moved, residual.sum() + shift]
+        gradient = np.concatenate([xt @ residual + penalty * own, rest])
+        return value, gradient
+
+    def hessian_times(theta: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        _, eta = unpack(theta)
+        if logistic:
+            p = expit(eta)
+            curvature = weights * p * (1 - p)
+        else:
+            curvature = weights
+        v = vector[:width]
+        product = curvature * (x @ v + vector[width] * offset + vector[width + 1])
+        rest = [product @ offset + vector[width], product.sum() + vector[width + 1]]
+        return np.concatenate([xt @ product + penalty * v, rest])
+
+    start = np.concatenate([np.zeros(width), [1.0, 0.0]])
+    theta = minimize(
+        loss,
+        start,
+        jac=True,
+        hessp=hessian_times,
+        method="Newton-CG",
+        options={"xtol": 1e-7, "maxiter": 200},
+    ).x
+    own = np.zeros(features.shape[1])
+    own[active] = theta[:width]
+    return float(theta[width]), float(theta[width + 1]), own
+
+
 def _binary_metrics(uncertain: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     precision, recall, f1 = precision_recall_f1(uncertain, predicted)
     return {
@@ -204,6 +293,19 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         Cross-validation folds for choosing ``C`` and ``threshold``.
     random_state : int, default=0
         Seed of the fold shuffling.
+    base : CertaintyClassifier, str, Path or None, default=None
+        A fitted model, or a model file, to adapt (``CertaintyClassifier.load()`` for the
+        bundled one): ``fit`` learns its sentences as one new convention on top of the
+        base's own (its log-odds rescaled and shifted, plus weights of its own penalized
+        by ``1 / C``, ``C`` chosen from :data:`TRUST_GRID` by cross-validation when None;
+        the smaller ``C``, the more the base is trusted; the cross-validation may also
+        leave the base out, when the data contradict it), and the model keeps the base's
+        conventions, cue types and aspects and predicts with the new one (or
+        ``convention``). The lexicon is the base's plus ``lexicon``'s entries, and
+        ``max_gap``, ``context`` and ``unigrams`` are the base's. The domain of
+        ``fit(..., domains=...)`` (one name, "data" by default) names the new convention.
+        A fitted base is kept as it is by ``clone`` and is pickled with the model; a path
+        is not.
 
     Attributes
     ----------
@@ -220,7 +322,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
     cv_metrics_ : dict
         Out-of-fold precision, recall, F1 of ``uncertain`` and accuracy at ``threshold_``,
         and the chosen ``C``; with ratings, ``rating``: the out-of-fold Pearson r and the
-        chosen ``alpha`` of the rating regression.
+        chosen ``alpha`` of the rating regression. With ``base``, also ``base``: the
+        base model's metrics on the training sentences at its own threshold;
+        ``base_scale``: the factor of its log-odds in the new convention (0 when the base
+        was left out); ``tried``: the out-of-fold F1 of each ``C``, with and without the base.
     rating_model_ : Ridge or None
         The rating regression, when the model was trained with ratings.
     cue_types_ : CueTyper or None
@@ -256,6 +361,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         "convention": [str, None],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
+        "base": [HasMethods(["to_scorer", "get_params"]), str, os.PathLike, None],
     }
 
     def __init__(
@@ -271,6 +377,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         convention: str | None = None,
         cv: int = 5,
         random_state: int = 0,
+        base: CertaintyClassifier | str | os.PathLike[str] | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.C = C
@@ -282,6 +389,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.convention = convention
         self.cv = cv
         self.random_state = random_state
+        self.base = base
 
     # ------------------------------------------------------------------ training
     def fit(
@@ -343,13 +451,18 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         graded = _check_ratings(ratings, n)
         domain = _check_domains(domains, n)
         names = sorted(set(domain))
+        weights = np.ones(n) if sample_weight is None else np.asarray(list(sample_weight), float)
+        if weights.shape != (n,):
+            raise ValueError(f"got {n} sentences but {len(weights)} sample weights")
+        if self.base is not None:
+            self._fit_adapted(sentences, is_uncertain, graded, names, groups, weights)
+            self.classes_ = classes
+            self.uncertain_class_ = uncertain_class
+            return self
         if self.convention is not None and self.convention not in names + [SHARED]:
             raise ValueError(
                 f"convention {self.convention!r} is not among the training domains {names}"
             )
-        weights = np.ones(n) if sample_weight is None else np.asarray(list(sample_weight), float)
-        if weights.shape != (n,):
-            raise ValueError(f"got {n} sentences but {len(weights)} sample weights")
         featurizer = CueFeaturizer(
             lexicon=self.lexicon,
             max_gap=self.max_gap,
@@ -424,6 +537,186 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             coef, intercept = self.rating_conventions_[rating_convention]
             self.rating_model_ = _fitted_ridge(coef, intercept, ridge.alpha)
         return self
+
+    def _base_model(self) -> CertaintyClassifier:
+        """Return ``base`` as a fitted classifier, loading it when it is a path."""
+        if isinstance(self.base, (str, os.PathLike)):
+            return CertaintyClassifier.load(Path(os.fspath(self.base)))
+        check_is_fitted(self.base, "pipeline_")
+        return self.base  # type: ignore[return-value]
+
+    def _fit_adapted(
+        self,
+        sentences: list[str],
+        uncertain: np.ndarray,
+        graded: np.ndarray,
+        names: list[str],
+        groups: Iterable[Any] | None,
+        weights: np.ndarray,
+    ) -> None:
+        """Fit the sentences as one new convention on top of ``base`` (see :meth:`fit`).
+
+        The new convention's log-odds are the base model's own log-odds, rescaled and
+        shifted, plus weights of its own penalized by ``1 / C``; ``C`` (the less, the more
+        the base is trusted) and the threshold are chosen by cross-validation, which may
+        also leave the base out (the data contradict it: no trust). With
+        ratings, the rating regression adapts the base's rating in the same way.
+        """
+        from scipy.special import expit
+
+        from classifier.cues.lexicon import load_lexicon
+
+        base = self._base_model()
+        if len(names) != 1:
+            raise ValueError(f"with base, the sentences must be one domain, got {names}")
+        name = names[0]
+        if name in base.conventions_:
+            raise ValueError(
+                f"the base model has a convention {name!r} already: name the new one "
+                "with domains (hedge train --convention NAME)"
+            )
+        conventions = sorted(base.conventions_) + [name]
+        if self.convention is not None and self.convention not in conventions:
+            raise ValueError(
+                f"convention {self.convention!r} is neither the new one nor among the base "
+                f"model's {sorted(base.conventions_)}"
+            )
+        old: CueFeaturizer = base.pipeline_.named_steps["features"]
+        lexicon = old.lexicon_
+        if self.lexicon is not None:
+            own = self.lexicon if isinstance(self.lexicon, Lexicon) else load_lexicon(self.lexicon)
+            lexicon = lexicon.merged(own)
+        featurizer = CueFeaturizer(
+            lexicon=lexicon,
+            max_gap=old.max_gap,
+            context=old.context,
+            unigrams=old.unigrams,
+            min_df=self.min_df,
+        ).fit(sentences)
+        # the base's features and the new ones the sentences have, in one column space
+        columns = {
+            feature: i
+            for i, feature in enumerate(sorted(set(old.vocabulary_) | set(featurizer.vocabulary_)))
+        }
+        featurizer.__setstate__({**featurizer.__getstate__(), "vocabulary_": columns})
+        old_names = old.get_feature_names_out()
+        features = featurizer.transform(sentences)
+        prior: LogisticRegression = base.pipeline_.named_steps["model"]
+        w0, b0 = _expand(prior.coef_[0], prior.intercept_[0], old_names, columns)
+        log_odds = features @ w0 + b0
+        target = uncertain.astype(float)
+        labels = np.where(uncertain, UNCERTAIN, CERTAIN).astype(object)
+        domain = np.full(len(sentences), name, dtype=object)
+        folds = list(_folds(labels, domain, groups, self.cv, self.random_state))
+        # (C, whether the base is used), from the most trust to none; C 0: the base as it is
+        candidates = [(C, True) for C in (TRUST_GRID if self.C is None else (self.C,))]
+        if self.C is None:
+            candidates = [(0.0, True), *candidates, *[(C, False) for C in C_GRID]]
+        results = []
+        for C, trusted in candidates:
+            if C == 0.0:  # its F1 on these sentences is out of sample: it never saw them
+                as_is = expit(-log_odds)
+                f1 = precision_recall_f1(uncertain, as_is < base.threshold_)[2]
+                results.append((base.threshold_, f1, as_is))
+                continue
+            offset = log_odds if trusted else np.zeros(len(sentences))
+            oof = np.empty(len(sentences))
+            for train, test in folds:
+                scale, intercept, own_coef = _fit_offset(
+                    features[train], offset[train], target[train], weights[train], 1 / C, True
+                )
+                eta = scale * offset[test] + intercept + features[test] @ own_coef
+                oof[test] = expit(-eta)  # P(certain)
+            results.append((*self._threshold(uncertain, oof), oof))
+        # the most trust whose F1 is within TRUST_TOLERANCE of the best
+        top = max(f1 for _, f1, _ in results)
+        chosen = next(i for i, (_, f1, _) in enumerate(results) if f1 >= top - TRUST_TOLERANCE)
+        (C, trusted), (threshold, _, oof) = candidates[chosen], results[chosen]
+        tried = [
+            {"C": c, "base": t, "f1": f1}
+            for (c, t), (_, f1, _) in zip(candidates, results, strict=True)
+        ]
+        if C == 0.0:
+            scale, intercept, own_coef = 1.0, 0.0, np.zeros(len(columns))
+        else:
+            offset = log_odds if trusted else np.zeros(len(sentences))
+            fitted = _fit_offset(features, offset, target, weights, 1 / C, True)
+            scale, intercept, own_coef = fitted[0] * trusted, fitted[1], fitted[2]
+        self.conventions_ = {
+            d: _expand(*base.conventions_[d], old_names, columns) for d in sorted(base.conventions_)
+        }
+        self.conventions_[name] = (scale * w0 + own_coef, scale * b0 + intercept)
+        self.thresholds_ = {**base.thresholds_, name: threshold}
+        self.domains_ = sorted({*getattr(base, "domains_", []), name})
+        convention = self.convention or name
+        self.threshold_ = self.thresholds_[convention]
+        self.cv_metrics_ = {
+            "C": C,
+            "folds": self.cv,
+            "base_scale": scale,
+            "tried": tried,
+            name: _binary_metrics(uncertain, oof < threshold),
+            # the base alone, at its own threshold: it never saw these sentences
+            "base": _binary_metrics(uncertain, expit(-log_odds) < base.threshold_),
+        }
+        self.cv_metrics_.update(self.cv_metrics_[name])
+        self.__dict__.pop("_scorer", None)
+        self.cue_types_ = getattr(base, "cue_types_", None)
+        self.aspects_ = getattr(base, "aspects_", None)
+        self.pipeline_ = Pipeline(
+            [("features", featurizer), ("model", _fitted_logistic(*self.conventions_[convention]))]
+        )
+        self._fit_adapted_ratings(base, features, graded, name, old_names, columns)
+        ratings = self.rating_conventions_  # a convention without its own rates as shared
+        rating = ratings.get(convention, ratings.get(SHARED, ratings.get(name)))
+        self.rating_model_ = None if rating is None else _fitted_ridge(*rating, 1.0)
+
+    def _fit_adapted_ratings(
+        self,
+        base: CertaintyClassifier,
+        features: Any,
+        graded: np.ndarray,
+        name: str,
+        old_names: np.ndarray,
+        columns: dict[str, int],
+    ) -> None:
+        """Set ``rating_conventions_``: the base's, and the new one adapted from its rating."""
+        from scipy.stats import pearsonr
+        from sklearn.model_selection import KFold
+
+        old: dict[str, tuple[np.ndarray, float]] = getattr(base, "rating_conventions_", {})
+        self.rating_conventions_ = {d: _expand(*old[d], old_names, columns) for d in old}
+        base_rating: Ridge | None = getattr(base, "rating_model_", None)
+        prior = (
+            (np.zeros(len(columns)), 0.0)
+            if base_rating is None
+            else _expand(base_rating.coef_, base_rating.intercept_, old_names, columns)
+        )
+        rated = np.flatnonzero(np.isfinite(graded))
+        if len(rated) < MIN_RATINGS:
+            if base_rating is not None:
+                self.rating_conventions_[name] = prior
+            return
+        x, y = features[rated], graded[rated]
+        offset = x @ prior[0] + prior[1]
+        ones = np.ones(len(rated))
+        folds = list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(y))
+        best: tuple[float, float] | None = None
+        for alpha in ALPHA_GRID:
+            predicted = np.empty(len(rated))
+            for train, test in folds:
+                scale, intercept, own = _fit_offset(
+                    x[train], offset[train], y[train], ones[train], alpha, False
+                )
+                predicted[test] = scale * offset[test] + intercept + x[test] @ own
+            r = float(pearsonr(predicted, y).statistic)
+            if best is None or r > best[0]:
+                best = (r, alpha)
+        assert best is not None
+        r, alpha = best
+        scale, intercept, own = _fit_offset(x, offset, y, ones, alpha, False)
+        self.rating_conventions_[name] = (scale * prior[0] + own, scale * prior[1] + intercept)
+        self.cv_metrics_["rating"] = {"alpha": alpha, "pearson": r, "sentences": len(rated)}
 
     def fit_cue_types(
         self, X: Iterable[str], cues: Iterable[Iterable[tuple[int, int, str]]]
@@ -596,6 +889,16 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             cue_types=getattr(self, "cue_types_", None),
             aspect_model=getattr(self, "aspects_", None),
         )
+
+    def __sklearn_clone__(self) -> CertaintyClassifier:
+        """Clone as scikit-learn does, but keep a fitted ``base`` itself: it is only read."""
+        from sklearn.base import clone
+
+        if self.base is None or isinstance(self.base, (str, os.PathLike)):
+            return super().__sklearn_clone__()
+        params = self.get_params(deep=False)
+        params.update((k, clone(v, safe=False)) for k, v in params.items() if k != "base")
+        return type(self)(**params)
 
     def __getstate__(self) -> dict[str, Any]:
         """Leave the scorer out of pickles; it is rebuilt from ``pipeline_``."""
