@@ -322,7 +322,7 @@ def test_train_from_with_graded_labels(files, tmp_path, capsys):
         writer.writerow(["text", "label"])
         writer.writerows(zip(NEW_X, RATED, strict=True))
     out = tmp_path / "rated.hedge"
-    code = main(["train", str(data), "--threshold", "3", "--from", str(base_path),
+    code = main(["train", str(data), "--rating-cutoff", "3", "--from", str(base_path),
                  "--out", str(out)])  # fmt: skip
     assert code == 0, capsys.readouterr().err
     assert "rating" in read_manifest(out)["cv_metrics"]

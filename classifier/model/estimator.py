@@ -601,7 +601,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         featurizer.__setstate__({**featurizer.__getstate__(), "vocabulary_": columns})
         old_names = old.get_feature_names_out()
         features = featurizer.transform(sentences)
-        prior: LogisticRegression = base.pipeline_.named_steps["model"]
+        prior = _logistic_of(base.pipeline_.named_steps["model"])
         w0, b0 = _expand(prior.coef_[0], prior.intercept_[0], old_names, columns)
         log_odds = features @ w0 + b0
         target = uncertain.astype(float)
@@ -663,8 +663,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.__dict__.pop("_scorer", None)
         self.cue_types_ = getattr(base, "cue_types_", None)
         self.aspects_ = getattr(base, "aspects_", None)
+        final = _fitted_logistic(*self.conventions_[convention])
         self.pipeline_ = Pipeline(
-            [("features", featurizer), ("model", _fitted_logistic(*self.conventions_[convention]))]
+            [("features", featurizer), ("model", _final_step(final, self.threshold_))]
         )
         self._fit_adapted_ratings(base, features, graded, name, old_names, columns)
         ratings = self.rating_conventions_  # a convention without its own rates as shared
