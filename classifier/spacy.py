@@ -60,6 +60,7 @@ try:
 except ImportError as err:
     raise ImportError('this needs spaCy: pip install "hedge-classifier[spacy]"') from err
 
+from classifier.errors import ModelLoadError
 from classifier.io.archive import load_scorer
 from classifier.model.results import DocumentScore
 from classifier.model.scorer import DEFAULT_BATCH_SIZE, Scorer
@@ -236,7 +237,10 @@ class HedgeCertainty:
     def model(self) -> Scorer:
         """The model's scorer."""
         if self._model is None:
-            self._model = self._ready(load_scorer(self._archive))
+            try:
+                self._model = self._ready(load_scorer(self._archive))
+            except ModelLoadError as err:
+                raise _ModelNotLoaded(str(err)) from None
         return self._model
 
     def to_disk(self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()) -> None:
@@ -332,6 +336,15 @@ class HedgeCertainty:
         document = DocumentScore.of(shifted)
         for field in _DOC_FIELDS:
             doc._.set(prefix + field, getattr(document, field))
+
+
+class _ModelNotLoaded(ModelLoadError, AttributeError):
+    """The component's model file cannot be read (yet).
+
+    An AttributeError too: spaCy asks ``hasattr(component, "model")`` while it builds a
+    pipeline, before ``from_disk`` gives the pipeline's own copy of the model; that
+    question gets False instead of an error. Using the component still raises.
+    """
 
 
 def _sentences(doc: Doc) -> list[Span]:

@@ -467,7 +467,7 @@ def test_pei_jurgens_examples_keep_their_order(bundled: Scorer) -> None:
         ("It may rain tomorrow.", "may", "epistemic"),
         ("I think the shop is closed.", "think", "doxastic"),
         ("We examine whether the drug works.", "whether", "investigation"),
-        ("If it rains, the match is off.", "If", "condition"),
+        ("Unless the rain stops, the match is off.", "Unless", "condition"),
         ("Some experts say the plan will fail.", "experts", "attribution"),
     ],
 )

@@ -133,7 +133,10 @@ def test_a_folder_scores_its_text_files_in_sorted_order(capsys, tmp_path, scorer
 # ---------------------------------------------------------------------- documents
 def test_per_document_gives_the_python_numbers(capsys, tmp_path, reviews, scorer):
     doc = tmp_path / "doc.txt"
-    text = "The vote may be delayed. Members met on Tuesday.\n\nIt is unclear why. It was cold.\n"
+    text = (
+        "The vote will probably be delayed. Members met on Tuesday.\n\n"
+        "It is unclear why. It was cold.\n"
+    )
     doc.write_text(text, encoding="utf-8")
     code, out, _ = run(capsys, "score", "--per", "document", "--format", "jsonl", str(doc))
     assert code == 0
