@@ -17,6 +17,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -163,25 +164,27 @@ def graded_train(data: Path = DEFAULT_DATA) -> list[Sentence]:
     return _graded(rows, binary=True)
 
 
+def _guideline(r: dict, doc: str, **fields: Any) -> Sentence:
+    """Return a row labelled to the guideline (the written or the real-text corpus)."""
+    return Sentence(
+        r["text"],
+        r["label"],
+        tuple((c[0], c[1]) for c in r["cues"]),
+        float(r["rating"]),
+        domain="guideline",
+        doc=doc,
+        genre=r["genre"],
+        **fields,
+    )
+
+
 def _own(judged: bool, corpus: Path) -> list[Sentence]:
-    sentences = []
-    for path in sorted(corpus.glob("*.jsonl")):
-        for r in _rows(path):
-            if (fold_of(r["id"]) in JUDGED_FOLDS) != judged:
-                continue
-            sentences.append(
-                Sentence(
-                    r["text"],
-                    r["label"],
-                    tuple((c[0], c[1]) for c in r["cues"]),
-                    float(r["rating"]),
-                    domain="guideline",
-                    doc=r["id"],
-                    cue_types=tuple(c[3] for c in r["cues"]),
-                    genre=r["genre"],
-                )
-            )
-    return sentences
+    return [
+        _guideline(r, r["id"], cue_types=tuple(c[3] for c in r["cues"]))
+        for path in sorted(corpus.glob("*.jsonl"))
+        for r in _rows(path)
+        if (fold_of(r["id"]) in JUDGED_FOLDS) == judged
+    ]
 
 
 def own_train(corpus: Path = OWN_CORPUS) -> list[Sentence]:
@@ -233,17 +236,7 @@ def _realtext(judged: bool, data: Path, realtext: Path) -> list[Sentence]:
     rows = _realtext_rows(data, realtext)
     judged_docs = realtext_judged_docs(rows)
     return [
-        Sentence(
-            r["text"],
-            r["label"],
-            tuple((c[0], c[1]) for c in r["cues"]),
-            float(r["rating"]),
-            domain="guideline",
-            doc=f"{r['source']}:{r['doc']}",
-            genre=r["genre"],
-            source=r["source"],
-            id=r["id"],
-        )
+        _guideline(r, f"{r['source']}:{r['doc']}", source=r["source"], id=r["id"])
         for r in rows
         if (f"{r['source']}:{r['doc']}" in judged_docs) == judged
     ]
