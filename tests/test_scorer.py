@@ -146,3 +146,22 @@ def test_a_scorer_cannot_be_changed_in_place():
     with pytest.raises(AttributeError, match="immutable"):
         scorer.uncertain = scorer.uncertain
 
+
+
+def test_ratings_stay_within_the_range_of_the_training_ratings():
+    from classifier.model.estimator import CertaintyClassifier
+
+    texts = ["It may rain.", "It rained.", "It might snow.", "It snowed."] * 10
+    labels = ["uncertain", "certain", "uncertain", "certain"] * 10
+    ratings = [2.0, 5.0, 2.5, 4.5] * 10
+    clf = CertaintyClassifier(min_df=1, cv=2).fit(texts, labels, ratings)
+    assert clf.rating_range_ == (2.0, 5.0)
+    extreme = ["It may perhaps possibly rain, maybe.", "It rained, it rained, it rained."]
+    predicted = clf.scorer_.ratings(extreme + texts[:4])
+    assert all(2.0 <= r <= 5.0 for r in predicted)
+    scorer = clf.scorer_
+    from classifier.model.weights import from_json, to_json
+
+    again = from_json(to_json(scorer))
+    assert again.rating is not None and again.rating.bounds == (2.0, 5.0)
+    assert again.ratings(extreme) == scorer.ratings(extreme)

@@ -23,7 +23,8 @@ from classifier.text.tokens import words_of
 if TYPE_CHECKING:
     from classifier.model.linear import Linear
 
-__all__ = ["FusedScorer", "Sums", "certainty_of"]
+__all__ = [
+    "FusedScorer", "Sums", "bounded", "certainty_of"]
 
 #: No weight, for a feature that one of the two models (or both) lacks.
 NONE: Final = (0.0, 0.0)
@@ -78,6 +79,19 @@ class Sums:
         self.contributions = contributions
 
 
+def bounded(value: float, bounds: tuple[float, float] | None) -> float:
+    """Return ``value`` moved into ``bounds`` (least, greatest); as it is for None.
+
+    A rating model's value stays in the range of the ratings it was trained on.
+
+    >>> bounded(5.7, (1.0, 5.0)), bounded(0.3, (1.0, 5.0)), bounded(3.2, None)
+    (5.0, 1.0, 3.2)
+    """
+    if bounds is None:
+        return value
+    return min(max(value, bounds[0]), bounds[1])
+
+
 def _pairs(uncertain: dict[str, float], rating: dict[str, float]) -> dict[str, tuple[float, float]]:
     """Return each key's (uncertain, rating) weights, 0.0 where one model lacks it."""
     return {key: (uncertain.get(key, 0.0), rating.get(key, 0.0)) for key in {*uncertain, *rating}}
@@ -111,6 +125,7 @@ class FusedScorer:
         self.context = bool(settings["context"])
         self.unigrams = bool(settings["unigrams"])
         self.has_rating = rating is not None
+        self.rating_bounds = rating.bounds if rating is not None else None
         r_features = rating.features if rating is not None else {}
         r_words = rating.words if rating is not None else {}
         self.features = _pairs(uncertain.features, r_features)
@@ -129,7 +144,9 @@ class FusedScorer:
         plain = self.features.get("hedges=0", NONE)
         self.plain = (
             math.fsum([plain[0] * 1.0, self.intercepts[0]]),
-            math.fsum([plain[1] * 1.0, self.intercepts[1]]) if self.has_rating else None,
+            bounded(math.fsum([plain[1] * 1.0, self.intercepts[1]]), self.rating_bounds)
+            if self.has_rating
+            else None,
         )
 
     def __reduce__(
@@ -222,7 +239,8 @@ class FusedScorer:
         if unigrams:
             r_weights = self.r_words
             r_terms.extend([r_weights.get(word, 0.0) for word in unigrams])
-        return Sums(math.fsum(u_terms), math.fsum(r_terms), verdicts, shares)
+        rating = bounded(math.fsum(r_terms), self.rating_bounds)
+        return Sums(math.fsum(u_terms), rating, verdicts, shares)
 
     def certainties(self, sentences: list[str]) -> list[float]:
         """Return P(certain) of each sentence."""

@@ -262,6 +262,13 @@ def _logistic_of(step: Any) -> LogisticRegression:
     return step.estimator_ if isinstance(step, FixedThresholdClassifier) else step
 
 
+def _range(ratings: np.ndarray) -> tuple[float, float] | None:
+    """Return the least and greatest of the ratings a model learns from; None for none."""
+    if not len(ratings):
+        return None
+    return float(np.min(ratings)), float(np.max(ratings))
+
+
 def _fitted_ridge(coef: np.ndarray, intercept: float, alpha: float) -> Ridge:
     """Return a fitted-looking ridge regression with these weights."""
     model = Ridge(alpha=alpha)
@@ -328,6 +335,8 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         was left out); ``tried``: the out-of-fold F1 of each ``C``, with and without the base.
     rating_model_ : Ridge or None
         The rating regression, when the model was trained with ratings.
+    rating_range_ : (float, float) or None
+        The least and greatest training rating: predicted ratings stay within them.
     cue_types_ : CueTyper or None
         The cue types, after :meth:`fit_cue_types`.
     aspects_ : AspectModel or None
@@ -519,6 +528,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.rating_model_ = None
         self.rating_conventions_ = {}
         rated = np.flatnonzero(np.isfinite(graded))
+        self.rating_range_ = _range(graded[rated])
         if len(rated) >= MIN_RATINGS:
             rated_domains = sorted(set(domain[rated]))
             ridge, self.cv_metrics_["rating"] = self._fit_ratings(
@@ -694,6 +704,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             else _expand(base_rating.coef_, base_rating.intercept_, old_names, columns)
         )
         rated = np.flatnonzero(np.isfinite(graded))
+        self.rating_range_ = _range(graded[rated]) or getattr(base, "rating_range_", None)
         if len(rated) < MIN_RATINGS:
             if base_rating is not None:
                 self.rating_conventions_[name] = prior
@@ -886,7 +897,9 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             settings,
             Linear.from_columns(names, *uncertain),
             threshold,
-            None if rating is None else Linear.from_columns(names, *rating),
+            None
+            if rating is None
+            else Linear.from_columns(names, *rating, getattr(self, "rating_range_", None)),
             cue_types=getattr(self, "cue_types_", None),
             aspect_model=getattr(self, "aspects_", None),
         )

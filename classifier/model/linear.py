@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from classifier.cues.analysis import NO_HEDGES, SENTENCE, WORD, Analysis
+from classifier.cues.fast import bounded
 from classifier.cues.lexicon import BOOSTER
 
 __all__ = ["Linear"]
@@ -30,14 +31,24 @@ class Linear:
         Weight of each cue or sentence feature, by name.
     words : dict of str to float
         Weight of each word (``word=`` feature), by word.
+    bounds : (float, float) or None
+        The least and the greatest value it gives (the range of the ratings a rating
+        model was trained on); None: unbounded.
     """
 
     intercept: float
     features: dict[str, float]
     words: dict[str, float]
+    bounds: tuple[float, float] | None = None
 
     @classmethod
-    def from_columns(cls, names: Iterable[str], coef: Iterable[float], intercept: float) -> Linear:
+    def from_columns(
+        cls,
+        names: Iterable[str],
+        coef: Iterable[float],
+        intercept: float,
+        bounds: tuple[float, float] | None = None,
+    ) -> Linear:
         """Build it from feature names and coefficients in column order; zeros are left out."""
         features, words = {}, {}
         for name, weight in zip(names, coef, strict=True):
@@ -46,7 +57,7 @@ class Linear:
                     words[name[len(WORD) :]] = float(weight)
                 else:
                     features[name] = float(weight)
-        return cls(float(intercept), features, words)
+        return cls(float(intercept), features, words, bounds)
 
     def __call__(self, analysis: Analysis) -> float:
         """Return the function's value on one analysed sentence."""
@@ -54,7 +65,7 @@ class Linear:
         terms = [get(name, 0.0) * value for name, value, _ in analysis.features]
         terms.extend(map(self.words.get, analysis.words, repeat(0.0)))
         terms.append(self.intercept)
-        return math.fsum(terms)
+        return bounded(math.fsum(terms), self.bounds)
 
     def contributions(self, analysis: Analysis) -> list[float]:
         """Return each cue's contribution to the function's value.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -202,11 +203,14 @@ def _linear_dict(function: Linear | None) -> dict[str, Any] | None:
     """Return a linear function as the JSON object of a weights file."""
     if function is None:
         return None
-    return {
+    document: dict[str, Any] = {
         "intercept": function.intercept,
         "features": dict(sorted(function.features.items())),
         "words": dict(sorted(function.words.items())),
     }
+    if function.bounds is not None:
+        document["bounds"] = list(function.bounds)
+    return document
 
 
 def _dumps(document: dict[str, Any]) -> str:
@@ -281,7 +285,23 @@ def _linear(part: dict[str, Any], where: str) -> Linear:
         _Fields(part, where).number("intercept"),
         _weights(part, "features", where),
         _weights(part, "words", where),
+        _bounds(part.get("bounds"), where),
     )
+
+
+def _bounds(value: Any, where: str) -> tuple[float, float] | None:
+    """Read a linear function's optional ``bounds``: [least, greatest], finite numbers."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        or not all(math.isfinite(v) and abs(v) <= MAX_WEIGHT for v in value)
+        or value[0] > value[1]
+    ):
+        raise ValueError(f"{where}: bounds: expected [least, greatest], got {value!r}")
+    return float(value[0]), float(value[1])
 
 
 def _lexicon(rows: list[Any], where: str) -> Lexicon:
