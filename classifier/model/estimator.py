@@ -529,6 +529,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         self.rating_conventions_ = {}
         rated = np.flatnonzero(np.isfinite(graded))
         self.rating_range_ = _range(graded[rated])
+        self.rating_ranges_: dict[str, tuple[float, float]] = {}
         if len(rated) >= MIN_RATINGS:
             rated_domains = sorted(set(domain[rated]))
             ridge, self.cv_metrics_["rating"] = self._fit_ratings(
@@ -704,7 +705,10 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             else _expand(base_rating.coef_, base_rating.intercept_, old_names, columns)
         )
         rated = np.flatnonzero(np.isfinite(graded))
-        self.rating_range_ = _range(graded[rated]) or getattr(base, "rating_range_", None)
+        base_range = getattr(base, "rating_range_", None)
+        # the base's conventions keep the range of the base's ratings
+        self.rating_ranges_ = {d: base_range for d in old if base_range is not None}
+        self.rating_range_ = _range(graded[rated]) or base_range
         if len(rated) < MIN_RATINGS:
             if base_rating is not None:
                 self.rating_conventions_[name] = prior
@@ -877,13 +881,17 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         rating_model: Ridge | None = getattr(self, "rating_model_", None)
         if rating is None and rating_model is not None:
             rating = (rating_model.coef_, float(rating_model.intercept_))
-        return self._build_scorer(conventions[convention], rating, self.thresholds_[convention])
+        bounds = getattr(self, "rating_ranges_", {}).get(convention)
+        return self._build_scorer(
+            conventions[convention], rating, self.thresholds_[convention], bounds
+        )
 
     def _build_scorer(
         self,
         uncertain: tuple[np.ndarray, float],
         rating: tuple[np.ndarray, float] | None,
         threshold: float,
+        bounds: tuple[float, float] | None = None,
     ) -> Scorer:
         featurizer: CueFeaturizer = self.pipeline_.named_steps["features"]
         names = featurizer.get_feature_names_out()
@@ -892,14 +900,13 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
             "context": featurizer.context,
             "unigrams": featurizer.unigrams,
         }
+        bounds = bounds or getattr(self, "rating_range_", None)
         return Scorer(
             featurizer.lexicon_,
             settings,
             Linear.from_columns(names, *uncertain),
             threshold,
-            None
-            if rating is None
-            else Linear.from_columns(names, *rating, getattr(self, "rating_range_", None)),
+            None if rating is None else Linear.from_columns(names, *rating, bounds),
             cue_types=getattr(self, "cue_types_", None),
             aspect_model=getattr(self, "aspects_", None),
         )
