@@ -25,6 +25,7 @@ from benchmarks.corpora import (
     evaluation_sets,
     minimal_pairs,
     realtext_judged,
+    realtext_rows,
 )
 from classifier.model.estimator import CertaintyClassifier
 from classifier.model.labels import UNCERTAIN, precision_recall_f1
@@ -97,25 +98,13 @@ def _strict(sentence: Sentence, rows: dict[str, dict]) -> bool:
     return all(a["label"] == sentence.label and not a["borderline"] for a in annotators)
 
 
-def _annotations(realtext: Path) -> dict[str, dict]:
-    import json
-
-    rows = {}
-    for path in [realtext / "standoff.jsonl", *sorted((realtext / "harvested").glob("*.jsonl"))]:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                rows[row.get("corpus_id", row.get("id"))] = row
-    return rows
-
-
 def realtext_table(clf: CertaintyClassifier, data: Path, realtext: Path = REALTEXT) -> None:
     """Print F1 on the real-text judged part: in all, strict, per genre and per source."""
     from collections import defaultdict
 
     scorer = clf.to_scorer()
     sentences = realtext_judged(data, realtext)
-    rows = _annotations(realtext)
+    rows = {r["id"]: r for r in realtext_rows(data, realtext)}
     groups: dict[str, list[Sentence]] = defaultdict(list)
     for s in sentences:
         groups[f"genre {s.genre}"].append(s)

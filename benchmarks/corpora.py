@@ -208,7 +208,7 @@ REALTEXT_FILES = (
 )
 
 
-def _realtext_rows(data: Path, realtext: Path) -> list[dict]:
+def realtext_rows(data: Path = DEFAULT_DATA, realtext: Path = REALTEXT) -> list[dict]:
     """Return every real-text row with its text: stand-off rows joined to ``data``."""
     texts = {r["id"]: r["text"] for f in REALTEXT_FILES for r in _rows(data / f)}
     rows = [
@@ -233,7 +233,7 @@ def realtext_judged_docs(rows: list[dict]) -> set[str]:
 
 
 def _realtext(judged: bool, data: Path, realtext: Path) -> list[Sentence]:
-    rows = _realtext_rows(data, realtext)
+    rows = realtext_rows(data, realtext)
     judged_docs = realtext_judged_docs(rows)
     return [
         _guideline(r, f"{r['source']}:{r['doc']}", source=r["source"], id=r["id"])
