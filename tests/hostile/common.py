@@ -1,11 +1,15 @@
-"""Helpers of the hostile suite: run ``hedge`` in-process or in a limited subprocess."""
+"""Helpers of the hostile suite: run ``hedge`` in-process or in a measured subprocess."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -13,10 +17,27 @@ from classifier.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-#: Address space given to a subprocess that must stay in bounded memory: the issue's
-#: bound for any model archive or lexicon accepted (``hedge score`` on a small file takes
-#: 41 MB of it, as VmPeak in /proc/self/status shows).
-MEMORY_LIMIT = 300 << 20
+#: The issue's bound on peak memory for any input on any door (text, tables, html, explain).
+INPUT_PEAK = 100 << 20
+#: The issue's bound on peak memory for any model archive or lexicon accepted or refused.
+MODEL_PEAK = 300 << 20
+#: Address space a subprocess may map: a guard that stops a runaway case before the
+#: machine swaps. The bound each case checks is its peak resident memory (above).
+ADDRESS_LIMIT = 2 << 30
+
+
+@dataclass
+class Finished:
+    """A finished subprocess: its status, outputs and peak resident memory in bytes."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    peak: int
+
+    @property
+    def peak_mb(self) -> str:
+        return f"{self.peak / (1 << 20):.1f} MB"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -37,9 +58,18 @@ def one_error_line(err: str, *names: str) -> str:
 
 
 def limited(
-    code: str, *, memory: int = MEMORY_LIMIT, files: int | None = None, **kwargs: object
-) -> subprocess.CompletedProcess[str]:
-    """Run Python ``code`` in a subprocess whose address space is at most ``memory`` bytes."""
+    code: str,
+    *,
+    memory: int = ADDRESS_LIMIT,
+    files: int | None = None,
+    stdin: IO[bytes] | int = subprocess.DEVNULL,
+    timeout: float = 600,
+) -> Finished:
+    """Run Python ``code`` in a subprocess whose address space is at most ``memory`` bytes.
+
+    The subprocess is killed after ``timeout`` seconds; its peak resident memory is the
+    ``ru_maxrss`` the kernel reports when it is reaped.
+    """
 
     def limit() -> None:
         import resource
@@ -48,21 +78,42 @@ def limited(
         if files is not None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        preexec_fn=limit,  # noqa: PLW1509 -- no threads are running here
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        **kwargs,  # type: ignore[arg-type]
-    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdin=stdin,
+            stdout=out,
+            stderr=err,
+            env=env,
+            preexec_fn=limit,  # noqa: PLW1509 -- no threads are running here
+        )
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Finished(
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss * 1024,
+        )
 
 
-def hedge(
-    *args: str, memory: int = MEMORY_LIMIT, **kwargs: object
-) -> subprocess.CompletedProcess[str]:
-    """Run ``hedge args`` in a subprocess under a memory limit."""
+def hedge(*args: str, **kwargs: object) -> Finished:
+    """Run ``hedge args`` in a measured subprocess (see :func:`limited`)."""
     code = f"import sys; from classifier.cli.main import main; sys.exit(main({list(args)!r}))"
-    return limited(code, memory=memory, **kwargs)
+    return limited(code, **kwargs)  # type: ignore[arg-type]
+
+
+def refused_within(done: Finished, peak: int, *names: str) -> str:
+    """Check that ``done`` stopped with one error line naming ``names`` within ``peak``."""
+    assert done.returncode == 1, done.stderr[-500:]
+    line = one_error_line(done.stderr, *names)
+    assert done.peak < peak, f"peak {done.peak_mb}: {line}"
+    return line

@@ -15,7 +15,7 @@ from classifier import CertaintyClassifier
 from classifier.errors import ModelLoadError
 from classifier.io.archive import MANIFEST, WEIGHTS, default_model_path, load_scorer
 from tests.archive import members, rewrite
-from tests.hostile.common import EXAMPLES, hedge, one_error_line, run
+from tests.hostile.common import EXAMPLES, MODEL_PEAK, hedge, one_error_line, refused_within, run
 
 SAMPLE = str(EXAMPLES / "sample.txt")
 
@@ -190,9 +190,7 @@ def test_zip_bomb_in_an_optional_member_stays_in_memory_bounds(model):
     member = "aspects.json"
     bomb(model, member, 256 << 20)
     done = hedge("score", "--model", str(model), SAMPLE, "-o", "/dev/null")
-    assert "MemoryError" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-500:]
-    assert done.returncode == 1, done.stderr
-    assert done.stderr.count("\n") == 1 and member in done.stderr
+    refused_within(done, MODEL_PEAK, member)
 
 
 def test_huge_manifest_is_refused_before_it_is_decompressed(model):
@@ -208,9 +206,7 @@ def test_huge_manifest_is_refused_before_it_is_decompressed(model):
             if name != MANIFEST:
                 archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     done = hedge("score", "--model", str(model), SAMPLE, "-o", "/dev/null")
-    assert "Traceback" not in done.stderr, done.stderr[-500:]
-    assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and MANIFEST in done.stderr
+    refused_within(done, MODEL_PEAK, MANIFEST)
 
 
 def test_a_real_model_still_loads(capsys, model):
