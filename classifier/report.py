@@ -6,7 +6,8 @@ on hover (``title``) and, for touch and keyboard, when it is tapped or focused (
 sentence and cue is focusable; the details show in a bar at the bottom of the window). A
 summary lists the uncertain sentences, each a link to it, and radio buttons filter the page
 (all sentences, uncertain only, one cue category) with CSS alone. Pages are capped at
-:data:`MAX_SENTENCES` sentences shown in full; documents past the cap are summarized in a
+:data:`MAX_SENTENCES` sentences shown in full (fewer if long or full of cues:
+:data:`MAX_SHOWN_SIZE`); documents past the cap are summarized in a
 table, with a note saying so. All text is escaped, so a sentence that contains ``<script>``
 is shown, never run.
 
@@ -66,6 +67,13 @@ TOP_CATEGORIES = 5
 #: a 6.8 MB page that phones load slowly (1.3 MB with this cap); past it, documents are
 #: summarized.
 MAX_SENTENCES = 2000
+#: Most a page shows in full, whatever ``max_sentences``, counted in characters of sentence
+#: text plus :data:`CUE_SIZE` for each cue (see :func:`_shown_size`): 2,000 sentences of
+#: typical length come to about 300,000; 2,000 sentences at the splitter's 10,000-character
+#: cap made a 240 MB process, and 3 MB of "may may ..." a 22 MB page.
+MAX_SHOWN_SIZE = 400_000
+#: What one cue adds to a sentence's :func:`_shown_size`: its markup and details.
+CUE_SIZE = 50
 #: Characters of a sentence shown in the index of uncertain sentences.
 INDEX_CHARS = 90
 #: A blank line: it ends a paragraph, in the text and on the page.
@@ -328,10 +336,11 @@ def stream_documents(
 ) -> Iterator[Document]:
     """Score ``(name, blocks of text)`` inputs for :func:`render_html` in bounded memory.
 
-    Only the first ``max_sentences`` sentences of all the inputs, and their text, are
-    kept (explained, as :func:`score_document` does); past them a document keeps its
-    verdict (``Document.result``) and its cue counts only. Give :func:`render_html` the
-    same ``max_sentences``: the page is the one of the whole documents.
+    Only the sentences the page shows (the first ``max_sentences`` of all the inputs,
+    within :data:`MAX_SHOWN_SIZE`) and their text are kept (explained, as
+    :func:`score_document` does); past them a document keeps its verdict
+    (``Document.result``) and its cue counts only. Give :func:`render_html` the same
+    ``max_sentences``: the page is the one of the whole documents.
 
     Parameters
     ----------
@@ -352,29 +361,40 @@ def stream_documents(
     from classifier.resolve import scorer_of
 
     scorer = scorer_of(model)
-    left = max_sentences
+    left, size = max_sentences, MAX_SHOWN_SIZE
     for name, blocks in inputs:
-        document = _streamed(scorer, name, blocks, by_lines, left)
+        document = _streamed(scorer, name, blocks, by_lines, left, size)
         left -= len(document.scores)
+        size -= sum(_shown_size(score) for score in document.scores)
+        if len(document.scores) < document.verdict().sentences:
+            left = 0  # cut short: the documents after it show nothing
         yield document
 
 
 def _streamed(
-    scorer: Scorer, name: str, blocks: Iterable[str], by_lines: bool, limit: int
+    scorer: Scorer, name: str, blocks: Iterable[str], by_lines: bool, limit: int, size: int
 ) -> Document:
-    """Return one document of :func:`stream_documents`, keeping its first ``limit`` sentences."""
+    """Return one document of :func:`stream_documents`, keeping the sentences shown.
+
+    Those are its first sentences while there are at most ``limit`` of them and their
+    :func:`_shown_size` adds up to at most ``size``, as :func:`render_html` shows them.
+    """
     kept: list[SentenceScore] = []
     pieces: list[str] = []
     counts: Counter[str] = Counter()
+    keeping = limit > 0
 
     def scores() -> Iterator[SentenceScore]:
+        nonlocal keeping, size
         for piece, found in _scored_pieces(scorer, blocks, by_lines):
-            if len(kept) < limit:  # the text of the sentences kept, and a little after
+            if keeping:  # the text of the sentences kept, and a little after
                 pieces.append(piece)
             for score in found:
                 counts.update(cue.category for cue in score.cues)
-                if len(kept) < limit:
+                keeping = keeping and len(kept) < limit and _shown_size(score) <= size
+                if keeping:
                     kept.append(score)
+                    size -= _shown_size(score)
                 yield score
 
     result = DocumentScore.of(scores(), keep=False)
@@ -686,7 +706,8 @@ def _article(document: Document, number: int, shown: int, limit: int) -> str:
     if shown < total:
         paragraphs.append(
             f'<p class="note">Sentences {shown + 1:,} to {total:,} of this '
-            f"document are not shown (the page shows at most {limit:,} sentences).</p>"
+            f"document are not shown (the page shows at most {limit:,} sentences, fewer "
+            "when they are long).</p>"
         )
     return (
         f'<article id="d{number}"><header><h2>{html.escape(_display_name(document.name))}</h2>'
@@ -715,15 +736,27 @@ def _rest(documents: Sequence[Document]) -> str:
     )
 
 
+def _shown_size(score: SentenceScore) -> int:
+    """Return what a sentence counts against :data:`MAX_SHOWN_SIZE` when shown in full."""
+    return len(score.text) + CUE_SIZE * len(score.cues)
+
+
 def _shown(documents: Sequence[Document], limit: int) -> list[int]:
     """Return how many sentences of each document the page shows in full.
 
-    Documents are shown whole, in order, while the total stays within ``limit``; the
-    document that crosses it is cut at ``limit``; the ones after it show none.
+    Documents are shown whole, in order, while the sentences stay within ``limit`` and
+    their :func:`_shown_size` within :data:`MAX_SHOWN_SIZE`; the document that crosses
+    either is cut there; the ones after it show none.
     """
-    shown, left = [], limit
+    shown, left, size = [], limit, MAX_SHOWN_SIZE
     for document in documents:
-        count = min(len(document.scores), left)
+        count = 0
+        for score in document.scores[:left]:
+            if _shown_size(score) > size:
+                left = count  # cut here: the documents after it show nothing
+                break
+            size -= _shown_size(score)
+            count += 1
         shown.append(count)
         left -= count
     return shown
@@ -790,7 +823,7 @@ def render_html(
     if sum(shown) < total:
         note = (
             f'<p class="note">This page shows {sum(shown):,} of the {total:,} sentences in '
-            f"full (at most {max_sentences:,})."
+            f"full (at most {max_sentences:,}, fewer when they are long)."
         )
         if cut and shown[cut - 1] < docs[cut - 1].verdict().sentences:
             note += " The last document shown is cut short."

@@ -457,8 +457,9 @@ def test_a_large_input_is_capped_with_a_note(clf):
     ]
     notes = [" ".join(n.text().split()) for n in root.find_all("p", "note")]
     assert notes[0].startswith(
-        "This page shows 10 of the 30 sentences in full (at most 10). The last document shown "
-        "is cut short. The 3 documents after the first 2 are summarized in a table at the end."
+        "This page shows 10 of the 30 sentences in full (at most 10, fewer when they are "
+        "long). The last document shown is cut short. The 3 documents after the first 2 are "
+        "summarized in a table at the end."
     )
     assert "Sentences 5 to 6 of this document are not shown (the page shows at most 10" in notes[1]
     shown = [*docs[0].scores, *docs[1].scores[:4]]

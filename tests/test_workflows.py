@@ -335,7 +335,10 @@ def test_max_sentences_sets_the_cap_of_the_html_report(capsys, tmp_path):
     args = ["score", "--format", "html", "-o", str(page), str(doc)]
     assert run(capsys, *args, "--max-sentences", "7")[0] == 0
     text = page.read_text(encoding="utf-8")
-    assert "This page shows 7 of the 30 sentences in full (at most 7)." in text
+    assert (
+        "This page shows 7 of the 30 sentences in full (at most 7, fewer when they are long)."
+        in text
+    )
     assert run(capsys, *args)[0] == 0
     assert "This page shows" not in page.read_text(encoding="utf-8")
     code, _, err = run(capsys, "score", "--max-sentences", "7", str(doc))

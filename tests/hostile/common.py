@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -28,7 +27,10 @@ ADDRESS_LIMIT = 2 << 30
 
 @dataclass
 class Finished:
-    """A finished subprocess: its status, outputs and peak resident memory in bytes."""
+    """A finished subprocess: its status, outputs and peak resident memory in bytes.
+
+    ``peak`` is 0 if the subprocess did not exit through Python (killed, ``os._exit``).
+    """
 
     returncode: int
     stdout: str
@@ -57,6 +59,21 @@ def one_error_line(err: str, *names: str) -> str:
     return lines[0]
 
 
+#: Prepended to the code :func:`limited` runs: at exit, write the process's peak resident
+#: memory (``VmHWM``, which starts again at ``exec``, unlike ``ru_maxrss``) to a file.
+_REPORT_PEAK = """\
+import atexit as _atexit
+
+def _report_peak(path={path!r}):
+    with open("/proc/self/status", encoding="ascii") as status:
+        kilobytes = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(path, "w", encoding="ascii") as report:
+        report.write(kilobytes)
+
+_atexit.register(_report_peak)
+"""
+
+
 def limited(
     code: str,
     *,
@@ -67,8 +84,8 @@ def limited(
 ) -> Finished:
     """Run Python ``code`` in a subprocess whose address space is at most ``memory`` bytes.
 
-    The subprocess is killed after ``timeout`` seconds; its peak resident memory is the
-    ``ru_maxrss`` the kernel reports when it is reaped.
+    The subprocess is killed after ``timeout`` seconds. Its peak resident memory is 0 if
+    it did not exit through Python (killed, or ``os._exit``).
     """
 
     def limit() -> None:
@@ -79,30 +96,23 @@ def limited(
             resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(
-            [sys.executable, "-c", code],
+    with tempfile.TemporaryDirectory() as folder:
+        peak = Path(folder, "peak")
+        done = subprocess.run(
+            [sys.executable, "-c", _REPORT_PEAK.format(path=str(peak)) + code],
             stdin=stdin,
-            stdout=out,
-            stderr=err,
+            capture_output=True,
             env=env,
+            timeout=timeout,
             preexec_fn=limit,  # noqa: PLW1509 -- no threads are running here
         )
-        timer = threading.Timer(timeout, process.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Finished(
-            process.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            usage.ru_maxrss * 1024,
-        )
+        kilobytes = int(peak.read_text(encoding="ascii")) if peak.exists() else 0
+    return Finished(
+        done.returncode,
+        done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
+        kilobytes * 1024,
+    )
 
 
 def hedge(*args: str, **kwargs: object) -> Finished:
@@ -115,5 +125,5 @@ def refused_within(done: Finished, peak: int, *names: str) -> str:
     """Check that ``done`` stopped with one error line naming ``names`` within ``peak``."""
     assert done.returncode == 1, done.stderr[-500:]
     line = one_error_line(done.stderr, *names)
-    assert done.peak < peak, f"peak {done.peak_mb}: {line}"
+    assert 0 < done.peak < peak, f"peak {done.peak_mb}: {line}"
     return line
