@@ -12,9 +12,7 @@ from classifier.cli.main import main
 from classifier.errors import DataError
 from classifier.io.labeled import read_labeled
 from classifier.io.tables import (
-    MAX_CELL_CHARS,
     TableOptions,
-    folder_documents,
     table_documents,
 )
 
@@ -39,22 +37,7 @@ def texts(out: str) -> list[str]:
     return [json.loads(line)["text"] for line in out.splitlines()]
 
 
-# ---------------------------------------------------------------------- encodings (22.1, 24.16)
-def test_a_folder_is_decoded_as_encoding_and_errors_say(capsys, tmp_path):
-    folder = tmp_path / "enc"
-    folder.mkdir()
-    (folder / "x.txt").write_bytes(b"Caf\xe9 may rise.\n")
-    code, out, err = run(capsys, "score", "--format", "jsonl", "--encoding", "latin-1", str(folder))
-    assert (code, err) == (0, "")
-    assert texts(out) == ["Café may rise."]
-    code, out, err = run(capsys, "score", "--format", "jsonl", "--errors", "replace", str(folder))
-    assert (code, err) == (0, "")
-    assert texts(out) == ["Caf\ufffd may rise."]
-    code, out, err = run(capsys, "score", str(folder))
-    assert (code, out) == (1, "")
-    one_error(err, "x.txt:1: invalid UTF-8 at byte offset 3")
-
-
+# ---------------------------------------------------------------------- encodings (22.1)
 @pytest.mark.parametrize("name", ["t.csv", "t.jsonl"])
 def test_a_table_is_decoded_as_encoding_and_errors_say(capsys, tmp_path, name):
     path = tmp_path / name
@@ -129,49 +112,6 @@ def test_training_reads_parquet(tmp_path):
     rows = [(t, "uncertain") for t in HEDGED[:5]] + [(t, "certain") for t in FIRM[:5]]
     pd.DataFrame(rows, columns=["text", "label"]).to_parquet(path)
     assert read_labeled(path).counts() == {"certain": 5, "uncertain": 5}
-
-
-# ---------------------------------------------------------------------- bounds (24.11, 24.12)
-def test_a_jsonl_cell_is_capped_like_a_csv_cell(tmp_path):
-    path = tmp_path / "t.jsonl"
-    path.write_text(
-        json.dumps({"body": "ok."}) + "\n" + json.dumps({"body": "x" * (MAX_CELL_CHARS + 1)}),
-        encoding="utf-8",
-    )
-    message = rf"t.jsonl:2: column 'body': a cell longer than {MAX_CELL_CHARS}"
-    with pytest.raises(DataError, match=message):
-        list(table_documents(str(path), TableOptions("body")))
-    csv_path = tmp_path / "t.csv"
-    csv_path.write_text("body\n" + "x" * (MAX_CELL_CHARS + 1) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"t.csv:2: malformed CSV \(field larger than field limit"):
-        list(table_documents(str(csv_path), TableOptions("body")))
-
-
-def test_a_parquet_cell_is_capped_like_a_csv_cell(tmp_path):
-    pd = pytest.importorskip("pandas")
-    pytest.importorskip("pyarrow")
-    path = tmp_path / "t.parquet"
-    pd.DataFrame({"body": ["ok.", "x" * (MAX_CELL_CHARS + 1)]}).to_parquet(path)
-    with pytest.raises(DataError, match=r"t.parquet: column 'body': a cell longer than"):
-        list(table_documents(str(path), TableOptions("body")))
-
-
-@pytest.mark.parametrize("name", ["t.csv", "t.jsonl"])
-def test_a_line_without_end_is_refused_before_it_is_held(tmp_path, monkeypatch, name):
-    from classifier.io import tables
-
-    monkeypatch.setattr(tables, "MAX_LINE_CHARS", 1000)
-    path = tmp_path / name
-    head = "body\n" if name.endswith(".csv") else ""
-    path.write_text(head + "y" * 5000, encoding="utf-8")
-    with pytest.raises(DataError, match=rf"{name}:\d: a line longer than 1000 characters"):
-        list(table_documents(str(path), TableOptions("body")))
-
-
-def test_folder_documents_take_encoding_and_errors(tmp_path):
-    (tmp_path / "a.txt").write_bytes(b"Caf\xe9.")
-    assert [d.text for d in folder_documents(str(tmp_path), encoding="latin-1")] == ["Café."]
-    assert [d.text for d in folder_documents(str(tmp_path), errors="replace")] == ["Caf\ufffd."]
 
 
 # ---------------------------------------------------------------------- duplicates (22.3)

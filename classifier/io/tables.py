@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from classifier.errors import DataError, InputError
 
@@ -62,8 +62,11 @@ MAX_LINE_CHARS = 1 << 20
 #: Longest cell (a field of CSV or TSV, a string of JSON Lines or Parquet), in characters;
 #: the limit of Python's CSV reader.
 MAX_CELL_CHARS = csv.field_size_limit()
-#: Parquet rows read at a time.
-_PARQUET_BATCH = 1024
+#: Parquet rows read at a time: 64 cells at the cap hold 32 MB at most.
+_PARQUET_BATCH = 64
+#: Bytes of a Parquet column read from the file at a time (pages stream through it, so a
+#: row group of any size is read in bounded memory).
+_PARQUET_BUFFER = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,7 +408,6 @@ def _parquet_rows(
     """Yield ``(row, values)`` of a Parquet file, a few rows at a time; rows from 1."""
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
     except ImportError:
         raise DataError(
@@ -416,7 +418,7 @@ def _parquet_rows(
     if not Path(path).is_file():
         raise DataError(f"{path}: no such file")
     try:
-        table = pq.ParquetFile(path)
+        table = pq.ParquetFile(path, buffer_size=_PARQUET_BUFFER, pre_buffer=False)
     except Exception as err:  # pyarrow raises its own kinds for a damaged file
         raise DataError(f"{path}: not a Parquet file ({err})") from None
     names = table.schema_arrow.names
@@ -425,18 +427,42 @@ def _parquet_rows(
     number = 0
     for batch in table.iter_batches(batch_size=_PARQUET_BATCH, columns=read):
         for column in read:
-            cells = batch.column(column)
-            if pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type):
-                longest = pc.max(pc.utf8_length(cells)).as_py()
-                if longest is not None and longest > MAX_CELL_CHARS:
-                    raise DataError(
-                        f"{path}: column {column!r}: a cell longer than "
-                        f"{MAX_CELL_CHARS} characters (row group from row {number + 1})"
-                    )
+            # A UTF-8 character is at most 4 bytes: a cell of more bytes is too long
+            # (checked before any cell becomes a Python object).
+            if _longest_cell_bytes(pa, batch.column(column)) > 4 * MAX_CELL_CHARS:
+                rows = (
+                    f"row {number + 1}"
+                    if len(batch) == 1
+                    else f"rows {number + 1}-{number + len(batch)}"
+                )
+                _long_cell(path, column, rows)
         data = batch.to_pydict()
         for values in zip(*(data[column] for column in read), strict=True):
             number += 1
-            yield number, dict(zip(read, values, strict=True))
+            row = dict(zip(read, values, strict=True))
+            for column, value in row.items():
+                if isinstance(value, str | bytes) and len(value) > MAX_CELL_CHARS:
+                    _long_cell(path, column, f"row {number}")
+            yield number, row
+
+
+def _longest_cell_bytes(pa: Any, cells: Any) -> int:
+    """Return the bytes of the longest cell of an Arrow string or binary array (else 0)."""
+    if pa.types.is_string(cells.type) or pa.types.is_binary(cells.type):
+        offsets = memoryview(cells.buffers()[1]).cast("i")  # 32-bit offsets
+    elif pa.types.is_large_string(cells.type) or pa.types.is_large_binary(cells.type):
+        offsets = memoryview(cells.buffers()[1]).cast("q")  # 64-bit offsets
+    else:
+        return 0
+    ends = offsets[cells.offset : cells.offset + len(cells) + 1]
+    return max((b - a for a, b in zip(ends, ends[1:], strict=False)), default=0)
+
+
+def _long_cell(path: str, column: str, rows: str) -> NoReturn:
+    """Refuse a Parquet cell over :data:`MAX_CELL_CHARS` characters, in ``rows``."""
+    raise DataError(
+        f"{path}: column {column!r}: a cell longer than {MAX_CELL_CHARS} characters ({rows})"
+    )
 
 
 def folder_documents(

@@ -80,6 +80,7 @@ def limited(
     memory: int = ADDRESS_LIMIT,
     files: int | None = None,
     stdin: IO[bytes] | int = subprocess.DEVNULL,
+    stdout: int = subprocess.PIPE,
     timeout: float = 600,
 ) -> Finished:
     """Run Python ``code`` in a subprocess whose address space is at most ``memory`` bytes.
@@ -101,15 +102,20 @@ def limited(
         done = subprocess.run(
             [sys.executable, "-c", _REPORT_PEAK.format(path=str(peak)) + code],
             stdin=stdin,
-            capture_output=True,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
             env=env,
             timeout=timeout,
             preexec_fn=limit,  # noqa: PLW1509 -- no threads are running here
         )
         kilobytes = int(peak.read_text(encoding="ascii")) if peak.exists() else 0
+    if log := os.environ.get("HEDGE_PEAK_LOG"):  # a table of the peaks, for the closing note
+        with open(log, "a", encoding="utf-8") as table:
+            case = os.environ.get("PYTEST_CURRENT_TEST", "?")
+            table.write(f"{case}\t{kilobytes / 1024:.1f} MB\n")
     return Finished(
         done.returncode,
-        done.stdout.decode("utf-8", "replace"),
+        (done.stdout or b"").decode("utf-8", "replace"),
         done.stderr.decode("utf-8", "replace"),
         kilobytes * 1024,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from classifier.io.tables import folder_documents
 from tests.hostile.common import EXAMPLES, ROOT, one_error_line, run
 
 SAMPLE = str(EXAMPLES / "sample.txt")
@@ -178,3 +179,25 @@ sys.exit(main(["score", {SAMPLE!r}]))
     assert done.returncode == 1
     line = one_error_line(done.stderr, "Too many open files")
     assert "standard output" not in line
+
+
+# ---------------------------------------------------------------------- 16. folders
+def test_a_folder_is_decoded_as_encoding_and_errors_say(capsys, tmp_path):
+    folder = tmp_path / "enc"
+    folder.mkdir()
+    (folder / "x.txt").write_bytes(b"Caf\xe9 may rise.\n")
+    code, out, err = run(capsys, "score", "--format", "jsonl", "--encoding", "latin-1", str(folder))
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["text"] for line in out.splitlines()] == ["Café may rise."]
+    code, out, err = run(capsys, "score", "--format", "jsonl", "--errors", "replace", str(folder))
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["text"] for line in out.splitlines()] == ["Caf\ufffd may rise."]
+    code, out, err = run(capsys, "score", str(folder))
+    assert (code, out) == (1, "")
+    one_error_line(err, "x.txt:1: invalid UTF-8 at byte offset 3")
+
+
+def test_folder_documents_take_encoding_and_errors(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Caf\xe9.")
+    assert [d.text for d in folder_documents(str(tmp_path), encoding="latin-1")] == ["Café."]
+    assert [d.text for d in folder_documents(str(tmp_path), errors="replace")] == ["Caf\ufffd."]

@@ -20,10 +20,9 @@ from classifier.io.files import atomic_write
 from classifier.model.linear import Linear
 from classifier.model.scorer import Scorer
 from classifier.model.weights import to_json
-
-from .archive import members, rewrite
-from .conftest import run
-from .corpus import LABELS, SENTENCES
+from tests.archive import members, rewrite
+from tests.conftest import run
+from tests.corpus import LABELS, SENTENCES
 
 
 @pytest.fixture(scope="module")
@@ -290,7 +289,7 @@ def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
 
 
 # ---------------------------------------------------------------------- README
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 EXAMPLES = README.parent / "examples"
 
 
