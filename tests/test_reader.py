@@ -26,12 +26,6 @@ def score_jsonl(capsys, *args: str) -> list[dict]:
 
 
 
-def one_error_line(err: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hedge: "), err
-    return lines[0]
-
-
 def blocks_of(text: str, size: int):
     for start in range(0, len(text), size):
         yield text[start : start + size]

@@ -4,7 +4,6 @@ Ctrl-C."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,24 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from classifier.cli.main import main
 from tests.conftest import run
-
-PARAGRAPH = (
-    "The drug may help some patients. Dr. Lee measured it twice, e.g. in May. "
-    'He said "it might rain. Or not." Then he left. The chances are slim! Is it? '
-)
-
-
-def score_jsonl(capsys, *args: str) -> list[dict]:
-    assert main(["score", "--format", "jsonl", *args]) == 0
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-
-
-def one_error_line(err: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hedge: "), err
-    return lines[0]
+from tests.hostile.common import one_error_line
+from tests.test_reader import PARAGRAPH, score_jsonl
 
 
 # ---------------------------------------------------------------------- a truncated end
