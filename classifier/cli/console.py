@@ -34,10 +34,13 @@ __all__ = [
     "delimiter",
     "encoding",
     "error",
+    "file_name",
     "finite_float",
     "inputs_of",
     "jobs",
+    "output",
     "probability",
+    "seed",
     "byte_progress",
     "positive_int",
     "progress",
@@ -219,6 +222,29 @@ def jobs(text: str) -> int:
     return value
 
 
+def output(text: str) -> str | None:
+    """Parse ``-o PATH`` for argparse: ``-`` is standard output (None)."""
+    return None if text == STDIN else file_name(text)
+
+
+def file_name(text: str) -> str:
+    """Parse the name of a file to write for argparse: neither empty nor ``-``."""
+    if not text or text == STDIN:
+        raise argparse.ArgumentTypeError(f"expected a file name, got {text!r}")
+    return text
+
+
+def seed(text: str) -> int:
+    """Parse a random seed for argparse: a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 4294967295, got {text}")
+    return value
+
+
 def finite_float(text: str) -> float:
     """Parse a finite number for argparse."""
     try:
@@ -306,10 +332,12 @@ class _CheckedOutput:
     and is not reported as a failure to write standard output.
     """
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream  # None when the process started with it closed (``>&-``)
 
     def write(self, text: str) -> int:
+        if self.stream is None:
+            raise StdoutError("cannot write standard output: it is closed")
         try:
             return self.stream.write(text)
         except BrokenPipeError:
@@ -322,6 +350,8 @@ class _CheckedOutput:
             self.write(line)
 
     def flush(self) -> None:
+        if self.stream is None:
+            return
         try:
             self.stream.flush()
         except BrokenPipeError:
@@ -336,7 +366,7 @@ class _CheckedOutput:
 @contextlib.contextmanager
 def checked_stdout() -> Iterator[None]:
     """Make a failure to write standard output a :class:`StdoutError`."""
-    stream = sys.stdout
+    stream = sys.stdout  # None when closed (``>&-``): writing it is then the error
     sys.stdout = cast(TextIO, _CheckedOutput(stream))
     try:
         yield

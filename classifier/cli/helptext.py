@@ -177,7 +177,7 @@ HELP_LEXICON = (
     "add the cues of the lexicon directory DIR to the model without retraining "
     "(scored through their category's and prior's weights)"
 )
-HELP_OUTPUT = "write to PATH (replaced atomically) instead of standard output"
+HELP_OUTPUT = "write to PATH (replaced atomically) instead of standard output ('-')"
 HELP_DUPLICATES = (
     "a sentence labeled both ways: stop with an error naming them (default), drop every "
     "copy of it, or keep its first label"

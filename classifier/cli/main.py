@@ -180,7 +180,11 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
     parser.add_argument(
-        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.hedge"
+        "--out",
+        required=True,
+        type=console.file_name,
+        metavar="MODEL",
+        help="model file to write, e.g. my.hedge",
     )
     cliargs.add_data_arguments(parser)
     cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD_TRAIN, ratings=True)
@@ -195,7 +199,10 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
         help=clihelp.HELP_BASE,
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the cross-validation folds (default: 0)"
+        "--seed",
+        type=console.seed,
+        default=0,
+        help="seed of the cross-validation folds (default: 0)",
     )
     cliargs.add_adapt_arguments(parser)
     parser.set_defaults(handler=_run_train)
@@ -306,6 +313,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
     cliargs.add_output_argument(parser)
     parser.add_argument(
         "--plot",
+        type=console.file_name,
         metavar="PNG",
         help=clihelp.HELP_PLOT,
     )

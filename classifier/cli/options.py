@@ -93,6 +93,7 @@ def add_output_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o",
         "--output",
+        type=console.output,
         metavar="PATH",
         help=clihelp.HELP_OUTPUT,
     )

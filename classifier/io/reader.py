@@ -123,6 +123,8 @@ def open_input(name: str) -> Iterator[BinaryIO]:
 @contextmanager
 def _open(name: str) -> Iterator[BinaryIO]:
     if name == STDIN:
+        if sys.stdin is None:  # the process started with it closed (``<&-``)
+            raise InputError("cannot read standard input: it is closed")
         buffer = getattr(sys.stdin, "buffer", None)
         yield buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
         return

@@ -1,0 +1,161 @@
+"""A fourth round of hostile cases: closed standard streams, odd names, odd JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.common import EXAMPLES, ROOT, one_error_line, run
+
+SAMPLE = str(EXAMPLES / "sample.txt")
+LABELED = str(EXAMPLES / "labeled.csv")
+
+
+def closed(fd: int, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``hedge args`` with file descriptor ``fd`` closed (``<&-``, ``>&-``)."""
+    return subprocess.run(
+        [sys.executable, "-m", "classifier.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=lambda: os.close(fd),  # noqa: PLW1509 -- no threads are running here
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("args", [["score", SAMPLE], ["--help"], ["eval", "x.csv", "-h"]])
+def test_closed_standard_output_is_one_line(args):
+    done = closed(1, *args)
+    assert done.returncode == 1
+    one_error_line(done.stderr, "standard output", "closed")
+
+
+def test_closed_standard_output_with_an_output_file(capsys, tmp_path):
+    out = tmp_path / "out.jsonl"
+    done = closed(1, "score", SAMPLE, "--format", "jsonl", "-o", str(out))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert out.read_text(encoding="utf-8") == run(capsys, "score", SAMPLE, "--format", "jsonl")[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score"],
+        ["explain"],
+        ["score", "-", "--text-col", "text", "--input-format", "csv"],
+        ["train", "-", "--data-format", "csv", "--out", "never.hedge"],
+    ],
+)
+def test_closed_standard_input_is_one_line(args, tmp_path):
+    done = closed(0, *args, cwd=tmp_path)
+    assert done.returncode == 1
+    one_error_line(done.stderr, "standard input", "closed")
+    assert not (tmp_path / "never.hedge").exists()
+
+
+@pytest.mark.parametrize("command", [["score", SAMPLE], ["eval", str(EXAMPLES / "held_out.csv")]])
+def test_output_dash_is_standard_output(capsys, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    code, printed, err = run(capsys, *command, "-o", "-")
+    assert (code, err) == (0, "")
+    assert printed == run(capsys, *command)[1]
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", SAMPLE, "-o", ""],
+        ["train", LABELED, "--out", "-"],
+        ["train", LABELED, "--out", ""],
+        ["eval", str(EXAMPLES / "held_out.csv"), "--plot", "-"],
+    ],
+)
+def test_an_output_that_is_no_file_name_is_a_usage_error(capsys, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "expected a file name" in err.splitlines()[-1]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**32), "9" * 30])
+def test_a_seed_numpy_cannot_take_is_a_usage_error(capsys, tmp_path, seed):
+    code, _, err = run(capsys, "train", LABELED, "--out", str(tmp_path / "m.hedge"), "--seed", seed)
+    assert code == 2
+    assert "--seed" in err.splitlines()[-1]
+    assert not (tmp_path / "m.hedge").exists()
+
+
+@pytest.mark.parametrize("pattern", ["../*", "../notes/*.txt", "**/../../*", "sub/../../*.txt"])
+def test_a_glob_that_leaves_the_folder_is_refused(capsys, tmp_path, pattern):
+    folder = tmp_path / "notes"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("It may rain.\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("Outside the folder.\n", encoding="utf-8")
+    code, printed, err = run(capsys, "score", str(folder), "--glob", pattern)
+    assert (code, printed) == (1, "")
+    one_error_line(err, str(folder), pattern, "leaves the folder")
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\udc80 and \\ud83d"])
+def test_jsonl_with_a_lone_surrogate_is_one_line(capsys, tmp_path, escape):
+    table = tmp_path / "t.jsonl"
+    table.write_text(
+        '{"text": "It may rain."}\n' + f'{{"text": "It may {escape} rain."}}\n', encoding="utf-8"
+    )
+    code, _, err = run(capsys, "score", str(table), "--text-col", "text", "--format", "jsonl")
+    assert code == 1
+    one_error_line(err, f"{table}:2", "surrogate")
+
+
+def test_a_surrogate_pair_and_an_escaped_backslash_are_text(capsys, tmp_path):
+    table = tmp_path / "t.jsonl"
+    table.write_text('{"text": "Smile \\ud83d\\ude00 may.", "id": "\\\\ud800"}\n', encoding="utf-8")
+    args = ["score", str(table), "--text-col", "text", "--id-col", "id", "--format", "jsonl"]
+    code, printed, err = run(capsys, *args)
+    assert (code, err) == (0, "")
+    record = json.loads(printed)
+    assert (record["text"], record["id"]) == ("Smile \U0001f600 may.", "\\ud800")
+
+
+@pytest.mark.parametrize("name", ["d.jsonl", "d.json"])
+def test_labeled_data_with_a_lone_surrogate_is_one_line(capsys, tmp_path, name):
+    rows = [{"text": "The sky is blue.", "label": "certain"}, {"text": "X", "label": "uncertain"}]
+    lines = [json.dumps(row) for row in rows]
+    lines[1] = lines[1].replace('"X"', '"It may \\ud800 rain."')
+    data = tmp_path / name
+    text = "\n".join(lines) + "\n" if name.endswith("jsonl") else "[" + ",\n".join(lines) + "]\n"
+    data.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "eval", str(data))
+    assert code == 1
+    one_error_line(err, f"{data}:2", "\\ud800")
+
+
+def test_an_array_or_object_id_is_written_as_json(capsys, tmp_path):
+    table = tmp_path / "t.jsonl"
+    rows = [{"text": "It may rain.", "id": {"a": [1, True, None]}}, {"text": "Yes.", "id": [1]}]
+    table.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    args = ["score", str(table), "--text-col", "text", "--id-col", "id", "--format", "jsonl"]
+    code, printed, err = run(capsys, *args)
+    assert (code, err) == (0, "")
+    ids = [json.loads(json.loads(line)["id"]) for line in printed.splitlines()]
+    assert ids == [row["id"] for row in rows]
+
+
+def test_a_bytes_id_of_parquet_is_text(capsys, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    table = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"text": ["It may rain."], "id": [b"caf\xe9"]}), table)
+    args = ["score", str(table), "--text-col", "text", "--id-col", "id", "--format", "jsonl"]
+    code, printed, err = run(capsys, *args)
+    assert (code, err) == (0, "")
+    assert json.loads(printed)["id"] == "caf\\xe9"
