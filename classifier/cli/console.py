@@ -363,10 +363,28 @@ class _CheckedOutput:
         return getattr(self.stream, name)
 
 
+def _utf8(stream: TextIO | None) -> None:
+    """Make ``stream`` write UTF-8 whatever the locale or ``PYTHONIOENCODING`` say.
+
+    Every output is UTF-8, as its files are: an ASCII or Latin-1 standard output would
+    fail on the first other character, or write bytes that are not UTF-8.
+    """
+    encoding = getattr(stream, "encoding", None)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if encoding is None or reconfigure is None:
+        return
+    with contextlib.suppress(LookupError):
+        if codecs.lookup(encoding).name == "utf-8":
+            return
+    with contextlib.suppress(OSError, ValueError):  # a stream already written cannot change
+        reconfigure(encoding="utf-8")
+
+
 @contextlib.contextmanager
 def checked_stdout() -> Iterator[None]:
-    """Make a failure to write standard output a :class:`StdoutError`."""
+    """Make a failure to write standard output a :class:`StdoutError`; write it as UTF-8."""
     stream = sys.stdout  # None when closed (``>&-``): writing it is then the error
+    _utf8(stream)
     sys.stdout = cast(TextIO, _CheckedOutput(stream))
     try:
         yield

@@ -159,3 +159,19 @@ def test_a_bytes_id_of_parquet_is_text(capsys, tmp_path):
     code, printed, err = run(capsys, *args)
     assert (code, err) == (0, "")
     assert json.loads(printed)["id"] == "caf\\xe9"
+
+
+@pytest.mark.parametrize("io_encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("fmt", ["text", "jsonl", "csv"])
+def test_standard_output_is_utf8_whatever_pythonioencoding(tmp_path, io_encoding, fmt):
+    text = tmp_path / "u.txt"
+    text.write_text("The café may open. Prices rose 5 €.\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "classifier.cli", "score", str(text), "--format", fmt],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": io_encoding},
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    printed = done.stdout.decode("utf-8")  # raises on bytes that are not UTF-8
+    assert "café" in printed and "€" in printed
