@@ -143,6 +143,14 @@ def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[Inpu
         return None
     if args.lines:
         raise CommandError("--lines reads text files only, not tables or folders")
+    from classifier.io.formats import own_field
+
+    for option, column in [("--id-col", args.id_col)] + [("--keep-col", c) for c in args.keep_col]:
+        if column is not None and own_field(column):
+            raise CommandError(
+                f"{option} {column}: the records have a field {column!r} of their own; "
+                "rename the column in the table"
+            )
     for name in names:
         if name != STDIN:
             check_exists(name)

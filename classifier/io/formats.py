@@ -42,6 +42,7 @@ __all__ = [
     "explanation_lines",
     "explanation_record",
     "finite",
+    "own_field",
     "record_dict",
     "write_documents",
     "write_output",
@@ -475,6 +476,20 @@ DOCUMENT_FIELDS = frozenset(
     {"doc", "row", "certainty", "rating", "uncertain_share", "label", "sentences", "uncertain"}
     | {"categories"}
 )
+
+
+def own_field(name: str) -> bool:
+    """Tell whether ``name`` is a field of some output record (sentence, document, --with).
+
+    A table column of that name cannot be repeated in records (``--id-col``,
+    ``--keep-col``): one of the two values would be lost.
+    """
+    return (
+        name in DOCUMENT_FIELDS
+        or name in columns(by_lines=False)
+        or name in ("types", "aspects")
+        or name.startswith("aspect_")
+    )
 
 
 def explanation_record(

@@ -207,3 +207,19 @@ sys.exit(main({list(args)!r}))
 """
     done = limited(code)
     return done, int(record.read_text().split()[1]) * 1024  # kB
+
+
+@pytest.mark.parametrize("per", ["sentence", "document"])
+@pytest.mark.parametrize("option", ["--id-col", "--keep-col"])
+@pytest.mark.parametrize("column", ["label", "text", "certainty", "cues", "row"])
+def test_a_kept_column_named_like_an_output_field_is_refused(capsys, tmp_path, per, option, column):
+    """The record would hold one of the two values, silently: the table's gold label lost."""
+    table = tmp_path / "t.csv"
+    table.write_text(
+        'text,label,certainty,cues,row\n"It may rain. The sky is blue.",certain,high,none,7\n',
+        encoding="utf-8",
+    )
+    args = ["score", str(table), "--text-col", "text", option, column, "--per", per]
+    code, printed, err = run(capsys, *args, "--format", "jsonl")
+    assert (code, printed) == (1, "")
+    one_error_line(err, f"{option} {column}", "rename")
