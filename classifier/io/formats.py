@@ -412,13 +412,6 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
     if output is None:
         write(sys.stdout)
         return
-    if output.exists() and not output.is_file():  # /dev/null, a named pipe: nothing to replace
-        try:
-            with open(output, "w", encoding="utf-8", newline="") as stream:
-                write(stream)
-        except OSError as err:
-            raise OutputError(f"cannot write {output}: {err.strerror or err}") from None
-        return
     from classifier.io.files import atomic_write
 
     def write_binary(f: BinaryIO) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -223,3 +225,25 @@ def test_a_kept_column_named_like_an_output_field_is_refused(capsys, tmp_path, p
     code, printed, err = run(capsys, *args, "--format", "jsonl")
     assert (code, printed) == (1, "")
     one_error_line(err, f"{option} {column}", "rename")
+
+
+def test_a_model_written_to_a_named_pipe_does_not_replace_it(capsys, tmp_path):
+    """As ``-o`` does: ``/dev/null`` or ``/dev/full`` as --out must stay a device, not a file."""
+    fifo = tmp_path / "model.hedge"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def drain() -> None:
+        with open(fifo, "rb") as f:
+            received.append(f.read())
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    code, _, err = run(capsys, "train", LABELED, "--out", str(fifo))
+    if reader.is_alive():  # the model went elsewhere: let the reader end
+        with open(fifo, "wb"):
+            pass
+    reader.join(60)
+    assert (code, err) == (0, "")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert received[0][:2] == b"PK"  # the archive went through the pipe
