@@ -39,6 +39,7 @@ __all__ = [
     "inputs_of",
     "jobs",
     "output",
+    "path",
     "probability",
     "seed",
     "byte_progress",
@@ -225,6 +226,13 @@ def jobs(text: str) -> int:
 def output(text: str) -> str | None:
     """Parse ``-o PATH`` for argparse: ``-`` is standard output (None)."""
     return None if text == STDIN else file_name(text)
+
+
+def path(text: str) -> str:
+    """Parse the name of a file or folder to read for argparse: not empty."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file name, got ''")
+    return text
 
 
 def file_name(text: str) -> str:

@@ -63,6 +63,7 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "files",
         nargs="*",
+        type=console.path,
         metavar="FILE",
         help="text file (UTF-8 unless --encoding), table or folder; '-' for standard input",
     )
@@ -178,7 +179,9 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
         epilog=clihelp.TRAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
+    parser.add_argument(
+        "data", nargs="+", type=console.path, metavar="DATA", help="labeled data file"
+    )
     parser.add_argument(
         "--out",
         required=True,
@@ -190,6 +193,7 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
     cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD_TRAIN, ratings=True)
     parser.add_argument(
         "--lexicon",
+        type=console.path,
         metavar="DIR",
         help=clihelp.HELP_LEXICON_2,
     )
@@ -303,7 +307,9 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
         epilog=clihelp.EVAL_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
+    parser.add_argument(
+        "data", nargs="+", type=console.path, metavar="DATA", help="labeled data file"
+    )
     parser.add_argument(
         "--format", choices=EVAL_FORMATS, default="text", help="output format (default: text)"
     )
@@ -370,6 +376,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
         "--file",
         action="append",
         default=[],
+        type=console.path,
         metavar="PATH",
         help=clihelp.HELP_FILE,
     )
@@ -380,7 +387,10 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
         help=clihelp.HELP_FORMAT,
     )
     parser.add_argument(
-        "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
+        "--lexicon",
+        type=console.path,
+        metavar="DIR",
+        help="add the cues of lexicon DIR without retraining",
     )
     cliargs.add_encoding_arguments(parser)
     cliargs.add_outputs_argument(parser)
@@ -450,7 +460,7 @@ def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
         epilog=clihelp.LEXICON_CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("directory", metavar="DIR", help="lexicon directory")
+    check.add_argument("directory", type=console.path, metavar="DIR", help="lexicon directory")
     check.set_defaults(handler=_run_lexicon_check)
 
 

@@ -247,3 +247,26 @@ def test_a_model_written_to_a_named_pipe_does_not_replace_it(capsys, tmp_path):
     assert (code, err) == (0, "")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert received[0][:2] == b"PK"  # the archive went through the pipe
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", ""],
+        ["eval", ""],
+        ["train", "", "--out", "m.hedge"],
+        ["explain", "-f", ""],
+        ["lexicon", "check", ""],
+        ["score", SAMPLE, "--model", ""],
+        ["score", SAMPLE, "--lexicon", ""],
+        ["explain", "It may rain.", "--lexicon", ""],
+        ["train", LABELED, "--lexicon", "", "--out", "m.hedge"],
+    ],
+)
+def test_an_empty_file_name_is_a_usage_error(capsys, tmp_path, monkeypatch, args):
+    """Not "': no such file'" or ".: not a file" (the empty name read as the folder ".")."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.splitlines()[-1].endswith("expected a file name, got ''")
+    assert list(tmp_path.iterdir()) == []
