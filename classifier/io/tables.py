@@ -341,7 +341,13 @@ def _delimited_rows(
                 )
             yield start, dict(zip(header, row, strict=True))
     except csv.Error as err:
-        raise DataError(f"{name}:{reader.line_num}: malformed {kind} ({err})") from None
+        reason = str(err)
+        if "new-line character seen in unquoted field" in reason:  # Python's words
+            reason = (
+                "a carriage return (\\r) in an unquoted field: quote the field, or end lines "
+                "with \\n or \\r\\n"
+            )
+        raise DataError(f"{name}:{reader.line_num}: malformed {kind} ({reason})") from None
 
 
 class _DuplicateKeyError(ValueError):

@@ -270,3 +270,16 @@ def test_an_empty_file_name_is_a_usage_error(capsys, tmp_path, monkeypatch, args
     assert code == 2
     assert err.splitlines()[-1].endswith("expected a file name, got ''")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["score", "eval"])
+def test_csv_with_carriage_return_line_ends_is_one_plain_line(capsys, tmp_path, command):
+    """Not Python's "do you need to open the file in universal-newline mode?"."""
+    table = tmp_path / "t.csv"
+    table.write_bytes(b"text,label\rIt may rain.,uncertain\rThe sky is blue.,certain\r")
+    code, _, err = run(
+        capsys, command, str(table), *(["--text-col", "text"] * (command == "score"))
+    )
+    assert code == 1
+    line = one_error_line(err, f"{table}:1", "carriage return")
+    assert "universal-newline" not in line
