@@ -158,7 +158,9 @@ HELP_ERRORS = (
     "on bytes invalid in the encoding: stop with an error naming them, or replace "
     "them with U+FFFD (default: %(default)s)"
 )
-HELP_JOBS = "score on N processes (-1: one per core); output is the same as with 1"
+HELP_JOBS = (
+    "score on N processes, at most one per core (-1: one per core); output is the same as with 1"
+)
 HELP_PER = (
     "one record per sentence, or per document (a file, a table row) with its share of"
     " uncertain sentences and lowest certainty (default: %(default)s)"

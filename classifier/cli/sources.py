@@ -338,14 +338,17 @@ def _work(conn: Connection, job: Callable[[Any], Any]) -> None:
 class Workers:
     """Worker processes (``--jobs``) that run one function on tasks, in order.
 
-    Each worker gets the function once, when it starts (forked where the system can:
-    the model is then shared, not copied), and one task at a time. A worker that dies
+    There are ``n_jobs`` of them, at most one per core (``--jobs 100000`` would fork until
+    memory or the process table ran out). Each worker gets the function once, when it
+    starts (forked where the system can: the model is then shared, not copied), and one
+    task at a time. A worker that dies
     or cannot start ends the run with a :class:`CommandError`, and leaving the ``with``
     block stops every worker, however it is left.
     """
 
     def __init__(self, n_jobs: int, job: Callable[[Any], Any]) -> None:
-        self.size = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        cores = os.cpu_count() or 1  # more workers than cores only cost memory
+        self.size = cores if n_jobs == -1 else min(n_jobs, cores)
         self.job = job
         self.processes: list[BaseProcess] = []
         self.connections: list[Connection] = []

@@ -283,3 +283,14 @@ def test_csv_with_carriage_return_line_ends_is_one_plain_line(capsys, tmp_path, 
     assert code == 1
     line = one_error_line(err, f"{table}:1", "carriage return")
     assert "universal-newline" not in line
+
+
+@pytest.mark.parametrize("asked", [10**5, 10**9])
+def test_jobs_beyond_the_cores_start_one_worker_per_core(monkeypatch, asked):
+    """``--jobs 100000`` forked until memory or the process table ran out."""
+    from classifier.cli.sources import Workers
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert Workers(asked, print).size == 2
+    assert Workers(-1, print).size == 2
+    assert Workers(1, print).size == 1
