@@ -217,6 +217,13 @@ def _run_train(args: argparse.Namespace) -> int:
         raise CommandError("--base needs --lexicon DIR")
     if args.convention is not None and args.base_model is None:
         raise CommandError("--convention names the new convention of --from: give --from")
+    if args.convention is not None:
+        from classifier.model.estimator import check_convention_name
+
+        try:
+            check_convention_name(args.convention)
+        except ValueError as err:
+            raise CommandError(f"--convention: {err}") from None
     out = console.check_output(args.out, console.inputs_of(args))
     from classifier.cues.lexicon import Lexicon, load_lexicon
     from classifier.io.archive import default_model_path

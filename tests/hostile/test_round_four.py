@@ -294,3 +294,23 @@ def test_jobs_beyond_the_cores_start_one_worker_per_core(monkeypatch, asked):
     assert Workers(asked, print).size == 2
     assert Workers(-1, print).size == 2
     assert Workers(1, print).size == 1
+
+
+@pytest.mark.parametrize("name", ["../evil", "a b/c", "", "9lives", "n\udcffew"])
+def test_a_convention_name_no_archive_can_hold_is_refused(capsys, tmp_path, name):
+    """It wrote ``conventions/../evil.json``: a model its own reader refuses to load."""
+    model = tmp_path / "m.hedge"
+    args = ["train", LABELED, "--out", str(model), "--from", "--convention", name]
+    code, _, err = run(capsys, *args)
+    assert code == 1
+    one_error_line(err, "--convention", "cannot name a convention")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_fit_refuses_a_domain_that_cannot_name_a_convention():
+    from classifier import CertaintyClassifier
+
+    texts = ["It may rain.", "The sky is blue."] * 10
+    labels = ["uncertain", "certain"] * 10
+    with pytest.raises(ValueError, match="cannot name a convention"):
+        CertaintyClassifier().fit(texts, labels, domains=["wiki", "news/2"] * 10)
