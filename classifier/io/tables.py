@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -539,6 +540,10 @@ def folder_files(folder: str, glob: str = DEFAULT_GLOB) -> list[tuple[str, Path]
     root = Path(folder)
     if not root.is_dir():
         raise DataError(f"{folder}: not a directory")
+    try:  # glob would see an unreadable folder as an empty one
+        os.scandir(root).close()
+    except OSError as err:
+        raise DataError(f"{folder}: cannot read ({err.strerror or err})") from None
     if ".." in glob.replace("\\", "/").split("/"):
         raise DataError(f"{folder}: bad --glob pattern {glob!r} (it leaves the folder)")
     try:

@@ -314,3 +314,30 @@ def test_fit_refuses_a_domain_that_cannot_name_a_convention():
     labels = ["uncertain", "certain"] * 10
     with pytest.raises(ValueError, match="cannot name a convention"):
         CertaintyClassifier().fit(texts, labels, domains=["wiki", "news/2"] * 10)
+
+
+@pytest.mark.parametrize(
+    ("args", "files"),
+    [
+        (["score", "{locked}"], ["a.txt"]),
+        (["lexicon", "check", "{locked}"], ["a.tsv"]),
+        (["score", SAMPLE, "--lexicon", "{locked}"], ["a.tsv"]),
+    ],
+)
+def test_an_unreadable_folder_is_named_as_such(capsys, tmp_path, monkeypatch, args, files):
+    """Not "no file matches" or "no *.tsv lexicon file": glob sees it as empty."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    for name in files:
+        (locked / name).write_text("It may rain.\n", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:  # as for a folder of mode 000, not as root
+        if os.fspath(path) == str(locked):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, _, err = run(capsys, *[arg.format(locked=locked) for arg in args])
+    assert code == 1
+    one_error_line(err, str(locked), "cannot read", "Permission denied")
