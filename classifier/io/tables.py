@@ -526,6 +526,32 @@ def folder_documents(
         yield InputDocument(name, text)
 
 
+def _check_readable(folder: str, deep: bool) -> None:
+    """Refuse a folder that cannot be listed: glob would skip it as if it were empty.
+
+    With ``deep``, every folder under ``folder`` is checked too (a ``**`` or ``a/b`` pattern
+    descends into them).
+
+    Raises
+    ------
+    DataError
+        Naming the folder and why.
+    """
+
+    def fail(err: OSError) -> None:
+        where = folder if err.filename is None else os.fsdecode(err.filename)
+        raise DataError(f"{where}: cannot read ({err.strerror or err})")
+
+    if not deep:
+        try:
+            os.scandir(folder).close()
+        except OSError as err:
+            fail(err)
+        return
+    for _ in os.walk(folder, onerror=fail):
+        pass
+
+
 def folder_files(folder: str, glob: str = DEFAULT_GLOB) -> list[tuple[str, Path]]:
     """Return ``(name, path)`` of each file of ``folder`` that matches ``glob``, sorted.
 
@@ -540,10 +566,7 @@ def folder_files(folder: str, glob: str = DEFAULT_GLOB) -> list[tuple[str, Path]
     root = Path(folder)
     if not root.is_dir():
         raise DataError(f"{folder}: not a directory")
-    try:  # glob would see an unreadable folder as an empty one
-        os.scandir(root).close()
-    except OSError as err:
-        raise DataError(f"{folder}: cannot read ({err.strerror or err})") from None
+    _check_readable(folder, deep="**" in glob or "/" in glob)
     if ".." in glob.replace("\\", "/").split("/"):
         raise DataError(f"{folder}: bad --glob pattern {glob!r} (it leaves the folder)")
     try:

@@ -341,3 +341,25 @@ def test_an_unreadable_folder_is_named_as_such(capsys, tmp_path, monkeypatch, ar
     code, _, err = run(capsys, *[arg.format(locked=locked) for arg in args])
     assert code == 1
     one_error_line(err, str(locked), "cannot read", "Permission denied")
+
+
+def test_an_unreadable_subfolder_is_not_skipped_silently(capsys, tmp_path, monkeypatch):
+    """Its files went unscored, with exit status 0."""
+    folder = tmp_path / "notes"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("a.txt", "sub/b.txt"):
+        (folder / name).write_text("It may rain.\n", encoding="utf-8")
+    locked = str(folder / "sub")
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:  # as for a folder of mode 000, not as root
+        if os.fspath(path) == locked:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, _, err = run(capsys, "score", str(folder), "--per", "document")
+    assert code == 1
+    one_error_line(err, locked, "cannot read")
+    code, printed, err = run(capsys, "score", str(folder), "--glob", "*.txt", "--format", "jsonl")
+    assert (code, err, len(printed.splitlines())) == (0, "", 1)  # sub is not looked into
