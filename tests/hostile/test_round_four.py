@@ -363,3 +363,32 @@ def test_an_unreadable_subfolder_is_not_skipped_silently(capsys, tmp_path, monke
     one_error_line(err, locked, "cannot read")
     code, printed, err = run(capsys, "score", str(folder), "--glob", "*.txt", "--format", "jsonl")
     assert (code, err, len(printed.splitlines())) == (0, "", 1)  # sub is not looked into
+
+
+def test_a_file_truncated_while_read_is_an_error(tmp_path):
+    """It ended early, its last sentence cut, exit status 0 (hedge score, while truncate ran)."""
+    from classifier.errors import InputError
+    from classifier.io.reader import decoded_blocks, open_input
+
+    path = tmp_path / "t.txt"
+    path.write_text("It may rain. " * 20_000, encoding="utf-8")  # several blocks
+    with open_input(str(path)) as stream:
+        blocks = decoded_blocks(str(path), stream)
+        next(blocks)
+        os.truncate(path, 100)
+        with pytest.raises(InputError, match=f"{path}: cannot read .*shrank"):
+            list(blocks)
+
+
+def test_a_file_that_grows_while_read_is_read_to_its_end(tmp_path):
+    from classifier.io.reader import decoded_blocks, open_input
+
+    path = tmp_path / "t.txt"
+    path.write_text("It may rain. " * 20_000, encoding="utf-8")
+    with open_input(str(path)) as stream:
+        blocks = decoded_blocks(str(path), stream)
+        text = next(blocks)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write("The end.")
+        text += "".join(blocks)
+    assert text.endswith("It may rain. The end.")
