@@ -83,9 +83,12 @@ def check_exists(name: str) -> None:
 def inputs_of(args: argparse.Namespace) -> list[str]:
     """Return every path a command reads: its files or folders, the lexicon, the model.
 
-    The bundled model and lexicons are inputs too.
+    The bundled model and lexicons are inputs too, and standard input (``-``) when it is
+    read: the file it may be redirected from.
     """
     names = [*getattr(args, "files", []), *getattr(args, "data", []), *getattr(args, "file", [])]
+    if not names and not getattr(args, "sentences", None):  # hedge score, hedge explain
+        names.append(STDIN)
     for option in ("lexicon", "model", "base_model"):  # base_model: train --from
         value = getattr(args, option, None)
         if value:
@@ -94,10 +97,10 @@ def inputs_of(args: argparse.Namespace) -> list[str]:
 
     with contextlib.suppress(FileNotFoundError):
         names += [str(bundled("models") / "default.hedge"), str(bundled("lexicons"))]
-    return [name for name in names if name != STDIN]
+    return names
 
 
-def _identity(name: str | Path) -> tuple[int, int] | None:
+def _identity(name: str | Path | int) -> tuple[int, int] | None:
     try:
         info = os.stat(name)
     except (OSError, ValueError):
@@ -127,6 +130,8 @@ def check_output(name: str, inputs: Iterable[str] = ()) -> Path:
     written = _identity(path)
     for given in inputs:
         if given == STDIN:
+            if written is not None and _identity(0) == written:  # file descriptor 0
+                raise CommandError(f"cannot write {name}: it is the file standard input reads")
             continue
         if Path(given).is_dir():
             folder = os.path.realpath(given)

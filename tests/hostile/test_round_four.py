@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -392,3 +393,33 @@ def test_a_file_that_grows_while_read_is_read_to_its_end(tmp_path):
             f.write("The end.")
         text += "".join(blocks)
     assert text.endswith("It may rain. The end.")
+
+
+@pytest.mark.parametrize(
+    ("args", "output"),
+    [
+        (["score"], "{input}"),
+        (["score", "-"], "/dev/stdin"),
+        (["score", "--format", "jsonl"], "/proc/self/fd/0"),
+        (["eval", "-", "--data-format", "csv"], "/dev/stdin"),
+        (["train", "-", "--data-format", "csv"], "/dev/stdin"),
+    ],
+)
+def test_the_file_standard_input_reads_is_never_overwritten(tmp_path, args, output):
+    """``hedge score -o notes.txt < notes.txt`` replaced the input with the scores."""
+    source = tmp_path / "in.csv"
+    shutil.copy(LABELED, source)
+    before = source.read_bytes()
+    option = "--out" if args[0] == "train" else "-o"
+    with open(source, "rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "classifier.cli", *args, option, output.format(input=source)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=120,
+        )
+    assert done.returncode == 1
+    one_error_line(done.stderr, "standard input")
+    assert source.read_bytes() == before
