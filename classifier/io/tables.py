@@ -182,7 +182,7 @@ def table_documents(path: str, options: TableOptions) -> Iterator[InputDocument]
         errors=options.errors,
     )
     for number, row in rows:
-        where = f"{path}:{number}"
+        where = f"{_shown(path)}:{number}"
         text = _text(row[options.text_col], where, options.text_col)
         fields: dict[str, Any] = {"row": number}
         for column in options.columns[1:]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -423,3 +424,12 @@ def test_the_file_standard_input_reads_is_never_overwritten(tmp_path, args, outp
     assert done.returncode == 1
     one_error_line(done.stderr, "standard input")
     assert source.read_bytes() == before
+
+
+def test_a_cell_error_on_standard_input_names_it_as_such(capsys, monkeypatch):
+    """Every other error of a table on standard input says "standard input", not "-"."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"text": true}\n')))
+    code, _, err = run(capsys, "score", "-", "--input-format", "jsonl", "--text-col", "text")
+    assert code == 1
+    line = one_error_line(err, "standard input:1: column 'text'")
+    assert "-:1" not in line
