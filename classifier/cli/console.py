@@ -124,6 +124,8 @@ def check_output(name: str, inputs: Iterable[str] = ()) -> Path:
     path = Path(name)
     if path.is_dir():
         raise CommandError(f"cannot write {name}: is a directory")
+    if name.endswith(("/", os.sep)):  # Path drops the slash: it would write a file "name"
+        raise CommandError(f"cannot write {name}: no such directory")
     if not path.parent.is_dir():
         raise CommandError(f"cannot write {name}: no such directory {path.parent}")
     target = os.path.realpath(path)  # where the output and its temporary file go

@@ -433,3 +433,12 @@ def test_a_cell_error_on_standard_input_names_it_as_such(capsys, monkeypatch):
     assert code == 1
     line = one_error_line(err, "standard input:1: column 'text'")
     assert "-:1" not in line
+
+
+@pytest.mark.parametrize("command", [["score", SAMPLE, "-o"], ["train", LABELED, "--out"]])
+def test_an_output_named_as_a_missing_folder_is_refused(capsys, tmp_path, command):
+    """``-o results/`` wrote a file named ``results``."""
+    code, _, err = run(capsys, *command, f"{tmp_path}/results/")
+    assert code == 1
+    one_error_line(err, "results/", "no such directory")
+    assert list(tmp_path.iterdir()) == []
