@@ -229,9 +229,13 @@ def _roc_auc(uncertain: np.ndarray, p_uncertain: np.ndarray) -> float:
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    """Return Pearson's r within [-1, 1], scaled first (as SciPy does) against overflow."""
     x = x - x.mean()
     y = y - y.mean()
-    return float(np.dot(x, y) / math.sqrt(float(np.dot(x, x)) * float(np.dot(y, y))))
+    x = x / np.max(np.abs(x))
+    y = y / np.max(np.abs(y))
+    r = float(np.dot(x, y) / math.sqrt(float(np.dot(x, x)) * float(np.dot(y, y))))
+    return max(-1.0, min(1.0, r)) if math.isfinite(r) else r
 
 
 def _correlations(
@@ -244,10 +248,10 @@ def _correlations(
         raise ValueError(f"got {len(certainty)} sentences but {len(values)} ratings")
     if not np.all(np.isfinite(values)):
         raise ValueError("ratings must be finite numbers")
-    if len(values) < 2 or np.ptp(values) == 0 or np.ptp(certainty) == 0:
-        return None, None
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow of ratings near 1e308
+        if len(values) < 2 or np.ptp(values) == 0 or np.ptp(certainty) == 0:
+            return None, None
         pearson = _pearson(certainty, values)
         spearman = _pearson(_ranks(certainty), _ranks(values))
     return (

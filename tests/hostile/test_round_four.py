@@ -442,3 +442,20 @@ def test_an_output_named_as_a_missing_folder_is_refused(capsys, tmp_path, comman
     assert code == 1
     one_error_line(err, "results/", "no such directory")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_correlations_of_huge_ratings_are_right_and_quiet(capsys, tmp_path):
+    """Ratings near 1e300: r was 0.0 (overflow) and numpy's overflow warnings were printed."""
+    data = tmp_path / "r.jsonl"
+    rows = [
+        {"text": "It may rain." if i % 2 else "The sky is blue.", "label": 2 if i % 2 else 1e300}
+        for i in range(20)
+    ]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    code, printed, err = run(capsys, "eval", str(data), "--rating-cutoff", "3", "--format", "json")
+    assert (code, err) == (0, "")
+    report = json.loads(printed)
+    assert report["pearson"] == pytest.approx(1.0) and -1 <= report["pearson"] <= 1
+    data.write_text(data.read_text().replace("1e+300", "1e308").replace(": 2", ": -1e308"))
+    code, printed, err = run(capsys, "eval", str(data), "--rating-cutoff", "0", "--format", "json")
+    assert (code, err) == (0, "")
