@@ -1,9 +1,10 @@
 """Evaluate a model on labeled sentences: a typed report for JSON and for people.
 
-The confusion matrix, accuracy, ROC AUC, Brier score and calibration bins come from
-scikit-learn (``sklearn.metrics``, ``calibration_curve``), precision, recall and F1 from
-:func:`classifier.model.labels.precision_recall_f1` (scikit-learn's numbers, counted faster);
-this module gathers them and prints them.
+Precision, recall and F1 come from :func:`classifier.model.labels.precision_recall_f1`;
+accuracy, ROC AUC (the Mann-Whitney U), Brier score, the calibration bins (those of
+scikit-learn's ``calibration_curve``) and the correlations are counted here with NumPy, the
+numbers scikit-learn and SciPy give, without importing them (they alone take 150 MB), and
+this module prints them.
 """
 
 from __future__ import annotations
@@ -190,18 +191,16 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def _calibration(p_uncertain: np.ndarray, uncertain: np.ndarray) -> tuple[CalibrationBin, ...]:
-    from sklearn.calibration import calibration_curve
-
-    observed, predicted = calibration_curve(
-        uncertain, p_uncertain, n_bins=CALIBRATION_BINS, strategy="uniform", pos_label=True
-    )
+    """Bin P(uncertain) as ``calibration_curve(..., strategy="uniform")`` does."""
     edges = np.linspace(0.0, 1.0, CALIBRATION_BINS + 1)
-    # calibration_curve returns the non-empty bins only; count them as it bins them
-    counts = np.bincount(np.searchsorted(edges[1:-1], p_uncertain), minlength=CALIBRATION_BINS)
-    filled = iter(zip(predicted.tolist(), observed.tolist(), strict=True))
+    ids = np.searchsorted(edges[1:-1], p_uncertain)
+    counts = np.bincount(ids, minlength=CALIBRATION_BINS)
+    sums = np.bincount(ids, weights=p_uncertain, minlength=CALIBRATION_BINS)
+    hits = np.bincount(ids, weights=uncertain.astype(float), minlength=CALIBRATION_BINS)
     bins = []
     for i, count in enumerate(counts.tolist()):
-        mean_predicted, observed_rate = next(filled) if count else (None, None)
+        mean_predicted = float(sums[i] / count) if count else None
+        observed_rate = float(hits[i] / count) if count else None
         bins.append(
             CalibrationBin(
                 float(edges[i]), float(edges[i + 1]), count, mean_predicted, observed_rate
@@ -210,24 +209,51 @@ def _calibration(p_uncertain: np.ndarray, uncertain: np.ndarray) -> tuple[Calibr
     return tuple(bins)
 
 
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Return the 1-based ranks of ``values``, ties given their mean rank (``rankdata``)."""
+    order = np.argsort(values, kind="mergesort")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    ranks = np.empty(len(values), dtype=float)
+    ranks[order] = np.repeat((starts + ends + 1) / 2.0, ends - starts)
+    return ranks
+
+
+def _roc_auc(uncertain: np.ndarray, p_uncertain: np.ndarray) -> float:
+    """Return the area under the ROC curve: the Mann-Whitney U of the two classes."""
+    positives = int(np.sum(uncertain))
+    negatives = len(uncertain) - positives
+    u = float(np.sum(_ranks(p_uncertain)[uncertain])) - positives * (positives + 1) / 2
+    return u / (positives * negatives)
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    """Return Pearson's r within [-1, 1], scaled first (as SciPy does) against overflow."""
+    x = x - x.mean()
+    y = y - y.mean()
+    x = x / np.max(np.abs(x))
+    y = y / np.max(np.abs(y))
+    r = float(np.dot(x, y) / math.sqrt(float(np.dot(x, x)) * float(np.dot(y, y))))
+    return max(-1.0, min(1.0, r)) if math.isfinite(r) else r
+
+
 def _correlations(
     certainty: np.ndarray, ratings: Sequence[float] | None
 ) -> tuple[float | None, float | None]:
     if ratings is None:
         return None, None
-    from scipy.stats import pearsonr, spearmanr
-
     values = np.asarray(ratings, dtype=float)
     if len(values) != len(certainty):
         raise ValueError(f"got {len(certainty)} sentences but {len(values)} ratings")
     if not np.all(np.isfinite(values)):
         raise ValueError("ratings must be finite numbers")
-    if len(values) < 2 or np.ptp(values) == 0 or np.ptp(certainty) == 0:
-        return None, None
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        pearson = float(pearsonr(certainty, values)[0])
-        spearman = float(spearmanr(certainty, values)[0])
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow of ratings near 1e308
+        if len(values) < 2 or np.ptp(values) == 0 or np.ptp(certainty) == 0:
+            return None, None
+        pearson = _pearson(certainty, values)
+        spearman = _pearson(_ranks(certainty), _ranks(values))
     return (
         pearson if math.isfinite(pearson) else None,
         spearman if math.isfinite(spearman) else None,
@@ -269,8 +295,6 @@ def evaluate(
     ValueError
         For a label that is not one, no sentences, or lengths that differ.
     """
-    from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
-
     from classifier.cues.analysis import check_sentences
 
     texts = check_sentences(sentences)
@@ -300,10 +324,10 @@ def evaluate(
         precision=precision,
         recall=recall,
         f1=f1,
-        accuracy=float(accuracy_score(uncertain, predicted)),
+        accuracy=float(np.mean(uncertain == predicted)),
         confusion=((tn, fp), (fn, tp)),
-        roc_auc=float(roc_auc_score(uncertain, p_uncertain)) if both else None,
-        brier=float(brier_score_loss(uncertain, p_uncertain, pos_label=True)),
+        roc_auc=_roc_auc(uncertain, p_uncertain) if both else None,
+        brier=float(np.mean((p_uncertain - uncertain) ** 2)),
         calibration=_calibration(p_uncertain, uncertain),
         pearson=pearson,
         spearman=spearman,

@@ -63,7 +63,7 @@ def test_jsonl_and_its_errors(tmp_path):
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
     docs = read(path, text_col="body", id_col="id", keep_cols=("tags",))
     assert [(d.text, d.fields) for d in docs] == [
-        ("Perhaps.", {"row": 1, "id": 7, "tags": "['a']"}),
+        ("Perhaps.", {"row": 1, "id": 7, "tags": '["a"]'}),
         ("", {"row": 2, "id": 8, "tags": "[]"}),
     ]
     path.write_text('{"body": "Fine."}\n{"body": 3}\n', encoding="utf-8")

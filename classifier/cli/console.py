@@ -34,10 +34,14 @@ __all__ = [
     "delimiter",
     "encoding",
     "error",
+    "file_name",
     "finite_float",
     "inputs_of",
     "jobs",
+    "output",
+    "path",
     "probability",
+    "seed",
     "byte_progress",
     "positive_int",
     "progress",
@@ -79,9 +83,12 @@ def check_exists(name: str) -> None:
 def inputs_of(args: argparse.Namespace) -> list[str]:
     """Return every path a command reads: its files or folders, the lexicon, the model.
 
-    The bundled model and lexicons are inputs too.
+    The bundled model and lexicons are inputs too, and standard input (``-``) when it is
+    read: the file it may be redirected from.
     """
     names = [*getattr(args, "files", []), *getattr(args, "data", []), *getattr(args, "file", [])]
+    if not names and not getattr(args, "sentences", None):  # hedge score, hedge explain
+        names.append(STDIN)
     for option in ("lexicon", "model", "base_model"):  # base_model: train --from
         value = getattr(args, option, None)
         if value:
@@ -90,10 +97,10 @@ def inputs_of(args: argparse.Namespace) -> list[str]:
 
     with contextlib.suppress(FileNotFoundError):
         names += [str(bundled("models") / "default.hedge"), str(bundled("lexicons"))]
-    return [name for name in names if name != STDIN]
+    return names
 
 
-def _identity(name: str | Path) -> tuple[int, int] | None:
+def _identity(name: str | Path | int) -> tuple[int, int] | None:
     try:
         info = os.stat(name)
     except (OSError, ValueError):
@@ -117,12 +124,16 @@ def check_output(name: str, inputs: Iterable[str] = ()) -> Path:
     path = Path(name)
     if path.is_dir():
         raise CommandError(f"cannot write {name}: is a directory")
+    if name.endswith(("/", os.sep)):  # Path drops the slash: it would write a file "name"
+        raise CommandError(f"cannot write {name}: no such directory")
     if not path.parent.is_dir():
         raise CommandError(f"cannot write {name}: no such directory {path.parent}")
     target = os.path.realpath(path)  # where the output and its temporary file go
     written = _identity(path)
     for given in inputs:
         if given == STDIN:
+            if written is not None and _identity(0) == written:  # file descriptor 0
+                raise CommandError(f"cannot write {name}: it is the file standard input reads")
             continue
         if Path(given).is_dir():
             folder = os.path.realpath(given)
@@ -219,6 +230,36 @@ def jobs(text: str) -> int:
     return value
 
 
+def output(text: str) -> str | None:
+    """Parse ``-o PATH`` for argparse: ``-`` is standard output (None)."""
+    return None if text == STDIN else file_name(text)
+
+
+def path(text: str) -> str:
+    """Parse the name of a file or folder to read for argparse: not empty."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file name, got ''")
+    return text
+
+
+def file_name(text: str) -> str:
+    """Parse the name of a file to write for argparse: neither empty nor ``-``."""
+    if not text or text == STDIN:
+        raise argparse.ArgumentTypeError(f"expected a file name, got {text!r}")
+    return text
+
+
+def seed(text: str) -> int:
+    """Parse a random seed for argparse: a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 4294967295, got {text}")
+    return value
+
+
 def finite_float(text: str) -> float:
     """Parse a finite number for argparse."""
     try:
@@ -306,10 +347,12 @@ class _CheckedOutput:
     and is not reported as a failure to write standard output.
     """
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream  # None when the process started with it closed (``>&-``)
 
     def write(self, text: str) -> int:
+        if self.stream is None:
+            raise StdoutError("cannot write standard output: it is closed")
         try:
             return self.stream.write(text)
         except BrokenPipeError:
@@ -322,6 +365,8 @@ class _CheckedOutput:
             self.write(line)
 
     def flush(self) -> None:
+        if self.stream is None:
+            return
         try:
             self.stream.flush()
         except BrokenPipeError:
@@ -333,10 +378,28 @@ class _CheckedOutput:
         return getattr(self.stream, name)
 
 
+def _utf8(stream: TextIO | None) -> None:
+    """Make ``stream`` write UTF-8 whatever the locale or ``PYTHONIOENCODING`` say.
+
+    Every output is UTF-8, as its files are: an ASCII or Latin-1 standard output would
+    fail on the first other character, or write bytes that are not UTF-8.
+    """
+    encoding = getattr(stream, "encoding", None)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if encoding is None or reconfigure is None:
+        return
+    with contextlib.suppress(LookupError):
+        if codecs.lookup(encoding).name == "utf-8":
+            return
+    with contextlib.suppress(OSError, ValueError):  # a stream already written cannot change
+        reconfigure(encoding="utf-8")
+
+
 @contextlib.contextmanager
 def checked_stdout() -> Iterator[None]:
-    """Make a failure to write standard output a :class:`StdoutError`."""
-    stream = sys.stdout
+    """Make a failure to write standard output a :class:`StdoutError`; write it as UTF-8."""
+    stream = sys.stdout  # None when closed (``>&-``): writing it is then the error
+    _utf8(stream)
     sys.stdout = cast(TextIO, _CheckedOutput(stream))
     try:
         yield

@@ -158,7 +158,9 @@ HELP_ERRORS = (
     "on bytes invalid in the encoding: stop with an error naming them, or replace "
     "them with U+FFFD (default: %(default)s)"
 )
-HELP_JOBS = "score on N processes (-1: one per core); output is the same as with 1"
+HELP_JOBS = (
+    "score on N processes, at most one per core (-1: one per core); output is the same as with 1"
+)
 HELP_PER = (
     "one record per sentence, or per document (a file, a table row) with its share of"
     " uncertain sentences and lowest certainty (default: %(default)s)"
@@ -177,7 +179,7 @@ HELP_LEXICON = (
     "add the cues of the lexicon directory DIR to the model without retraining "
     "(scored through their category's and prior's weights)"
 )
-HELP_OUTPUT = "write to PATH (replaced atomically) instead of standard output"
+HELP_OUTPUT = "write to PATH (replaced atomically) instead of standard output ('-')"
 HELP_DUPLICATES = (
     "a sentence labeled both ways: stop with an error naming them (default), drop every "
     "copy of it, or keep its first label"

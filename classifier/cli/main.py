@@ -64,6 +64,7 @@ def _add_score_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "files",
         nargs="*",
+        type=console.path,
         metavar="FILE",
         help="text file (UTF-8 unless --encoding), table or folder; '-' for standard input",
     )
@@ -179,14 +180,21 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
         epilog=clihelp.TRAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
     parser.add_argument(
-        "--out", required=True, metavar="MODEL", help="model file to write, e.g. my.hedge"
+        "data", nargs="+", type=console.path, metavar="DATA", help="labeled data file"
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=console.file_name,
+        metavar="MODEL",
+        help="model file to write, e.g. my.hedge",
     )
     cliargs.add_data_arguments(parser)
     cliargs.add_threshold_argument(parser, clihelp.HELP_THRESHOLD_TRAIN, ratings=True)
     parser.add_argument(
         "--lexicon",
+        type=console.path,
         metavar="DIR",
         help=clihelp.HELP_LEXICON_2,
     )
@@ -196,7 +204,10 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:
         help=clihelp.HELP_BASE,
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the cross-validation folds (default: 0)"
+        "--seed",
+        type=console.seed,
+        default=0,
+        help="seed of the cross-validation folds (default: 0)",
     )
     cliargs.add_adapt_arguments(parser)
     parser.set_defaults(handler=_run_train)
@@ -207,6 +218,13 @@ def _run_train(args: argparse.Namespace) -> int:
         raise CommandError("--base needs --lexicon DIR")
     if args.convention is not None and args.base_model is None:
         raise CommandError("--convention names the new convention of --from: give --from")
+    if args.convention is not None:
+        from classifier.model.estimator import check_convention_name
+
+        try:
+            check_convention_name(args.convention)
+        except ValueError as err:
+            raise CommandError(f"--convention: {err}") from None
     out = console.check_output(args.out, console.inputs_of(args))
     from classifier.cues.lexicon import Lexicon, load_lexicon
     from classifier.io.archive import default_model_path
@@ -297,7 +315,9 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
         epilog=clihelp.EVAL_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("data", nargs="+", metavar="DATA", help="labeled data file")
+    parser.add_argument(
+        "data", nargs="+", type=console.path, metavar="DATA", help="labeled data file"
+    )
     parser.add_argument(
         "--format", choices=EVAL_FORMATS, default="text", help="output format (default: text)"
     )
@@ -307,6 +327,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction) -> None:
     cliargs.add_output_argument(parser)
     parser.add_argument(
         "--plot",
+        type=console.file_name,
         metavar="PNG",
         help=clihelp.HELP_PLOT,
     )
@@ -363,6 +384,7 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
         "--file",
         action="append",
         default=[],
+        type=console.path,
         metavar="PATH",
         help=clihelp.HELP_FILE,
     )
@@ -373,7 +395,10 @@ def _add_explain_parser(commands: argparse._SubParsersAction) -> None:
         help=clihelp.HELP_FORMAT,
     )
     parser.add_argument(
-        "--lexicon", metavar="DIR", help="add the cues of lexicon DIR without retraining"
+        "--lexicon",
+        type=console.path,
+        metavar="DIR",
+        help="add the cues of lexicon DIR without retraining",
     )
     cliargs.add_encoding_arguments(parser)
     cliargs.add_outputs_argument(parser)
@@ -443,7 +468,7 @@ def _add_lexicon_parser(commands: argparse._SubParsersAction) -> None:
         epilog=clihelp.LEXICON_CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("directory", metavar="DIR", help="lexicon directory")
+    check.add_argument("directory", type=console.path, metavar="DIR", help="lexicon directory")
     check.set_defaults(handler=_run_lexicon_check)
 
 

@@ -66,6 +66,7 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--lexicon",
+        type=console.path,
         metavar="DIR",
         help=clihelp.HELP_LEXICON,
     )
@@ -93,6 +94,7 @@ def add_output_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o",
         "--output",
+        type=console.output,
         metavar="PATH",
         help=clihelp.HELP_OUTPUT,
     )
@@ -134,7 +136,9 @@ def with_outputs(scorer: Scorer, args: argparse.Namespace) -> Scorer:
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--model`` and ``--convention``."""
-    parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
+    parser.add_argument(
+        "--model", type=console.path, metavar="PATH", help="model file (default: the bundled model)"
+    )
     parser.add_argument(
         "--convention",
         metavar="NAME",

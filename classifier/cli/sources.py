@@ -143,6 +143,14 @@ def input_documents(names: list[str], args: argparse.Namespace) -> Iterator[Inpu
         return None
     if args.lines:
         raise CommandError("--lines reads text files only, not tables or folders")
+    from classifier.io.formats import own_field
+
+    for option, column in [("--id-col", args.id_col)] + [("--keep-col", c) for c in args.keep_col]:
+        if column is not None and own_field(column):
+            raise CommandError(
+                f"{option} {column}: the records have a field {column!r} of their own; "
+                "rename the column in the table"
+            )
     for name in names:
         if name != STDIN:
             check_exists(name)
@@ -330,14 +338,17 @@ def _work(conn: Connection, job: Callable[[Any], Any]) -> None:
 class Workers:
     """Worker processes (``--jobs``) that run one function on tasks, in order.
 
-    Each worker gets the function once, when it starts (forked where the system can:
-    the model is then shared, not copied), and one task at a time. A worker that dies
+    There are ``n_jobs`` of them, at most one per core (``--jobs 100000`` would fork until
+    memory or the process table ran out). Each worker gets the function once, when it
+    starts (forked where the system can: the model is then shared, not copied), and one
+    task at a time. A worker that dies
     or cannot start ends the run with a :class:`CommandError`, and leaving the ``with``
     block stops every worker, however it is left.
     """
 
     def __init__(self, n_jobs: int, job: Callable[[Any], Any]) -> None:
-        self.size = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        cores = os.cpu_count() or 1  # more workers than cores only cost memory
+        self.size = cores if n_jobs == -1 else min(n_jobs, cores)
         self.job = job
         self.processes: list[BaseProcess] = []
         self.connections: list[Connection] = []

@@ -345,6 +345,10 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     path = Path(directory)
     if not path.is_dir():
         raise LexiconError(f"{path}: not a directory")
+    try:  # glob would see an unreadable folder as an empty one
+        os.scandir(path).close()
+    except OSError as err:
+        raise LexiconError(f"{path}: cannot read ({err.strerror or err})") from None
     files = sorted(path.glob("*.tsv"))
     if not files:
         raise LexiconError(f"{path}: no *.tsv lexicon file")

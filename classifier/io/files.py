@@ -44,24 +44,31 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
     A crash or interruption leaves either the old file or none, never a partial one. An
     existing file keeps its permission bits (as ``sed -i`` does); a new one gets the
     usual ``0666 & ~umask``. A symbolic link is written through: its target is replaced
-    and the link stays.
+    and the link stays. What is not a regular file (``/dev/null``, ``/dev/full``, a named
+    pipe) is written into, never replaced.
     """
     import tempfile
 
     path = Path(os.path.realpath(path))
+    try:
+        mode: int | None = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "wb") as f:
+            write(f)
+        return
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
+        if mode is None:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        os.chmod(tmp, mode)  # mkstemp makes 0600
+        os.chmod(tmp, stat.S_IMODE(mode))  # mkstemp makes 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -42,6 +42,7 @@ __all__ = [
     "explanation_lines",
     "explanation_record",
     "finite",
+    "own_field",
     "record_dict",
     "write_documents",
     "write_output",
@@ -411,13 +412,6 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
     if output is None:
         write(sys.stdout)
         return
-    if output.exists() and not output.is_file():  # /dev/null, a named pipe: nothing to replace
-        try:
-            with open(output, "w", encoding="utf-8", newline="") as stream:
-                write(stream)
-        except OSError as err:
-            raise OutputError(f"cannot write {output}: {err.strerror or err}") from None
-        return
     from classifier.io.files import atomic_write
 
     def write_binary(f: BinaryIO) -> None:
@@ -475,6 +469,20 @@ DOCUMENT_FIELDS = frozenset(
     {"doc", "row", "certainty", "rating", "uncertain_share", "label", "sentences", "uncertain"}
     | {"categories"}
 )
+
+
+def own_field(name: str) -> bool:
+    """Tell whether ``name`` is a field of some output record (sentence, document, --with).
+
+    A table column of that name cannot be repeated in records (``--id-col``,
+    ``--keep-col``): one of the two values would be lost.
+    """
+    return (
+        name in DOCUMENT_FIELDS
+        or name in columns(by_lines=False)
+        or name in ("types", "aspects")
+        or name.startswith("aspect_")
+    )
 
 
 def explanation_record(

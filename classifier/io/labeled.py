@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from classifier.cues.lexicon import HEDGE_CATEGORIES
 from classifier.errors import DataError, InputError
-from classifier.io.tables import check_columns, loads, table_rows, unique_keys
+from classifier.io.tables import check_characters, check_columns, loads, table_rows, unique_keys
 from classifier.model.labels import CERTAIN, UNCERTAIN, LabelReader
 
 if TYPE_CHECKING:
@@ -246,10 +246,12 @@ def _json_array(
             return
         line += text.count("\n", counted, i)
         counted = i
+        start = i
         try:
             value, i = decoder.raw_decode(text, i)
         except ValueError as err:  # a key twice in one object
             raise DataError(f"{name}:{line}: {err}") from None
+        check_characters(text[start:i], value, f"{name}:{line}")
         if not isinstance(value, dict):
             raise DataError(f"{name}:{line}: expected a JSON object, found {_show(value)}")
         check_columns(list(value), columns, f"{name}:{line}")

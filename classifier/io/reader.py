@@ -17,6 +17,8 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -123,6 +125,8 @@ def open_input(name: str) -> Iterator[BinaryIO]:
 @contextmanager
 def _open(name: str) -> Iterator[BinaryIO]:
     if name == STDIN:
+        if sys.stdin is None:  # the process started with it closed (``<&-``)
+            raise InputError("cannot read standard input: it is closed")
         buffer = getattr(sys.stdin, "buffer", None)
         yield buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
         return
@@ -136,7 +140,40 @@ def _open(name: str) -> Iterator[BinaryIO]:
     except OSError as err:
         raise InputError(f"{shown}: cannot read ({err.strerror or err})") from None
     with stream:
-        yield stream
+        info = os.fstat(stream.fileno())
+        yield (
+            cast(BinaryIO, _Whole(stream, shown, info.st_size))
+            if stat.S_ISREG(info.st_mode)
+            else stream
+        )
+
+
+class _Whole(io.RawIOBase):
+    """A regular file's stream that fails when the file shrank while it was read.
+
+    A file truncated under the reader would otherwise end early, its last sentence cut,
+    as if that were all of it.
+    """
+
+    def __init__(self, stream: BinaryIO, shown: str, size: int) -> None:
+        super().__init__()
+        self.stream = stream
+        self.shown = shown
+        self.size = size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self.stream.read(-1 if size is None else size)
+        if not data and os.fstat(self.stream.fileno()).st_size < self.size:
+            raise InputError(
+                f"{self.shown}: cannot read (the file shrank from {self.size} bytes while "
+                "it was read)"
+            )
+        return data
+
+    read1 = read
 
 
 def _looks_like_utf16(data: bytes) -> bool:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -183,7 +185,7 @@ def table_documents(path: str, options: TableOptions) -> Iterator[InputDocument]
         errors=options.errors,
     )
     for number, row in rows:
-        where = f"{path}:{number}"
+        where = f"{_shown(path)}:{number}"
         text = _text(row[options.text_col], where, options.text_col)
         fields: dict[str, Any] = {"row": number}
         for column in options.columns[1:]:
@@ -202,11 +204,18 @@ def _text(value: Any, where: str, column: str) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """Return a cell as JSON can write it: NaN and other missing values become None."""
+    r"""Return a cell as JSON can write it: NaN and other missing values become None.
+
+    An array or object is written as its JSON text, bytes as text with ``\xNN`` escapes.
+    """
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # a NumPy scalar
         return value.item()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    if isinstance(value, (list, tuple, dict)):  # a JSON array or object, a Parquet list
+        return json.dumps(value, ensure_ascii=False, default=str)
     if value is not None and not isinstance(value, (str, int, float, bool)):
         return str(value)
     return value
@@ -336,7 +345,13 @@ def _delimited_rows(
                 )
             yield start, dict(zip(header, row, strict=True))
     except csv.Error as err:
-        raise DataError(f"{name}:{reader.line_num}: malformed {kind} ({err})") from None
+        reason = str(err)
+        if "new-line character seen in unquoted field" in reason:  # Python's words
+            reason = (
+                "a carriage return (\\r) in an unquoted field: quote the field, or end lines "
+                "with \\n or \\r\\n"
+            )
+        raise DataError(f"{name}:{reader.line_num}: malformed {kind} ({reason})") from None
 
 
 class _DuplicateKeyError(ValueError):
@@ -379,6 +394,41 @@ def loads(text: str, name: str, first_line: int, unique: bool = True) -> Any:
         ) from None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def check_characters(text: str, value: Any, where: str) -> None:
+    r"""Refuse a JSON ``value`` (parsed from ``text``) holding a lone surrogate like ``\ud800``.
+
+    JSON escapes may name half of a UTF-16 pair, which is no character: no output could
+    write it as UTF-8.
+
+    Raises
+    ------
+    DataError
+        Naming ``where`` and the escape.
+    """
+    if not _SURROGATE_ESCAPE.search(text):
+        return
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as err:
+                escape = f"\\u{ord(item[err.start]):04x}"
+                raise DataError(
+                    f"{where}: invalid JSON (the escape {escape} is half a surrogate pair, "
+                    "not a character)"
+                ) from None
+
+
 def _jsonl_rows(
     path: str, lines: Iterable[str], columns: Sequence[str]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -388,6 +438,7 @@ def _jsonl_rows(
         if not line.strip():
             continue
         value = loads(line.rstrip("\r\n"), name, number)
+        check_characters(line, value, f"{name}:{number}")
         if not isinstance(value, dict):
             raise DataError(
                 f"{name}:{number}: expected a JSON object, found {type(value).__name__}"
@@ -501,6 +552,32 @@ def folder_documents(
         yield InputDocument(name, text)
 
 
+def _check_readable(folder: str, deep: bool) -> None:
+    """Refuse a folder that cannot be listed: glob would skip it as if it were empty.
+
+    With ``deep``, every folder under ``folder`` is checked too (a ``**`` or ``a/b`` pattern
+    descends into them).
+
+    Raises
+    ------
+    DataError
+        Naming the folder and why.
+    """
+
+    def fail(err: OSError) -> None:
+        where = folder if err.filename is None else os.fsdecode(err.filename)
+        raise DataError(f"{where}: cannot read ({err.strerror or err})")
+
+    if not deep:
+        try:
+            os.scandir(folder).close()
+        except OSError as err:
+            fail(err)
+        return
+    for _ in os.walk(folder, onerror=fail):
+        pass
+
+
 def folder_files(folder: str, glob: str = DEFAULT_GLOB) -> list[tuple[str, Path]]:
     """Return ``(name, path)`` of each file of ``folder`` that matches ``glob``, sorted.
 
@@ -509,11 +586,15 @@ def folder_files(folder: str, glob: str = DEFAULT_GLOB) -> list[tuple[str, Path]
     Raises
     ------
     DataError
-        If ``folder`` is not a directory, ``glob`` is not a pattern, or no file matches.
+        If ``folder`` is not a directory, ``glob`` is not a pattern of files under it
+        (``..`` would leave it), or no file matches.
     """
     root = Path(folder)
     if not root.is_dir():
         raise DataError(f"{folder}: not a directory")
+    _check_readable(folder, deep="**" in glob or "/" in glob)
+    if ".." in glob.replace("\\", "/").split("/"):
+        raise DataError(f"{folder}: bad --glob pattern {glob!r} (it leaves the folder)")
     try:
         paths = sorted(path for path in root.glob(glob) if path.is_file())
     except (ValueError, NotImplementedError) as err:

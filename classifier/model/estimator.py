@@ -81,7 +81,23 @@ def _check_domains(domains: Iterable[str] | None, n: int) -> np.ndarray:
     values = np.asarray([str(d) for d in domains], dtype=object)
     if values.shape != (n,):
         raise ValueError(f"got {n} sentences but {len(values)} domains")
+    for name in sorted(set(values)):
+        check_convention_name(name)
     return values
+
+
+def check_convention_name(name: str) -> str:
+    """Return ``name`` if it can name a convention (a domain), else raise ``ValueError``.
+
+    It names a member of the model archive, ``conventions/NAME.json``: letters, digits
+    and ``_``, not starting with a digit (:meth:`str.isidentifier`), as the archive reader
+    accepts.
+    """
+    if not name.isidentifier():
+        raise ValueError(
+            f"{name!r} cannot name a convention: use letters, digits and _ (not first a digit)"
+        )
+    return name
 
 
 def _augment(features: Any, domain: np.ndarray, names: list[str]) -> Any:

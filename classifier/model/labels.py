@@ -247,8 +247,13 @@ def precision_recall_f1(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[f
 def confusion(
     uncertain: np.ndarray, predicted: np.ndarray
 ) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Return ``confusion[actual][predicted]``, classes in the order of :data:`CLASSES`."""
-    from sklearn.metrics import confusion_matrix
+    """Return ``confusion[actual][predicted]``, classes in the order of :data:`CLASSES`.
 
-    (tn, fp), (fn, tp) = confusion_matrix(uncertain, predicted, labels=[False, True]).tolist()
+    ``sklearn.metrics.confusion_matrix(uncertain, predicted, labels=[False, True])``,
+    counted without importing scikit-learn.
+    """
+    tp = int((predicted & uncertain).sum())
+    fp = int((predicted & ~uncertain).sum())
+    fn = int((~predicted & uncertain).sum())
+    tn = len(uncertain) - tp - fp - fn
     return (tn, fp), (fn, tp)
