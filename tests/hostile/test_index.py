@@ -27,9 +27,9 @@ def test_the_index_names_every_test_and_only_tests_that_exist():
     named: set[tuple[str, str]] = set()
     for row in (HERE / "README.md").read_text(encoding="utf-8").splitlines():
         cells = row.split(" | ")
-        if len(cells) < 3:
+        if len(cells) < 2:
             continue
-        for part in cells[2].split(";"):
+        for part in cells[-1].split(";"):  # the last column names the tests
             files = re.findall(r"`(test_\w+\.py)`", part)
             names = re.findall(r"`(test_\w+)`", part)
             for file in files:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.common import EXAMPLES, INPUT_PEAK, ROOT, Finished, limited, one_error_line, run
+from tests.hostile.common import EXAMPLES, INPUT_PEAK, ROOT, hedge, one_error_line, run
 
 SAMPLE = str(EXAMPLES / "sample.txt")
 LABELED = str(EXAMPLES / "labeled.csv")
@@ -188,29 +188,10 @@ def test_eval_stays_within_the_input_bound(tmp_path, ratings):
     args = ["--text-col", "review", "--label-col", "stars", "--rating-cutoff", "3"]
     data = str(EXAMPLES / ("reviews.csv" if ratings else "held_out.csv"))
     command = ["eval", data, *(args if ratings else []), "--format", "json", "-o", str(out)]
-    done, peak = own_peak(tmp_path / "peak", *command)
+    done = hedge(*command)
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(out.read_text(encoding="utf-8"))["roc_auc"] is not None
-    assert peak < INPUT_PEAK, f"{peak / (1 << 20):.1f} MB"
-
-
-def own_peak(record: Path, *args: str) -> tuple[Finished, int]:
-    """Run ``hedge args`` in a subprocess; return it and the peak of its own memory.
-
-    The peak is ``VmHWM`` of the process after ``exec``: ``ru_maxrss`` would also count the
-    pages of the test process it was forked from.
-    """
-    code = f"""
-import atexit, sys
-from classifier.cli.main import main
-def record():
-    with open("/proc/self/status") as status, open({str(record)!r}, "w") as out:
-        out.write(next(line for line in status if line.startswith("VmHWM:")))
-atexit.register(record)
-sys.exit(main({list(args)!r}))
-"""
-    done = limited(code)
-    return done, int(record.read_text().split()[1]) * 1024  # kB
+    assert 0 < done.peak < INPUT_PEAK, done.peak_mb
 
 
 @pytest.mark.parametrize("per", ["sentence", "document"])
