@@ -25,7 +25,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from classifier._version import __version__
@@ -74,6 +74,9 @@ MAX_SENTENCES = 2000
 MAX_SHOWN_SIZE = 400_000
 #: What one cue adds to a sentence's :func:`_shown_size`: its markup and details.
 CUE_SIZE = 50
+#: Most documents past the cap listed one per row; the rest are added up in one row (a page
+#: of 200,000 table rows was 20 MB and took 200 MB to build).
+MAX_SUMMARY_ROWS = 1000
 #: Characters of a sentence shown in the index of uncertain sentences.
 INDEX_CHARS = 90
 #: A blank line: it ends a paragraph, in the text and on the page.
@@ -571,23 +574,39 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'s' * (count != 1)}"
 
 
-def _summary(documents: Sequence[Document], threshold: float | None) -> str:
-    verdicts = [document.verdict() for document in documents]
-    count = sum(verdict.sentences for verdict in verdicts)
-    uncertain = sum(verdict.uncertain for verdict in verdicts)
-    categories: Counter[str] = Counter()
-    for document in documents:
-        categories.update(document.categories())
+@dataclass
+class _Totals:
+    """What some documents add up to: counts, the lowest certainty, cue categories."""
+
+    documents: int = 0
+    sentences: int = 0
+    uncertain: int = 0
+    certainty: float | None = None
+    categories: Counter[str] = field(default_factory=Counter)
+
+    def add(self, document: Document) -> None:
+        result = document.verdict()
+        self.documents += 1
+        self.sentences += result.sentences
+        self.uncertain += result.uncertain
+        if result.certainty is not None:
+            lowest = self.certainty
+            self.certainty = result.certainty if lowest is None else min(lowest, result.certainty)
+        self.categories.update(document.categories())
+
+
+def _summary(totals: _Totals, threshold: float | None) -> str:
+    count, uncertain = totals.sentences, totals.uncertain
     stats = [
         f'<div class="stat"><b>{count:,}</b>sentence{"s" * (count != 1)}</div>',
         f'<div class="stat"><b>{uncertain:,}</b>uncertain ({_percent(uncertain, count)})</div>',
         f'<div class="stat"><b>{count - uncertain:,}</b>certain</div>',
     ]
-    if len(documents) != 1:
-        stats.insert(0, f'<div class="stat"><b>{len(documents):,}</b>documents</div>')
+    if totals.documents != 1:
+        stats.insert(0, f'<div class="stat"><b>{totals.documents:,}</b>documents</div>')
     if threshold is not None:
         stats.append(f'<div class="stat"><b>{threshold:.2f}</b>threshold: uncertain below it</div>')
-    top = sorted(categories.items(), key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
+    top = sorted(totals.categories.items(), key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES]
     items = "".join(
         f"<li>{html.escape(category)} <span>({count:,})</span></li>" for category, count in top
     )
@@ -630,7 +649,7 @@ def _filters(categories: Sequence[str]) -> tuple[str, str]:
     return inputs + "\n" + nav, "\n".join(css) + "\n"
 
 
-def _index(documents: Sequence[Document], shown: Sequence[int]) -> str:
+def _index(documents: Sequence[Document], shown: Sequence[int], capped: bool) -> str:
     """Return the list of the uncertain sentences shown, each a link to it."""
     items = []
     for number, (document, count) in enumerate(zip(documents, shown, strict=True)):
@@ -646,7 +665,6 @@ def _index(documents: Sequence[Document], shown: Sequence[int]) -> str:
             )
     if not items:
         return '<p class="index empty">no uncertain sentences shown</p>'
-    capped = sum(shown) < sum(document.verdict().sentences for document in documents)
     return (
         f'<details class="index" open><summary>{_plural(len(items), "uncertain sentence")}'
         f"{' shown' * capped} (links)</summary><ol>{''.join(items)}</ol></details>"
@@ -715,20 +733,41 @@ def _article(document: Document, number: int, shown: int, limit: int) -> str:
     )
 
 
-def _rest(documents: Sequence[Document]) -> str:
-    """Return the table that summarizes the documents past the cap."""
+def _rest_row(
+    name: str, sentences: int, uncertain: int, lowest: float | None, categories: str
+) -> str:
+    return (
+        f"<tr><td>{name}</td><td>{sentences:,}</td><td>{uncertain:,}</td>"
+        f"<td>{_percent(uncertain, sentences)}</td>"
+        f"<td>{'-' if lowest is None else f'{lowest:.2f}'}</td><td>{categories}</td></tr>"
+    )
+
+
+def _rest(documents: Sequence[Document], unlisted: _Totals) -> str:
+    """Return the table that summarizes the documents past the cap.
+
+    ``documents`` get a row each; the ``unlisted`` after them, one row for all.
+    """
     rows = []
     for document in documents:
         result = document.verdict()
-        lowest = "-" if result.certainty is None else f"{result.certainty:.2f}"
         rows.append(
-            f"<tr><td>{html.escape(_display_name(document.name))}</td>"
-            f"<td>{result.sentences:,}</td><td>{result.uncertain:,}</td>"
-            f"<td>{_percent(result.uncertain, result.sentences)}</td><td>{lowest}</td>"
-            f"<td>{html.escape(', '.join(result.categories))}</td></tr>"
-        )
+            _rest_row(
+                html.escape(_display_name(document.name)), result.sentences, result.uncertain,
+                result.certainty, html.escape(", ".join(result.categories)),
+            )
+        )  # fmt: skip
+    if unlisted.documents:
+        rows.append(
+            _rest_row(
+                f"<i>{_plural(unlisted.documents, 'more document')}</i>", unlisted.sentences,
+                unlisted.uncertain, unlisted.certainty,
+                html.escape(", ".join(sorted(unlisted.categories))),
+            )
+        )  # fmt: skip
+    count = len(documents) + unlisted.documents
     return (
-        f'<section class="rest"><h2>{_plural(len(documents), "more document")}, summarized'
+        f'<section class="rest"><h2>{_plural(count, "more document")}, summarized'
         "</h2><table><thead><tr><th>document</th><th>sentences</th><th>uncertain</th>"
         "<th>share</th><th>lowest certainty</th><th>cue categories</th></tr></thead><tbody>"
         + "".join(rows)
@@ -741,25 +780,15 @@ def _shown_size(score: SentenceScore) -> int:
     return len(score.text) + CUE_SIZE * len(score.cues)
 
 
-def _shown(documents: Sequence[Document], limit: int) -> list[int]:
-    """Return how many sentences of each document the page shows in full.
-
-    Documents are shown whole, in order, while the sentences stay within ``limit`` and
-    their :func:`_shown_size` within :data:`MAX_SHOWN_SIZE`; the document that crosses
-    either is cut there; the ones after it show none.
-    """
-    shown, left, size = [], limit, MAX_SHOWN_SIZE
-    for document in documents:
-        count = 0
-        for score in document.scores[:left]:
-            if _shown_size(score) > size:
-                left = count  # cut here: the documents after it show nothing
-                break
-            size -= _shown_size(score)
-            count += 1
-        shown.append(count)
-        left -= count
-    return shown
+def _count_shown(document: Document, left: int, size: int) -> int:
+    """Return how many of a document's first sentences fit ``left`` sentences and ``size``."""
+    count = 0
+    for score in document.scores[:left]:
+        if _shown_size(score) > size:
+            break
+        size -= _shown_size(score)
+        count += 1
+    return count
 
 
 def render_html(
@@ -799,37 +828,47 @@ def render_html(
         The page. It loads nothing: no script, font, image or style sheet from elsewhere;
         all text is escaped.
     """
-    docs = list(documents)
-    for index, document in enumerate(docs):
-        if not isinstance(document, Document):
-            raise TypeError(f"document {index} is {type(document).__name__}, expected Document")
     if isinstance(max_sentences, bool) or not isinstance(max_sentences, int) or max_sentences < 1:
         raise ValueError(f"max_sentences must be an int >= 1, got {max_sentences!r}")
+    shown_docs: list[Document] = []  # shown in full, each its first ``shown`` sentences
+    shown: list[int] = []
+    listed: list[Document] = []  # past the cap, a table row each
+    unlisted = _Totals()  # past those, one row for all
+    totals = _Totals()
+    left, size, cut_short = max_sentences, MAX_SHOWN_SIZE, False
+    for index, document in enumerate(documents):
+        if not isinstance(document, Document):
+            raise TypeError(f"document {index} is {type(document).__name__}, expected Document")
+        totals.add(document)
+        fits = not (listed or unlisted.documents) and len(shown_docs) < max_sentences
+        count = _count_shown(document, left, size) if fits else 0
+        if fits and (count or not document.verdict().sentences):
+            shown_docs.append(document)
+            shown.append(count)
+            left -= count
+            size -= sum(_shown_size(score) for score in document.scores[:count])
+            if count < document.verdict().sentences:
+                cut_short, left = True, 0  # the documents after it show nothing
+        elif len(listed) < MAX_SUMMARY_ROWS:
+            listed.append(document)
+        else:
+            unlisted.add(document)
     if title is None:
         title = "Hedge report"
-        if len(docs) == 1:
-            title += f": {_display_name(docs[0].name)}"
-    shown = _shown(docs, max_sentences)
-    cut = next(
-        (
-            number
-            for number, count in enumerate(shown)
-            if not count and docs[number].verdict().sentences
-        ),
-        len(docs),
-    )  # documents before it are shown, the others summarized
-    total = sum(document.verdict().sentences for document in docs)
+        if totals.documents == 1:
+            title += f": {_display_name((shown_docs or listed)[0].name)}"
+    cut = len(shown_docs)
     note = ""
-    if sum(shown) < total:
+    if sum(shown) < totals.sentences:
         note = (
-            f'<p class="note">This page shows {sum(shown):,} of the {total:,} sentences in '
-            f"full (at most {max_sentences:,}, fewer when they are long)."
+            f'<p class="note">This page shows {sum(shown):,} of the {totals.sentences:,} '
+            f"sentences in full (at most {max_sentences:,}, fewer when they are long)."
         )
-        if cut and shown[cut - 1] < docs[cut - 1].verdict().sentences:
+        if cut_short:
             note += " The last document shown is cut short."
-        if cut < len(docs):
+        if cut < totals.documents:
             note += (
-                f" The {_plural(len(docs) - cut, 'document')} after the first {cut:,} "
+                f" The {_plural(totals.documents - cut, 'document')} after the first {cut:,} "
                 "are summarized in a table at the end."
             )
         note += (
@@ -837,23 +876,25 @@ def render_html(
             "jsonl or csv, or split the input.</p>\n"
         )
     categories = sorted(
-        {cue.category for d, n in zip(docs, shown, strict=True) for s in d.scores[:n]
+        {cue.category for d, n in zip(shown_docs, shown, strict=True) for s in d.scores[:n]
          for cue in s.cues}
     )  # fmt: skip
     filters, filter_css = _filters(categories)
     body = "\n".join(
-        _article(docs[number], number, shown[number], max_sentences) for number in range(cut)
+        _article(document, number, count, max_sentences)
+        for number, (document, count) in enumerate(zip(shown_docs, shown, strict=True))
     )
-    rest = _rest(docs[cut:]) + "\n" if cut < len(docs) else ""
-    typed = any(s.types for d in docs for s in d.scores)
+    rest = _rest(listed, unlisted) + "\n" if cut < totals.documents else ""
+    typed = any(s.types for d in shown_docs for s in d.scores)
+    capped = sum(shown) < totals.sentences
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>\n{_STYLE}{filter_css}</style>\n"
         "</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n{_summary(docs, threshold)}\n{note}"
-        f"{filters}\n{_index(docs, shown)}\n{_legend(threshold, typed)}\n"
+        f"<h1>{html.escape(title)}</h1>\n{_summary(totals, threshold)}\n{note}"
+        f"{filters}\n{_index(shown_docs, shown, capped)}\n{_legend(threshold, typed)}\n"
         '<p class="help">Each sentence is shaded by the model\'s certainty that it contains '
         "no hedge; hedge cues that pushed it toward uncertain are underlined. Hover over, "
         "tap or tab to a sentence or a cue for details.</p>\n"

@@ -481,5 +481,32 @@ def test_a_large_input_is_capped_with_a_note(clf):
         render_html(docs, max_sentences=0)
 
 
+def test_documents_past_the_cap_are_listed_up_to_a_number_then_added_up(clf, monkeypatch):
+    from classifier import report
+
+    monkeypatch.setattr(report, "MAX_SUMMARY_ROWS", 2)
+    texts = ["It may rain.", "It rained.", "Perhaps.", "It snowed. It might hail.", "Sun."]
+    docs = [score_document(clf, text, name=f"doc{i}.txt") for i, text in enumerate(texts)]
+    root = parse(render_html(docs, max_sentences=1))
+    assert [a.find_all("h2")[0].text() for a in root.find_all("article")] == ["doc0.txt"]
+    rest = root.find_all("section", "rest")[0]
+    assert "4 more documents, summarized" in rest.text()
+    rows = [[td.text() for td in tr.find_all("td")] for tr in rest.find_all("tr")[1:]]
+    unlisted = [score for doc in docs[3:] for score in doc.scores]
+    uncertain = sum(score.label == "uncertain" for score in unlisted)
+    lowest = f"{min(score.certainty for score in unlisted):.2f}"
+    assert [row[0] for row in rows] == ["doc1.txt", "doc2.txt", "2 more documents"]
+    assert rows[-1][1:3] + rows[-1][4:5] == [str(len(unlisted)), str(uncertain), lowest]
+    summary = " ".join(root.find_all("section", "summary")[0].text().split())
+    assert "5documents" in summary.replace(" ", "")
+
+
+def test_empty_documents_shown_are_capped_like_sentences(clf):
+    docs = [score_document(clf, "", name=f"empty{i}.txt") for i in range(5)]
+    root = parse(render_html([*docs, score_document(clf, "It may rain.")], max_sentences=3))
+    assert len(root.find_all("article")) == 3
+    assert "3 more documents, summarized" in root.find_all("section", "rest")[0].text()
+
+
 def test_no_note_when_everything_fits(page):
     assert 'class="note"' not in page and 'class="rest"' not in page

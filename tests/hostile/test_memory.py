@@ -158,3 +158,15 @@ def test_a_large_parquet_row_group_is_read_in_bounded_memory(tmp_path):
     done = hedge("score", "--text-col", "text", str(path), "-o", "/dev/null")
     assert done.returncode == 0, done.stderr[-300:]
     assert 0 < done.peak < PARQUET_PEAK, done.peak_mb
+
+
+@pytest.mark.slow
+def test_a_table_of_many_rows_makes_a_page_in_bounded_memory(tmp_path):
+    """100,000 one-word rows: each a document of the page's summary (once 0.85 kB each)."""
+    path = tmp_path / "rows.csv"
+    path.write_text("text\n" + "x\n" * 100_000, encoding="utf-8")
+    page = tmp_path / "page.html"
+    done = hedge("score", "--format", "html", "--text-col", "text", str(path), "-o", str(page))
+    assert done.returncode == 0, done.stderr[-300:]
+    assert 0 < done.peak < INPUT_PEAK, done.peak_mb
+    assert "97,000 more documents" in page.read_text(encoding="utf-8")
