@@ -867,9 +867,10 @@ def render_html(
         if cut_short:
             note += " The last document shown is cut short."
         if cut < totals.documents:
+            after = totals.documents - cut
             note += (
-                f" The {_plural(totals.documents - cut, 'document')} after the first {cut:,} "
-                "are summarized in a table at the end."
+                f" The {_plural(after, 'document')} after the first {cut:,} "
+                f"{'is' if after == 1 else 'are'} summarized in a table at the end."
             )
         note += (
             " The summary counts every sentence. For every result, use hedge score --format "

@@ -508,5 +508,12 @@ def test_empty_documents_shown_are_capped_like_sentences(clf):
     assert "3 more documents, summarized" in root.find_all("section", "rest")[0].text()
 
 
+def test_one_document_summarized_is_one(clf):
+    docs = [score_document(clf, "It may rain. It rained.", name=f"d{i}.txt") for i in range(2)]
+    notes = parse(render_html(docs, max_sentences=2)).find_all("p", "note")
+    note = " ".join(notes[0].text().split())
+    assert "The 1 document after the first 1 is summarized in a table at the end." in note
+
+
 def test_no_note_when_everything_fits(page):
     assert 'class="note"' not in page and 'class="rest"' not in page
