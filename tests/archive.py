@@ -18,12 +18,13 @@ def members(path: Path) -> dict[str, bytes]:
 
 
 def rewrite(path: Path, *, fix_hashes: bool = True, **changes: bytes) -> None:
-    """Replace members of the archive at ``path`` (keyword ``manifest``, ``weights`` ...)."""
+    """Replace members of the archive at ``path`` (keyword ``manifest``, ``weights`` ...,
+    or a member's name)."""
     names = {"manifest": MANIFEST, "weights": WEIGHTS, "pipeline": PIPELINE}
     names.update((part, optional_member(part)) for part in OPTIONAL_PARTS)
     content = members(path)
     for key, data in changes.items():
-        content[names[key]] = data
+        content[names.get(key, key)] = data
     if fix_hashes and "manifest" not in changes:
         manifest = json.loads(content[MANIFEST])
         manifest["members"] = {

@@ -213,3 +213,27 @@ def test_a_real_model_still_loads(capsys, model):
     assert load_scorer(model).score("It may rain.")[0].label == "uncertain"
     clf = CertaintyClassifier.load(model)
     assert clf.predict(["It may rain."])[0] == "uncertain"
+
+
+def padded(member: bytes, size: int) -> bytes:
+    """Return a weights member with extra features up to about ``size`` bytes of JSON."""
+    weights = json.loads(member)
+    features = weights["uncertain"]["features"]
+    count = (size - len(member)) // len(json.dumps({"pad0000000": 0.001})[1:-1] + ", ")
+    features.update((f"pad{n:07d}", 0.001) for n in range(count))
+    return json.dumps(weights).encode()
+
+
+def test_the_largest_archive_accepted_scores_within_its_bound(model):
+    """weights.json and a convention each just under the 8 MB a JSON member may hold."""
+    from classifier.io.archive import MAX_MEMBER_BYTES
+
+    content = members(model)
+    size = MAX_MEMBER_BYTES - (64 << 10)
+    big = {name: padded(content[name], size) for name in (WEIGHTS, "conventions/news.json")}
+    assert all(len(data) > MAX_MEMBER_BYTES - (256 << 10) for data in big.values())
+    rewrite(model, weights=big[WEIGHTS], **{"conventions/news.json": big["conventions/news.json"]})
+    for convention in ([], ["--convention", "news"]):
+        done = hedge("score", "--model", str(model), *convention, SAMPLE, "-o", "/dev/null")
+        assert done.returncode == 0, done.stderr[-300:]
+        assert 0 < done.peak < MODEL_PEAK, done.peak_mb
