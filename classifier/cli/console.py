@@ -208,12 +208,16 @@ def encoding(text: str) -> str:
     return text
 
 
-def positive_int(text: str) -> int:
-    """Parse a whole number of at least 1 for argparse."""
+def _whole_number(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    """Parse a whole number of at least 1 for argparse."""
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {text!r}")
     return value
@@ -221,10 +225,7 @@ def positive_int(text: str) -> int:
 
 def jobs(text: str) -> int:
     """Parse a number of processes for argparse: a positive int or -1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _whole_number(text)
     if value == 0 or value < -1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1 or -1, got {value}")
     return value
@@ -251,10 +252,7 @@ def file_name(text: str) -> str:
 
 def seed(text: str) -> int:
     """Parse a random seed for argparse: a whole number from 0 to 2**32 - 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _whole_number(text)
     if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"expected a number from 0 to 4294967295, got {text}")
     return value
