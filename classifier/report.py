@@ -364,40 +364,34 @@ def stream_documents(
     from classifier.resolve import scorer_of
 
     scorer = scorer_of(model)
-    left, size = max_sentences, MAX_SHOWN_SIZE
+    budget = _Budget(max_sentences)
     for name, blocks in inputs:
-        document = _streamed(scorer, name, blocks, by_lines, left, size)
-        left -= len(document.scores)
-        size -= sum(_shown_size(score) for score in document.scores)
-        if len(document.scores) < document.verdict().sentences:
-            left = 0  # cut short: the documents after it show nothing
-        yield document
+        yield _streamed(scorer, name, blocks, by_lines, budget)
 
 
 def _streamed(
-    scorer: Scorer, name: str, blocks: Iterable[str], by_lines: bool, limit: int, size: int
+    scorer: Scorer, name: str, blocks: Iterable[str], by_lines: bool, budget: _Budget
 ) -> Document:
     """Return one document of :func:`stream_documents`, keeping the sentences shown.
 
-    Those are its first sentences while there are at most ``limit`` of them and their
-    :func:`_shown_size` adds up to at most ``size``, as :func:`render_html` shows them.
+    Those are its first sentences while they fit ``budget``, as :func:`render_html`
+    shows them.
     """
     kept: list[SentenceScore] = []
     pieces: list[str] = []
     counts: Counter[str] = Counter()
-    keeping = limit > 0
+    keeping = budget.sentences > 0
 
     def scores() -> Iterator[SentenceScore]:
-        nonlocal keeping, size
+        nonlocal keeping
         for piece, found in _scored_pieces(scorer, blocks, by_lines):
             if keeping:  # the text of the sentences kept, and a little after
                 pieces.append(piece)
             for score in found:
                 counts.update(cue.category for cue in score.cues)
-                keeping = keeping and len(kept) < limit and _shown_size(score) <= size
+                keeping = keeping and budget.take(score)
                 if keeping:
                     kept.append(score)
-                    size -= _shown_size(score)
                 yield score
 
     result = DocumentScore.of(scores(), keep=False)
@@ -780,15 +774,24 @@ def _shown_size(score: SentenceScore) -> int:
     return len(score.text) + CUE_SIZE * len(score.cues)
 
 
-def _count_shown(document: Document, left: int, size: int) -> int:
-    """Return how many of a document's first sentences fit ``left`` sentences and ``size``."""
-    count = 0
-    for score in document.scores[:left]:
-        if _shown_size(score) > size:
-            break
-        size -= _shown_size(score)
-        count += 1
-    return count
+@dataclass
+class _Budget:
+    """What a page may still show in full: sentences, and their :func:`_shown_size`."""
+
+    sentences: int
+    size: int = MAX_SHOWN_SIZE
+
+    def take(self, score: SentenceScore) -> bool:
+        """Return whether ``score`` fits, and count it as shown if it does.
+
+        A sentence that does not fit closes the budget: nothing after it is shown.
+        """
+        if self.sentences > 0 and _shown_size(score) <= self.size:
+            self.sentences -= 1
+            self.size -= _shown_size(score)
+            return True
+        self.sentences = 0
+        return False
 
 
 def render_html(
@@ -835,20 +838,20 @@ def render_html(
     listed: list[Document] = []  # past the cap, a table row each
     unlisted = _Totals()  # past those, one row for all
     totals = _Totals()
-    left, size, cut_short = max_sentences, MAX_SHOWN_SIZE, False
+    budget, cut_short = _Budget(max_sentences), False
     for index, document in enumerate(documents):
         if not isinstance(document, Document):
             raise TypeError(f"document {index} is {type(document).__name__}, expected Document")
         totals.add(document)
-        fits = not (listed or unlisted.documents) and len(shown_docs) < max_sentences
-        count = _count_shown(document, left, size) if fits else 0
+        fits = not listed and len(shown_docs) < max_sentences  # listed: the cap was reached
+        count = 0
+        while fits and count < len(document.scores) and budget.take(document.scores[count]):
+            count += 1
         if fits and (count or not document.verdict().sentences):
             shown_docs.append(document)
             shown.append(count)
-            left -= count
-            size -= sum(_shown_size(score) for score in document.scores[:count])
             if count < document.verdict().sentences:
-                cut_short, left = True, 0  # the documents after it show nothing
+                cut_short, budget.sentences = True, 0  # the documents after it show nothing
         elif len(listed) < MAX_SUMMARY_ROWS:
             listed.append(document)
         else:
@@ -858,8 +861,9 @@ def render_html(
         if totals.documents == 1:
             title += f": {_display_name((shown_docs or listed)[0].name)}"
     cut = len(shown_docs)
+    capped = sum(shown) < totals.sentences
     note = ""
-    if sum(shown) < totals.sentences:
+    if capped:
         note = (
             f'<p class="note">This page shows {sum(shown):,} of the {totals.sentences:,} '
             f"sentences in full (at most {max_sentences:,}, fewer when they are long)."
@@ -887,7 +891,6 @@ def render_html(
     )
     rest = _rest(listed, unlisted) + "\n" if cut < totals.documents else ""
     typed = any(s.types for d in shown_docs for s in d.scores)
-    capped = sum(shown) < totals.sentences
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
