@@ -126,15 +126,6 @@ def _document(item: Any, position: int, errors: str) -> tuple[Any, str | None]:
     )
 
 
-def _unsplit(text: str) -> tuple[str, int] | None:
-    """Return the sentence of an item scored as one (``split=False``) and its offset.
-
-    Surrounding white space and the line ending that ``db.read_text`` keeps are left out,
-    as ``hedge score --lines`` leaves them; None for a blank item.
-    """
-    return line_sentence(text)
-
-
 def _partition_starts(lengths: list[int]) -> list[int]:
     """Return the position in the bag of each partition's first item."""
     return list(accumulate(lengths[:-1], initial=0))
@@ -145,8 +136,11 @@ def _score_items(
 ) -> list[dict[str, Any]]:
     """Score one partition whose first item is item ``first`` of the bag."""
     documents = [_document(item, position, errors) for position, item in enumerate(items, first)]
+    # split=False: each item one sentence, without the white space and line ending that
+    # db.read_text keeps, as hedge score --lines takes a line (None for a blank item)
     found: list[tuple[str, int] | None] = [
-        None if text is None else (text, 0) if split else _unsplit(text) for _, text in documents
+        None if text is None else (text, 0) if split else line_sentence(text)
+        for _, text in documents
     ]
     present = iter(model.score_many([f[0] for f in found if f is not None], split=split))
     scored: list[list[Any] | None] = []

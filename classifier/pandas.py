@@ -131,16 +131,6 @@ def check_frame(df: Any, column: str, added: tuple[str, ...], prefix: str) -> No
         )
 
 
-def _is_missing(value: Any) -> bool:
-    """Return whether a cell is a missing value (None, NaN, NaT, ``pd.NA``)."""
-    import pandas as pd
-
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # a list or array cell: not a scalar
-        return False
-
-
 def score_frame(
     df: pd.DataFrame,
     column: str = "text",

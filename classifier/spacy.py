@@ -219,9 +219,7 @@ class HedgeCertainty:
         self._archive: str | None = model if isinstance(model, str) else None
         self._model: Scorer | None = None
         if not isinstance(model, str):
-            self._model = self._ready(
-                load_scorer(None) if model is None else scorer_of(model)
-            )
+            self._model = self._ready(scorer_of(model))
         elif os.path.exists(model):
             self._model = self._ready(load_scorer(model))
         # else: a file of another folder, as in the config of a pipeline that travelled;

@@ -111,8 +111,11 @@ def _load_scorer(args: argparse.Namespace) -> Scorer:
     from classifier.io.archive import load_scorer
 
     lexicon = getattr(args, "lexicon", None)
-    scorer = load_scorer(args.model, extra_lexicon=lexicon, convention=args.convention)
-    return cliargs.with_outputs(scorer, args)
+    scorer = cliargs.with_outputs(
+        load_scorer(args.model, extra_lexicon=lexicon, convention=args.convention), args
+    )
+    threshold = getattr(args, "threshold", None)  # score and eval: --threshold
+    return scorer if threshold is None else scorer.with_threshold(threshold)
 
 
 def _run_score(args: argparse.Namespace) -> int:
@@ -131,8 +134,6 @@ def _run_score(args: argparse.Namespace) -> int:
     inputs = console.inputs_of(args)
     output = None if args.output is None else console.check_output(args.output, inputs)
     clf = _load_scorer(args)
-    if args.threshold is not None:
-        clf = clf.with_threshold(args.threshold)
     from classifier.io.formats import WRITERS, write_documents, write_output
 
     if args.format == "html":
@@ -344,8 +345,6 @@ def _run_eval(args: argparse.Namespace) -> int:
         require_matplotlib()
     data = cliargs.read_data(args, min_per_class=0)
     clf = _load_scorer(args)
-    if args.threshold is not None:
-        clf = clf.with_threshold(args.threshold)
     from classifier.evaluate import evaluate
 
     report = evaluate(clf, data.sentences, data.labels, data.ratings)
