@@ -84,7 +84,6 @@ MAX_ARCHIVE_BYTES = 96 << 20
 MAX_MEMBERS = 256
 #: Fixed timestamp of archive members, so that the same model gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-#: How to pass the trust flag, for error messages.
 
 
 def _sha256(data: bytes) -> str:

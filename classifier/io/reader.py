@@ -189,7 +189,6 @@ def _decode_error(
     data: bytes,
     at: int,
     lines: int,
-    advice: bool,
 ) -> InputError:
     """Return the error for undecodable ``data`` read from byte ``at``, after ``lines`` lines."""
     label = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
@@ -204,7 +203,7 @@ def _decode_error(
         hint = "--errors replace reads past such bytes"
     return InputError(
         f"{display_name(name)}:{line}: invalid {label} at byte offset {at + err.start} "
-        f"({what}: {err.reason})" + (f"; {hint}" if advice else "")
+        f"({what}: {err.reason}); {hint}"
     )
 
 
@@ -214,14 +213,13 @@ def decoded_blocks(
     encoding: str = "utf-8",
     errors: str = "strict",
     *,
-    advice: bool = True,
     on_bytes: Callable[[int], object] | None = None,
 ) -> Iterator[str]:
     """Yield the text of ``stream``, decoded block by block.
 
     A leading UTF-8 byte order mark is dropped. The decoder is finalised at the end of
-    the stream. ``advice`` adds to a decoding error the ``hedge score`` option to try;
-    ``on_bytes`` is called with the number of bytes of each block read (a progress bar).
+    the stream. A decoding error says the option to try; ``on_bytes`` is called with
+    the number of bytes of each block read (a progress bar).
 
     Raises
     ------
@@ -246,7 +244,7 @@ def decoded_blocks(
             text = decoder.decode(data, final=not data)
         except UnicodeDecodeError as err:
             raise _decode_error(
-                name, encoding, err, pending + data, consumed - len(pending), lines, advice
+                name, encoding, err, pending + data, consumed - len(pending), lines
             ) from None
         except UnicodeError as err:  # punycode and a few other codecs raise this kind
             raise InputError(
@@ -265,12 +263,10 @@ def decoded_blocks(
             return
 
 
-def read_text(
-    name: str, encoding: str = "utf-8", errors: str = "strict", *, advice: bool = True
-) -> str:
+def read_text(name: str, encoding: str = "utf-8", errors: str = "strict") -> str:
     """Return the whole decoded text of file ``name`` (``-`` for standard input)."""
     with open_input(name) as stream:
-        return "".join(decoded_blocks(name, stream, encoding, errors, advice=advice))
+        return "".join(decoded_blocks(name, stream, encoding, errors))
 
 
 def _cut(text: str) -> int:
@@ -413,9 +409,8 @@ def chunk_records(
     *,
     by_lines: bool = False,
     explain: bool = False,
-    first: int = 0,
 ) -> Iterator[Record]:
-    """Score chunks of one input and yield their records, numbered from ``first``.
+    """Score chunks of one input and yield their records, numbered from 0.
 
     With ``by_lines`` each non-blank line (piece) is one sentence, and records carry its
     line; else each chunk is split into sentences. Offsets count in the whole input.
@@ -423,7 +418,7 @@ def chunk_records(
     from classifier.io.formats import Record
     from classifier.io.formats import explain as explanation_of
 
-    index = first
+    index = 0
     for number, at, text in chunks:
         placed: list[tuple[int | None, SentenceScore]]
         if by_lines:
@@ -475,13 +470,7 @@ def score_file(
     InputError
         If the input cannot be opened or decoded.
     """
-    doc = display_name(name)
-    index = 0
-    for chunk in input_chunks(
+    chunks = input_chunks(
         name, by_lines=by_lines, encoding=encoding, errors=errors, on_bytes=on_bytes
-    ):
-        for record in chunk_records(
-            scorer, doc, [chunk], by_lines=by_lines, explain=explain, first=index
-        ):
-            yield record
-            index += 1
+    )
+    yield from chunk_records(scorer, display_name(name), chunks, by_lines=by_lines, explain=explain)
