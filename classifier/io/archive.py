@@ -251,6 +251,12 @@ class _Archive:
             self.zip.close()
             raise
 
+    def __enter__(self) -> _Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zip.close()
+
     def _check_all(self, infos: list[zipfile.ZipInfo]) -> None:
         path = self.path
         self.infos: dict[str, zipfile.ZipInfo] = {}
@@ -336,11 +342,8 @@ class _Archive:
 
 def _member_text(path: Path, name: str) -> str:
     """Open the archive at ``path`` again and return member ``name``: an optional part."""
-    archive = _Archive(path)
-    try:
+    with _Archive(path) as archive:
         return archive.text(name)
-    finally:
-        archive.zip.close()
 
 
 def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
@@ -351,9 +354,8 @@ def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     ModelLoadError
         If the file is not a model.
     """
-    archive = _open_archive(_model_file(path))
-    archive.zip.close()
-    return archive.manifest
+    with _open_archive(_model_file(path)) as archive:
+        return archive.manifest
 
 
 def _release(version: str, parts: int) -> str:
@@ -407,34 +409,33 @@ def load_scorer(
         scorer = load_scorer(path, convention=convention)
         return scorer.with_lexicon(extra_lexicon)
     model_path = _model_file(path)
-    archive = _open_archive(model_path)
-    params = archive.manifest.get("params")
-    own = params.get("convention") if isinstance(params, dict) else None
-    member = WEIGHTS if convention in (None, own) else convention_member(str(convention))
-    if member not in archive.members:
-        known = [own] if isinstance(own, str) else []
-        known += [
-            name[len("conventions/") : -len(".json")]
-            for name in archive.members
-            if name.startswith("conventions/")
-        ]
-        known.sort()
-        raise ModelLoadError(
-            f"{model_path}: no convention {convention!r}; "
-            + (f"this model has {', '.join(known)}" if known else "it has only its own")
-        )
-    text = archive.text(WEIGHTS)
-    where = f"{model_path}:{member}"
-    parts = None if member == WEIGHTS else archive.text(member)
-    optional = {  # decompressed on first use only: most scoring never asks for them
-        key: (
-            functools.partial(_member_text, model_path, optional_member(key)),
-            f"{model_path}:{optional_member(key)}",
-        )
-        for key in OPTIONAL_PARTS
-        if optional_member(key) in archive.members
-    }
-    archive.zip.close()
+    with _open_archive(model_path) as archive:
+        params = archive.manifest.get("params")
+        own = params.get("convention") if isinstance(params, dict) else None
+        member = WEIGHTS if convention in (None, own) else convention_member(str(convention))
+        if member not in archive.members:
+            known = [own] if isinstance(own, str) else []
+            known += [
+                name[len("conventions/") : -len(".json")]
+                for name in archive.members
+                if name.startswith("conventions/")
+            ]
+            known.sort()
+            raise ModelLoadError(
+                f"{model_path}: no convention {convention!r}; "
+                + (f"this model has {', '.join(known)}" if known else "it has only its own")
+            )
+        text = archive.text(WEIGHTS)
+        where = f"{model_path}:{member}"
+        parts = None if member == WEIGHTS else archive.text(member)
+        optional = {  # decompressed on first use only: most scoring never asks for them
+            key: (
+                functools.partial(_member_text, model_path, optional_member(key)),
+                f"{model_path}:{optional_member(key)}",
+            )
+            for key in OPTIONAL_PARTS
+            if optional_member(key) in archive.members
+        }
     try:
         return from_json(text, where, parts=parts, optional=optional)
     except ValueError as err:
@@ -450,10 +451,9 @@ def load_model(path: str | Path | None, *, trusted: bool = False) -> CertaintyCl
     import sklearn
 
     model_path = _model_file(path)
-    archive = _open_archive(model_path)
-    _check_versions(model_path, archive.manifest, trusted)
-    source = io.BytesIO(archive.read(PIPELINE))
-    archive.zip.close()
+    with _open_archive(model_path) as archive:
+        _check_versions(model_path, archive.manifest, trusted)
+        source = io.BytesIO(archive.read(PIPELINE))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sklearn.exceptions.InconsistentVersionWarning)
