@@ -224,6 +224,8 @@ class CueMatcher:
                     continue
                 if node.ends or node.gap is not None:
                     seen.add(id(node))
+            if not node.ends and node.gap is None:  # a word inside a cue: nothing ends here
+                continue
             here = [*pieces, (at, i)]
             for offset, rank, entry in node.ends:
                 out.append((here[0][0] + offset, rank, Match(entry, tuple(here))))
