@@ -222,6 +222,14 @@ def _key(value: Any) -> Any:
     return value.item() if type(value).__module__ == "numpy" and hasattr(value, "item") else value
 
 
+def _counts(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[int, int, int]:
+    """Return the true positives, false positives and false negatives of ``uncertain``."""
+    tp = int((predicted & uncertain).sum())
+    fp = int((predicted & ~uncertain).sum())
+    fn = int((~predicted & uncertain).sum())
+    return tp, fp, fn
+
+
 def precision_recall_f1(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
     """Return precision, recall and F1 of ``uncertain`` (0 where undefined).
 
@@ -235,9 +243,7 @@ def precision_recall_f1(uncertain: np.ndarray, predicted: np.ndarray) -> tuple[f
     uncertain, predicted : numpy.ndarray of bool
         Which sentences are uncertain, and which were predicted uncertain.
     """
-    tp = int((predicted & uncertain).sum())
-    fp = int((predicted & ~uncertain).sum())
-    fn = int((~predicted & uncertain).sum())
+    tp, fp, fn = _counts(uncertain, predicted)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
@@ -252,8 +258,6 @@ def confusion(
     ``sklearn.metrics.confusion_matrix(uncertain, predicted, labels=[False, True])``,
     counted without importing scikit-learn.
     """
-    tp = int((predicted & uncertain).sum())
-    fp = int((predicted & ~uncertain).sum())
-    fn = int((~predicted & uncertain).sum())
+    tp, fp, fn = _counts(uncertain, predicted)
     tn = len(uncertain) - tp - fp - fn
     return (tn, fp), (fn, tp)
