@@ -17,7 +17,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO, TypeVar, cast
+from typing import IO, Any, TextIO, TypeVar, cast
 
 from classifier.io.files import STDIN, display_name
 
@@ -345,10 +345,17 @@ class _CheckedOutput:
     and is not reported as a failure to write standard output.
     """
 
-    def __init__(self, stream: TextIO | None) -> None:
+    def __init__(self, stream: IO[Any] | None) -> None:
         self.stream = stream  # None when the process started with it closed (``>&-``)
 
-    def write(self, text: str) -> int:
+    @property
+    def buffer(self) -> _CheckedOutput:
+        """The bytes under standard output (``--jobs`` writes them), checked the same way."""
+        if self.stream is None:
+            raise AttributeError("buffer")
+        return _CheckedOutput(self.stream.buffer)  # type: ignore[attr-defined]
+
+    def write(self, text: Any) -> int:
         if self.stream is None:
             raise StdoutError("cannot write standard output: it is closed")
         try:

@@ -71,7 +71,9 @@ def hedge(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("command", [["score"], ["explain", "It may rain."], ["eval"]])
+@pytest.mark.parametrize(
+    "command", [["score"], ["score", "--jobs", "2"], ["explain", "It may rain."], ["eval"]]
+)
 def test_a_full_disk_on_standard_output_is_one_line(tmp_path, command):
     text = tmp_path / "in.txt"
     text.write_text("It may rain.\n" * 2000, encoding="utf-8")
