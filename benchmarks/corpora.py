@@ -232,24 +232,27 @@ def realtext_judged_docs(rows: list[dict]) -> set[str]:
     return judged
 
 
-def _realtext(judged: bool, data: Path, realtext: Path) -> list[Sentence]:
+def realtext_parts(
+    data: Path = DEFAULT_DATA, realtext: Path = REALTEXT
+) -> tuple[list[Sentence], list[Sentence]]:
+    """Return the training and the judged part of the real-text corpus, read once."""
     rows = realtext_rows(data, realtext)
     judged_docs = realtext_judged_docs(rows)
-    return [
-        _guideline(r, f"{r['source']}:{r['doc']}", source=r["source"], id=r["id"])
-        for r in rows
-        if (f"{r['source']}:{r['doc']}" in judged_docs) == judged
-    ]
+    parts: tuple[list[Sentence], list[Sentence]] = ([], [])
+    for r in rows:
+        doc = f"{r['source']}:{r['doc']}"
+        parts[doc in judged_docs].append(_guideline(r, doc, source=r["source"], id=r["id"]))
+    return parts
 
 
 def realtext_train(data: Path = DEFAULT_DATA, realtext: Path = REALTEXT) -> list[Sentence]:
     """Return the training part of the real-text corpus (about 85 % of each source)."""
-    return _realtext(False, data, realtext)
+    return realtext_parts(data, realtext)[0]
 
 
 def realtext_judged(data: Path = DEFAULT_DATA, realtext: Path = REALTEXT) -> list[Sentence]:
     """Return the judged part of the real-text corpus (never train, tune or read errors on it)."""
-    return _realtext(True, data, realtext)
+    return realtext_parts(data, realtext)[1]
 
 
 def training_parts(
@@ -261,7 +264,8 @@ def training_parts(
     A public-corpus sentence whose real-text relabelling only judges is left out of its own
     corpus too, so that no judged sentence is seen in training under any convention.
     """
-    held_out = {s.id for s in realtext_judged(data, realtext)}
+    realtext_training, realtext_judged_part = realtext_parts(data, realtext)
+    held_out = {s.id for s in realtext_judged_part}
     public = {
         "bio": bio_train(data),
         "wiki": wiki_train(data),
@@ -270,7 +274,7 @@ def training_parts(
         "science": graded_train(data),
     }
     parts = {name: [s for s in part if s.id not in held_out] for name, part in public.items()}
-    parts["guideline"] = realtext_train(data, realtext) + own_train(corpus)
+    parts["guideline"] = realtext_training + own_train(corpus)
     return parts
 
 
