@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,7 +40,6 @@ __all__ = [
     "explain",
     "explanation_lines",
     "explanation_record",
-    "finite",
     "own_field",
     "record_dict",
     "write_documents",
@@ -171,7 +169,7 @@ def _record_parts(
 ) -> tuple[dict[str, object], dict[str, object]]:
     """Return the JSONL fields of ``record`` before ``sentence`` and after it."""
     score = record.score
-    head: dict[str, object] = {"doc": record.doc, **finite(record.fields or {})}
+    head: dict[str, object] = {"doc": record.doc, **(record.fields or {})}
     tail: dict[str, object] = {} if record.line is None else {"line": record.line}
     tail.update(
         start=score.start,
@@ -184,18 +182,6 @@ def _record_parts(
     )
     tail.update(kind_fields(score, outputs))
     return head, tail
-
-
-def finite(fields: dict[str, Any]) -> dict[str, Any]:
-    """Return ``fields`` with infinite numbers (a table cell ``1e400``) as text, as JSON needs.
-
-    >>> finite({"id": float("inf"), "n": 1.5})
-    {'id': 'inf', 'n': 1.5}
-    """
-    return {
-        key: str(value) if isinstance(value, float) and not math.isfinite(value) else value
-        for key, value in fields.items()
-    }
 
 
 def record_dict(record: Record, outputs: frozenset[str] = frozenset()) -> dict[str, object]:
@@ -430,7 +416,7 @@ def write_documents(out: TextIO, rows: Iterable[dict[str, Any]], fmt: str) -> No
     """Write document records as ``fmt``; ``categories`` joined by "; " in a table."""
     if fmt == "jsonl":
         encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-        out.writelines(encode(finite(row)) + "\n" for row in rows)
+        out.writelines(encode(row) + "\n" for row in rows)
         return
     if fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")

@@ -206,12 +206,13 @@ def _text(value: Any, where: str, column: str) -> str:
 def _plain(value: Any) -> Any:
     r"""Return a cell as JSON can write it: NaN and other missing values become None.
 
-    An array or object is written as its JSON text, bytes as text with ``\xNN`` escapes.
+    An infinite number (``1e400``) becomes its text (``"inf"``), an array or object its
+    JSON text, bytes text with ``\xNN`` escapes.
     """
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # a NumPy scalar
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else str(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "backslashreplace")
     if isinstance(value, (list, tuple, dict)):  # a JSON array or object, a Parquet list
