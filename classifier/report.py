@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from classifier._version import __version__
-from classifier.io.files import STDIN
+from classifier.io.files import input_name
 from classifier.model.results import DocumentScore
 
 if TYPE_CHECKING:
@@ -560,10 +560,6 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "-"
 
 
-def _display_name(name: str) -> str:
-    return "standard input" if name == STDIN else name
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'s' * (count != 1)}"
 
@@ -647,7 +643,7 @@ def _index(documents: Sequence[Document], shown: Sequence[int], capped: bool) ->
     """Return the list of the uncertain sentences shown, each a link to it."""
     items = []
     for number, (document, count) in enumerate(zip(documents, shown, strict=True)):
-        name = html.escape(_display_name(document.name))
+        name = html.escape(input_name(document.name))
         for index, score in enumerate(document.scores[:count]):
             if score.label != "uncertain":
                 continue
@@ -722,7 +718,7 @@ def _article(document: Document, number: int, shown: int, limit: int) -> str:
             "when they are long).</p>"
         )
     return (
-        f'<article id="d{number}"><header><h2>{html.escape(_display_name(document.name))}</h2>'
+        f'<article id="d{number}"><header><h2>{html.escape(input_name(document.name))}</h2>'
         f'<div class="meta">{meta}</div></header>\n' + "\n".join(paragraphs) + "\n</article>"
     )
 
@@ -747,7 +743,7 @@ def _rest(documents: Sequence[Document], unlisted: _Totals) -> str:
         result = document.verdict()
         rows.append(
             _rest_row(
-                html.escape(_display_name(document.name)), result.sentences, result.uncertain,
+                html.escape(input_name(document.name)), result.sentences, result.uncertain,
                 result.certainty, html.escape(", ".join(result.categories)),
             )
         )  # fmt: skip
@@ -859,7 +855,7 @@ def render_html(
     if title is None:
         title = "Hedge report"
         if totals.documents == 1:
-            title += f": {_display_name((shown_docs or listed)[0].name)}"
+            title += f": {input_name((shown_docs or listed)[0].name)}"
     cut = len(shown_docs)
     capped = sum(shown) < totals.sentences
     note = ""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["STDIN", "atomic_write", "display_name", "sha256_file"]
+__all__ = ["STDIN", "atomic_write", "display_name", "input_name", "sha256_file"]
 
 #: The name of standard input, as an argument and in output records.
 STDIN = "-"
@@ -25,6 +25,11 @@ def display_name(name: str) -> str:
     'caf\\xe9.txt'
     """
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def input_name(name: str) -> str:
+    """Return how messages and reports name an input: ``-`` is "standard input"."""
+    return "standard input" if name == STDIN else name
 
 
 def sha256_file(path: Path) -> str:

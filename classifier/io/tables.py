@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from classifier.errors import DataError, InputError
+from classifier.io.files import STDIN, input_name
 
 __all__ = [
     "DEFAULT_GLOB",
@@ -185,7 +186,7 @@ def table_documents(path: str, options: TableOptions) -> Iterator[InputDocument]
         errors=options.errors,
     )
     for number, row in rows:
-        where = f"{_shown(path)}:{number}"
+        where = f"{input_name(path)}:{number}"
         text = _text(row[options.text_col], where, options.text_col)
         fields: dict[str, Any] = {"row": number}
         for column in options.columns[1:]:
@@ -244,16 +245,12 @@ def text_lines(path: str, encoding: str = "utf-8", errors: str = "strict") -> It
             for number, at, piece in line_pieces(blocks, MAX_LINE_CHARS):
                 if at or (len(piece) >= MAX_LINE_CHARS and not piece.endswith("\n")):
                     raise DataError(
-                        f"{_shown(path)}:{number}: a line longer than {MAX_LINE_CHARS} "
+                        f"{input_name(path)}:{number}: a line longer than {MAX_LINE_CHARS} "
                         "characters; is this a table?"
                     )
                 yield piece
     except InputError as err:
         raise DataError(str(err)) from None
-
-
-def _shown(path: str) -> str:
-    return "standard input" if path == "-" else path
 
 
 def table_rows(
@@ -321,7 +318,7 @@ def _delimited_rows(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line, row)`` of a CSV or TSV file, ``line`` where the record starts."""
     kind = "TSV" if delimiter == "\t" else "CSV"
-    name = _shown(path)
+    name = input_name(path)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header: list[str] | None = None
     end = 0
@@ -434,7 +431,7 @@ def _jsonl_rows(
     path: str, lines: Iterable[str], columns: Sequence[str]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line, object)`` for each non-blank line of a JSON Lines file."""
-    name = _shown(path)
+    name = input_name(path)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -465,7 +462,7 @@ def _parquet_rows(
         raise DataError(
             f'{path}: reading Parquet needs pyarrow: pip install "hedge-classifier[pandas]"'
         ) from None
-    if path == "-":
+    if path == STDIN:
         raise DataError("standard input: Parquet is read from a file only")
     if not Path(path).is_file():
         raise DataError(f"{path}: no such file")
