@@ -273,11 +273,6 @@ def _final_step(model: LogisticRegression, threshold: float) -> FixedThresholdCl
     return step
 
 
-def _logistic_of(step: Any) -> LogisticRegression:
-    """Return the logistic regression of a pipeline's last step (older models: the step)."""
-    return step.estimator_ if isinstance(step, FixedThresholdClassifier) else step
-
-
 def _range(ratings: np.ndarray) -> tuple[float, float] | None:
     """Return the least and greatest of the ratings a model learns from; None for none."""
     if not len(ratings):
@@ -628,7 +623,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         featurizer.__setstate__({**featurizer.__getstate__(), "vocabulary_": columns})
         old_names = old.get_feature_names_out()
         features = featurizer.transform(sentences)
-        prior = _logistic_of(base.pipeline_.named_steps["model"])
+        prior = base.pipeline_.named_steps["model"].estimator_
         w0, b0 = _expand(prior.coef_[0], prior.intercept_[0], old_names, columns)
         log_odds = features @ w0 + b0
         target = uncertain.astype(float)
@@ -855,7 +850,7 @@ class CertaintyClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         cached: tuple[Pipeline, Scorer] | None = self.__dict__.get("_scorer")
         if cached is None or cached[0] is not self.pipeline_:
-            model = _logistic_of(self.pipeline_.named_steps["model"])
+            model = self.pipeline_.named_steps["model"].estimator_
             rating_model: Ridge | None = getattr(self, "rating_model_", None)
             rating = None
             if rating_model is not None:
